@@ -1,0 +1,259 @@
+// The engine context: one device with its pool, pipeline cache and uniform arena; tensor upload/readback;
+// command batches that record many dispatches into one submission.
+import { StudioError } from '../lib/errors.ts';
+import { f16ArrayToF32, f32ArrayToF16 } from '../lib/f16.ts';
+import { acquireDevice, type DeviceHandle, type DeviceOptions } from './device.ts';
+import { outOfMemory } from './errors.ts';
+import type { DType, QuantMatrix } from './formats.ts';
+import { type KernelSpec, PipelineCache } from './pipelines.ts';
+import { BufferPool, STORAGE_USAGE } from './pool.ts';
+import { dataBytes, numel, Tensor } from './tensor.ts';
+
+const UNIFORM_SLOT = 256; // bytes; >= minUniformBufferOffsetAlignment on every adapter
+const UNIFORM_ARENA = 256 * UNIFORM_SLOT; // bytes per uniform buffer (256 dispatches)
+
+export type Binding = GPUBuffer | { buffer: GPUBuffer; offset?: number; size?: number };
+
+export class Gpu {
+  readonly device: GPUDevice;
+  readonly pool: BufferPool;
+  readonly pipelines: PipelineCache;
+  private uniformFree: GPUBuffer[] = [];
+  private lostError: StudioError | null = null;
+
+  private constructor(readonly handle: DeviceHandle) {
+    this.device = handle.device;
+    this.pool = new BufferPool(this.device, handle.limits.maxBufferSize);
+    this.pipelines = new PipelineCache(this.device);
+    handle.lost.then(({ destroyed, error }) => {
+      this.lostError = destroyed ? new StudioError('device-lost', 'The engine was shut down.') : error;
+    });
+  }
+
+  static async create(options?: DeviceOptions): Promise<Gpu> {
+    return new Gpu(await acquireDevice(options));
+  }
+
+  get features() {
+    return this.handle.features;
+  }
+  get limits() {
+    return this.handle.limits;
+  }
+  get adapter() {
+    return this.handle.adapter;
+  }
+  /** Non-null once the device is lost (or destroyed). */
+  get lost(): StudioError | null {
+    return this.lostError;
+  }
+
+  assertAlive(): void {
+    if (this.lostError) throw this.lostError;
+  }
+
+  destroy(): void {
+    this.pool.trim();
+    for (const b of this.uniformFree) b.destroy();
+    this.uniformFree = [];
+    this.device.destroy();
+  }
+
+  // ---- tensors ---------------------------------------------------------------------------------------------
+
+  /** An uninitialised pooled tensor. */
+  empty(shape: readonly number[], dtype: DType = 'f32', label = ''): Tensor {
+    if (dtype === 'q4' || dtype === 'q8') throw new Error('quantized tensors come from upload, not empty()');
+    this.checkBinding(dataBytes(dtype, shape), label);
+    return new Tensor(shape, dtype, this.pool.acquire(dataBytes(dtype, shape), label), this.pool, null, 'f16', label);
+  }
+
+  /** Uploads floats as f32, or as packed f16 (rounded to nearest even). */
+  upload(data: Float32Array, shape: readonly number[], dtype: 'f32' | 'f16' = 'f32', label = ''): Tensor {
+    if (data.length !== numel(shape)) throw new RangeError(`upload ${label}: ${data.length} values for shape [${shape}]`);
+    let bytes: Uint8Array;
+    if (dtype === 'f32') bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    else {
+      const h = f32ArrayToF16(data);
+      const padded = new Uint16Array(Math.ceil(h.length / 2) * 2);
+      padded.set(h);
+      bytes = new Uint8Array(padded.buffer);
+    }
+    return new Tensor(shape, dtype, this.uploadBytes(bytes, label), this.pool, null, 'f16', label);
+  }
+
+  /** Uploads a quantized matrix (N, K) in the engine format of formats.ts. */
+  uploadQuant(q: QuantMatrix, label = ''): Tensor {
+    const codes = this.uploadBytes(new Uint8Array(q.codes.buffer, q.codes.byteOffset, q.codes.byteLength), `${label}.codes`);
+    const params = this.uploadBytes(new Uint8Array(q.params.buffer, q.params.byteOffset, q.params.byteLength), `${label}.params`);
+    return new Tensor([q.rows, q.cols], q.type, codes, this.pool, params, q.paramType, label);
+  }
+
+  /** A new buffer holding `bytes` (padded to 4), written at creation so it can never alias a pooled buffer. */
+  uploadBytes(bytes: Uint8Array, label = ''): GPUBuffer {
+    const size = Math.max(4, Math.ceil(bytes.byteLength / 4) * 4);
+    this.checkBinding(size, label);
+    const buffer = this.device.createBuffer({ size, usage: STORAGE_USAGE, mappedAtCreation: true, label });
+    new Uint8Array(buffer.getMappedRange()).set(bytes);
+    buffer.unmap();
+    this.pool.adopt(buffer);
+    return buffer;
+  }
+
+  /** Reads a f32 or f16 tensor back as floats. */
+  async read(t: Tensor): Promise<Float32Array> {
+    if (t.dtype === 'q4' || t.dtype === 'q8') throw new Error('read(): quantized tensors are weights; dequantize on the CPU');
+    const bytes = await this.readBuffer(t.data, dataBytes(t.dtype, t.shape));
+    if (t.dtype === 'f32') return new Float32Array(bytes.buffer, 0, t.numel);
+    return f16ArrayToF32(new Uint16Array(bytes.buffer, 0, t.numel));
+  }
+
+  async readBuffer(buffer: GPUBuffer, bytes: number, offset = 0): Promise<Uint8Array> {
+    this.assertAlive();
+    const size = Math.ceil(bytes / 4) * 4;
+    const staging = this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const enc = this.device.createCommandEncoder();
+    enc.copyBufferToBuffer(buffer, offset, staging, 0, size);
+    this.device.queue.submit([enc.finish()]);
+    try {
+      await staging.mapAsync(GPUMapMode.READ);
+    } catch (err) {
+      staging.destroy();
+      this.assertAlive();
+      throw err;
+    }
+    const out = new Uint8Array(staging.getMappedRange().slice(0));
+    staging.unmap();
+    staging.destroy();
+    return out;
+  }
+
+  /** Runs `fn` inside out-of-memory and validation error scopes and turns a captured error into a typed one. */
+  async checked<T>(what: string, bytes: number, fn: () => T): Promise<T> {
+    this.device.pushErrorScope('validation');
+    this.device.pushErrorScope('out-of-memory');
+    let result: T | undefined;
+    let thrown: unknown = null;
+    try {
+      result = fn();
+    } catch (err) {
+      thrown = err;
+    }
+    const oom = await this.device.popErrorScope();
+    const invalid = await this.device.popErrorScope();
+    if (thrown) throw thrown;
+    if (oom) throw outOfMemory(what, bytes);
+    if (invalid) throw new StudioError('validation', `The GPU rejected ${what}: ${invalid.message}`);
+    return result as T;
+  }
+
+  private checkBinding(bytes: number, label: string): void {
+    if (bytes > this.limits.maxStorageBufferBindingSize)
+      throw new StudioError(
+        'limits',
+        `${label || 'A tensor'} needs ${(bytes / 2 ** 20).toFixed(1)} MiB in one binding, more than this GPU's maxStorageBufferBindingSize (${(this.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB). Use a smaller image size or tiled mode.`,
+      );
+  }
+
+  // ---- batches ---------------------------------------------------------------------------------------------
+
+  batch(label = ''): Batch {
+    this.assertAlive();
+    return new Batch(this, label);
+  }
+
+  /** Records and submits in one go. */
+  run(fn: (b: Batch) => void, label = ''): void {
+    const b = this.batch(label);
+    fn(b);
+    b.submit();
+  }
+
+  async sync(): Promise<void> {
+    await this.device.queue.onSubmittedWorkDone();
+    this.assertAlive();
+  }
+
+  /** @internal */
+  takeUniformBuffer(): GPUBuffer {
+    return (
+      this.uniformFree.pop() ??
+      this.device.createBuffer({ size: UNIFORM_ARENA, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: 'uniform-arena' })
+    );
+  }
+
+  /** @internal Queue order makes immediate reuse safe: later writes land after earlier submissions ran. */
+  returnUniformBuffer(b: GPUBuffer): void {
+    this.uniformFree.push(b);
+  }
+}
+
+/** Dispatch grid for `n` workgroups, folded into y when n exceeds the per-dimension limit. */
+export function grid(n: number, maxPerDim = 65535): [number, number, number] {
+  if (n <= maxPerDim) return [Math.max(1, n), 1, 1];
+  const y = Math.ceil(n / maxPerDim);
+  return [Math.ceil(n / y), y, 1];
+}
+
+export class Batch {
+  private encoder: GPUCommandEncoder;
+  private pass: GPUComputePassEncoder;
+  private uniformBuffers: { buffer: GPUBuffer; data: Uint8Array; used: number }[] = [];
+  dispatches = 0;
+  private done = false;
+
+  constructor(
+    readonly gpu: Gpu,
+    readonly label: string,
+  ) {
+    this.encoder = gpu.device.createCommandEncoder({ label });
+    this.pass = this.encoder.beginComputePass({ label });
+  }
+
+  /**
+   * Records one dispatch. Binding 0 is the uniform block `params` (if given); storage bindings follow in order.
+   */
+  dispatch(spec: KernelSpec, params: ArrayBuffer | null, bindings: Binding[], workgroups: [number, number, number]): void {
+    if (this.done) throw new Error('Batch already submitted');
+    const pipeline = this.gpu.pipelines.get(spec);
+    const entries: GPUBindGroupEntry[] = [];
+    let index = 0;
+    if (params) entries.push({ binding: index++, resource: this.uniform(params) });
+    for (const b of bindings) entries.push({ binding: index++, resource: b instanceof GPUBuffer ? { buffer: b } : b });
+    const bindGroup = this.gpu.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    this.pass.setPipeline(pipeline);
+    this.pass.setBindGroup(0, bindGroup);
+    this.pass.dispatchWorkgroups(workgroups[0], workgroups[1], workgroups[2]);
+    this.dispatches++;
+  }
+
+  /** Ends the pass to copy between buffers, then resumes computing. */
+  copy(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
+    this.pass.end();
+    this.encoder.copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+    this.pass = this.encoder.beginComputePass({ label: this.label });
+  }
+
+  submit(): void {
+    if (this.done) return;
+    this.done = true;
+    this.pass.end();
+    const queue = this.gpu.device.queue;
+    for (const u of this.uniformBuffers) queue.writeBuffer(u.buffer, 0, u.data.buffer, 0, u.used);
+    queue.submit([this.encoder.finish()]);
+    for (const u of this.uniformBuffers) this.gpu.returnUniformBuffer(u.buffer);
+  }
+
+  private uniform(params: ArrayBuffer): GPUBufferBinding {
+    if (params.byteLength > UNIFORM_SLOT) throw new Error(`uniform block of ${params.byteLength} bytes exceeds ${UNIFORM_SLOT}`);
+    let u = this.uniformBuffers[this.uniformBuffers.length - 1];
+    if (!u || u.used + UNIFORM_SLOT > UNIFORM_ARENA) {
+      u = { buffer: this.gpu.takeUniformBuffer(), data: new Uint8Array(UNIFORM_ARENA), used: 0 };
+      this.uniformBuffers.push(u);
+    }
+    const offset = u.used;
+    u.data.set(new Uint8Array(params), offset);
+    u.used += UNIFORM_SLOT;
+    return { buffer: u.buffer, offset, size: Math.ceil(params.byteLength / 16) * 16 };
+  }
+}

@@ -1,0 +1,90 @@
+// Tensors: a shape, a dtype and the GPU buffers that hold them, with explicit ownership.
+// A tensor owns its buffers until `release()` returns them to the pool; using a released tensor throws.
+import type { DType, ParamType } from './formats.ts';
+import { QUANT_BLOCK } from './formats.ts';
+import type { BufferPool } from './pool.ts';
+
+export function numel(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Bytes of the main data buffer for `shape` in `dtype` (q4/q8: the codes; params live in a second buffer). */
+export function dataBytes(dtype: DType, shape: readonly number[]): number {
+  const n = numel(shape);
+  switch (dtype) {
+    case 'f32':
+      return n * 4;
+    case 'f16':
+      return Math.ceil(n / 2) * 4;
+    case 'q4':
+      return n / 2;
+    case 'q8':
+      return n;
+  }
+}
+
+export function paramBytes(shape: readonly number[], paramType: ParamType): number {
+  return (numel(shape) / QUANT_BLOCK) * (paramType === 'f16' ? 4 : 8);
+}
+
+export class Tensor {
+  private released = false;
+
+  constructor(
+    readonly shape: readonly number[],
+    readonly dtype: DType,
+    private readonly _data: GPUBuffer,
+    private readonly pool: BufferPool | null,
+    /** Block scales/mins for q4/q8. */
+    private readonly _params: GPUBuffer | null = null,
+    readonly paramType: ParamType = 'f16',
+    readonly label = '',
+    /** False for views (reshape): releasing a view is a no-op, the original owns the buffers. */
+    private readonly owns = true,
+  ) {}
+
+  get data(): GPUBuffer {
+    if (this.released) throw new Error(`tensor ${this.label || this.shape.join('x')} used after release`);
+    return this._data;
+  }
+
+  get params(): GPUBuffer {
+    if (this.released) throw new Error(`tensor ${this.label} used after release`);
+    if (!this._params) throw new Error(`tensor ${this.label} (${this.dtype}) has no block params`);
+    return this._params;
+  }
+
+  get numel(): number {
+    return numel(this.shape);
+  }
+
+  get isReleased(): boolean {
+    return this.released;
+  }
+
+  /** Bytes this tensor holds on the GPU. */
+  get bytes(): number {
+    return this._data.size + (this._params?.size ?? 0);
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    if (!this.owns) return;
+    if (this.pool) {
+      this.pool.release(this._data);
+      if (this._params) this.pool.release(this._params);
+    } else {
+      this._data.destroy();
+      this._params?.destroy();
+    }
+  }
+
+  /** A view of the same buffer with another shape of the same element count (no copy; shares ownership). */
+  reshape(shape: readonly number[]): Tensor {
+    if (numel(shape) !== this.numel) throw new RangeError(`cannot reshape [${this.shape}] to [${shape}]`);
+    return new Tensor(shape, this.dtype, this.data, null, this._params, this.paramType, this.label, false);
+  }
+}

@@ -1,0 +1,10 @@
+// The main thread's handle on the engine worker. Only the store imports this.
+import * as Comlink from 'comlink';
+import type { EngineApi } from './protocol.ts';
+
+export type EngineClient = Comlink.Remote<EngineApi>;
+
+export function createEngineClient(): { client: EngineClient; terminate: () => void } {
+  const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'zimage-engine' });
+  return { client: Comlink.wrap<EngineApi>(worker), terminate: () => worker.terminate() };
+}
