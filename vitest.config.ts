@@ -38,6 +38,8 @@ export default defineConfig({
             enabled: true,
             headless: true,
             screenshotFailures: false,
+            // Parallel runs (several checkouts) each pick a free port.
+            api: { port: Number(process.env.VITEST_BROWSER_PORT ?? 63315), strictPort: false },
             instances: [{ browser: 'chromium' }],
             provider: playwright({ launchOptions: { executablePath: browserPath(), args: BROWSER_ARGS } }),
           },

@@ -1,7 +1,7 @@
 // The engine worker: owns the GPU device and runs every pipeline; exposed to the main thread with comlink.
 import * as Comlink from 'comlink';
 import { Gpu } from '../engine/gpu.ts';
-import { toErrorData } from '../lib/errors.ts';
+import { StudioError, toErrorData } from '../lib/errors.ts';
 import type { DeviceInfo, EngineApi, Result } from './protocol.ts';
 
 let gpu: Gpu | null = null;
@@ -20,6 +20,8 @@ async function guard<T>(fn: () => Promise<T>): Promise<Result<T>> {
   }
 }
 
+const notYet = (what: string) => new StudioError('bad-request', `${what} is not available in this build yet.`);
+
 const api: EngineApi = {
   deviceInfo: () =>
     guard(async (): Promise<DeviceInfo> => {
@@ -32,6 +34,12 @@ const api: EngineApi = {
         memory: { inUseBytes: s.inUseBytes, pooledBytes: s.pooledBytes, peakBytes: s.peakBytes },
       };
     }),
+  loadModel: () => guard(async () => Promise.reject(notYet('Loading a model'))),
+  unloadModel: () => guard(async () => undefined),
+  loadedModel: async () => null,
+  countTokens: () => guard(async () => Promise.reject(notYet('Token counting'))),
+  generate: () => guard(async () => Promise.reject(notYet('Generation'))),
+  cancel: async () => undefined,
 };
 
 Comlink.expose(api);

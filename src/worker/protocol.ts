@@ -1,6 +1,8 @@
 // The worker's API, types only: what the main thread may ask of the engine worker and what comes back.
-// Errors cross as ErrorData ({ code, message }); images as transferred ArrayBuffers.
+// Errors cross as ErrorData ({ code, message }); images as transferred ArrayBuffers, never cloned.
 import type { ErrorData } from '../lib/errors.ts';
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
 
 export interface DeviceInfo {
   adapter: { vendor: string; architecture: string; device: string; description: string };
@@ -9,9 +11,92 @@ export interface DeviceInfo {
   memory: { inUseBytes: number; pooledBytes: number; peakBytes: number };
 }
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
+/** What a loaded model set can do; the UI shows or hides controls from this. */
+export interface ModelCapabilities {
+  /** Classifier-free guidance and a negative prompt (the base model). */
+  guidance: boolean;
+  /** The omni / edit path with reference images. */
+  omni: boolean;
+  defaultSteps: number;
+  maxTokens: number;
+}
+
+export interface LoadedModel {
+  setId: string;
+  label: string;
+  capabilities: ModelCapabilities;
+  /** True for the embedded tiny random-weight model: a pipeline self-test, not a real image model. */
+  selfTest: boolean;
+  weightBytes: number;
+}
+
+export type GenerateMode = 'text-to-image' | 'image-to-image' | 'inpaint' | 'edit';
+
+/** An RGBA8 image, row-major, width * height * 4 bytes. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  data: ArrayBuffer;
+}
+
+export interface GenerateRequest {
+  mode: GenerateMode;
+  prompt: string;
+  negativePrompt?: string;
+  width: number; // px, multiple of 16
+  height: number; // px, multiple of 16
+  steps: number;
+  seed: number;
+  guidanceScale?: number;
+  /** image-to-image / inpaint / edit: how much to change, 0..1 (1 = start from pure noise). */
+  strength?: number;
+  /** The source image for image-to-image, inpaint and edit. */
+  image?: RgbaImage;
+  /** Inpaint / edit mask, one byte per pixel of `image`, 255 = repaint, 0 = keep. */
+  mask?: { width: number; height: number; data: ArrayBuffer };
+  lowMemory?: boolean;
+}
+
+export type ProgressPhase = 'loading' | 'tokenizing' | 'encoding' | 'denoising' | 'decoding' | 'done';
+
+export interface Progress {
+  phase: ProgressPhase;
+  /** Denoising step (1-based) and count, when phase is 'denoising'. */
+  step?: number;
+  steps?: number;
+  /** Whole-job fraction 0..1. */
+  fraction: number;
+  elapsedMs: number;
+  etaMs: number | null;
+}
+
+export interface GenerateResult {
+  image: RgbaImage;
+  /** A PNG with the parameters in a tEXt chunk. */
+  png: ArrayBuffer;
+  seed: number;
+  /** What actually ran: an edit request runs as 'inpaint' when no omni-capable model is loaded. */
+  ranMode: GenerateMode;
+  elapsedMs: number;
+  model: string;
+}
+
+export interface TokenCount {
+  tokens: number;
+  max: number;
+  truncated: boolean;
+}
 
 export interface EngineApi {
   /** Acquires (or re-creates after a loss) the GPU device and reports it. */
   deviceInfo(): Promise<Result<DeviceInfo>>;
+  /** Loads a stored (or the embedded) model set into GPU memory. */
+  loadModel(setId: string, onProgress?: (p: Progress) => void): Promise<Result<LoadedModel>>;
+  unloadModel(): Promise<Result<void>>;
+  loadedModel(): Promise<LoadedModel | null>;
+  countTokens(prompt: string): Promise<Result<TokenCount>>;
+  /** Queued: one job runs at a time. `jobId` names it for cancel(). */
+  generate(jobId: string, request: GenerateRequest, onProgress?: (p: Progress) => void): Promise<Result<GenerateResult>>;
+  /** Stops a queued or running job between steps; its promise resolves with a 'cancelled' error. */
+  cancel(jobId: string): Promise<void>;
 }
