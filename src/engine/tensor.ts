@@ -82,6 +82,15 @@ export class Tensor {
     }
   }
 
+  /** Moves ownership to a tensor of another shape (same element count); this one becomes released. */
+  withShape(shape: readonly number[]): Tensor {
+    if (numel(shape) !== this.numel) throw new RangeError(`cannot reshape [${this.shape}] to [${shape}]`);
+    if (!this.owns) throw new Error('withShape() on a view: reshape the owning tensor instead');
+    const moved = new Tensor(shape, this.dtype, this.data, this.pool, this._params, this.paramType, this.label);
+    this.released = true;
+    return moved;
+  }
+
   /** A view of the same buffer with another shape of the same element count (no copy; shares ownership). */
   reshape(shape: readonly number[]): Tensor {
     if (numel(shape) !== this.numel) throw new RangeError(`cannot reshape [${this.shape}] to [${shape}]`);

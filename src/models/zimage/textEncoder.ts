@@ -1,0 +1,98 @@
+// The Qwen3 text encoder as Z-Image uses it (zimage-spec §4): caption features = hidden_states[-2], the raw output
+// of decoder layer n_layers - 2 (no final norm), so only n_layers - 1 layers ever run. Causal grouped-query
+// attention with rotate-half RoPE; the embedding table stays on the CPU side (only prompt rows are gathered).
+import type { Gpu } from '../../engine/gpu.ts';
+import * as ops from '../../engine/ops.ts';
+import type { Tensor } from '../../engine/tensor.ts';
+import type { TextEncoderConfig } from './config.ts';
+import { qwenRope } from './rope.ts';
+
+export interface Qwen3LayerWeights {
+  inputNorm: Tensor; // (hidden)
+  postNorm: Tensor; // (hidden)
+  q: Tensor; // (H*hd, hidden)
+  k: Tensor; // (Hkv*hd, hidden)
+  v: Tensor; // (Hkv*hd, hidden)
+  o: Tensor; // (hidden, H*hd)
+  qNorm: Tensor; // (hd)
+  kNorm: Tensor; // (hd)
+  gate: Tensor; // (I, hidden)
+  up: Tensor; // (I, hidden)
+  down: Tensor; // (hidden, I)
+}
+
+/** Gathers embedding rows for token ids on the CPU: (L, hidden) floats. */
+export type EmbeddingLookup = (ids: Int32Array) => Promise<Float32Array>;
+
+export interface Qwen3Weights {
+  embed: EmbeddingLookup;
+  /** Only the layers that run: n_layers - 1. */
+  layers: Qwen3LayerWeights[];
+}
+
+/** How many decoder layers produce hidden_states[-2]. */
+export const layersNeeded = (cfg: TextEncoderConfig) => cfg.nLayers - 1;
+
+export class Qwen3TextEncoder {
+  constructor(
+    readonly gpu: Gpu,
+    readonly cfg: TextEncoderConfig,
+    readonly w: Qwen3Weights,
+  ) {}
+
+  /**
+   * Caption features for token ids: (L, hidden). `onLayer` (for golden checks) sees each layer's output before the
+   * next runs; it must not release it.
+   */
+  async encode(ids: Int32Array, onLayer?: (i: number, h: Tensor) => Promise<void>): Promise<Tensor> {
+    const { hiddenSize, nHeads: H, nKvHeads: Hkv, headDim: hd, rmsNormEps: eps, ropeTheta } = this.cfg;
+    const L = ids.length;
+    if (L < 1) throw new RangeError('encode: no tokens');
+    for (const id of ids)
+      if (id < 0 || id >= this.cfg.vocabSize) throw new RangeError(`token id ${id} outside the vocabulary (${this.cfg.vocabSize})`);
+    const gpu = this.gpu;
+    let h = gpu.upload(await this.w.embed(ids), [L, hiddenSize], 'f32', 'te-embed'); // (L, hidden)
+    const tables = qwenRope(hd, ropeTheta, L);
+    const cos = gpu.upload(tables.cos, [L, hd / 2], 'f32', 'te-rope-cos');
+    const sin = gpu.upload(tables.sin, [L, hd / 2], 'f32', 'te-rope-sin');
+    for (let i = 0; i < this.w.layers.length; i++) {
+      const lw = this.w.layers[i];
+      gpu.run((b) => {
+        const xn = ops.rmsNorm(b, h, { weight: lw.inputNorm, eps }); // (L, hidden)
+        const q = ops.matmul(b, xn, lw.q); // (L, H*hd)
+        const k = ops.matmul(b, xn, lw.k); // (L, Hkv*hd)
+        const v = ops.matmul(b, xn, lw.v);
+        xn.release();
+        const qnRows = ops.rmsNorm(b, q.reshape([L * H, hd]), { weight: lw.qNorm, eps }); // (L*H, hd)
+        const qn = qnRows.reshape([L, H * hd]); // view (L, H*hd)
+        const knRows = ops.rmsNorm(b, k.reshape([L * Hkv, hd]), { weight: lw.kNorm, eps }); // (L*Hkv, hd)
+        const kn = knRows.reshape([L, Hkv * hd]); // view (L, Hkv*hd)
+        q.release();
+        k.release();
+        ops.ropeHalf(b, qn, cos, sin, { heads: H, headDim: hd });
+        ops.ropeHalf(b, kn, cos, sin, { heads: Hkv, headDim: hd });
+        const a = ops.attention(b, qn, kn, v, { heads: H, kvHeads: Hkv, headDim: hd, causal: true }); // (L, H*hd)
+        qnRows.release();
+        knRows.release();
+        v.release();
+        const o = ops.matmul(b, a, lw.o); // (L, hidden)
+        a.release();
+        const h1 = ops.add(b, h, o);
+        h.release();
+        o.release();
+        const xf = ops.rmsNorm(b, h1, { weight: lw.postNorm, eps });
+        const g = ops.matmulSwiGLU(b, xf, lw.gate, lw.up); // (L, I)
+        xf.release();
+        const f = ops.matmul(b, g, lw.down); // (L, hidden)
+        g.release();
+        h = ops.add(b, h1, f);
+        h1.release();
+        f.release();
+      }, 'te-layer');
+      if (onLayer) await onLayer(i, h);
+    }
+    cos.release();
+    sin.release();
+    return h;
+  }
+}

@@ -1,0 +1,227 @@
+// ZImageTransformer2DModel on the engine (zimage-spec §5): patchify and embed, noise and context refiners, the
+// main single-stream layers with tanh-gated adaLN modulation, FinalLayer, unpatchify. Standard mode; the omni
+// mode's sequence building lives in omni.ts and reuses the blocks here.
+import type { Batch, Gpu } from '../../engine/gpu.ts';
+import * as ops from '../../engine/ops.ts';
+import type { Tensor } from '../../engine/tensor.ts';
+import { ADALN_DIM, ffnDim, headDim, type TransformerConfig } from './config.ts';
+import { dit3AxisRope } from './rope.ts';
+import { standardLayout } from './sequence.ts';
+
+export interface BlockWeights {
+  toQ: Tensor; // (D, D)
+  toK: Tensor;
+  toV: Tensor;
+  toOut: Tensor; // (D, D)
+  normQ: Tensor; // (hd)
+  normK: Tensor;
+  w1: Tensor; // (F, D)
+  w2: Tensor; // (D, F)
+  w3: Tensor; // (F, D)
+  attentionNorm1: Tensor; // (D)
+  attentionNorm2: Tensor;
+  ffnNorm1: Tensor;
+  ffnNorm2: Tensor;
+  /** adaLN_modulation.0 split by rows into scale_msa, gate_msa, scale_mlp, gate_mlp: 4 x ((D, 256), bias (D)). */
+  adaLN: { w: Tensor; b: Tensor }[] | null;
+}
+
+export interface TransformerWeights {
+  xEmbedW: Tensor; // (D, p*p*C)
+  xEmbedB: Tensor; // (D)
+  tEmbed: { w1: Tensor; b1: Tensor; w2: Tensor; b2: Tensor }; // (1024, 256), (256, 1024)
+  capNorm: Tensor; // (capFeatDim)
+  capEmbedW: Tensor; // (D, capFeatDim)
+  capEmbedB: Tensor; // (D)
+  xPadToken: Float32Array; // (D), kept on the CPU: pads are uploaded per sequence
+  capPadToken: Float32Array; // (D)
+  final: { adaW: Tensor; adaB: Tensor; linW: Tensor; linB: Tensor }; // (D, 256), (p*p*C, D)
+  noiseRefiner: BlockWeights[];
+  contextRefiner: BlockWeights[];
+  layers: BlockWeights[];
+}
+
+/** Per-token adaLN inputs: `temb` (G, 256) and, when G > 1, a u32 row selector (M) picking each token's row. */
+export interface Modulation {
+  temb: Tensor; // (G, 256)
+  rowSel?: Tensor; // u32 (M)
+}
+
+export class ZImageTransformer {
+  constructor(
+    readonly gpu: Gpu,
+    readonly cfg: TransformerConfig,
+    readonly w: TransformerWeights,
+  ) {}
+
+  get headDim(): number {
+    return headDim(this.cfg);
+  }
+
+  /** temb = W2 · SiLU(W1 · sinusoid(t_scale · t) + b1) + b2 for each t: (T, 256). */
+  timestepEmbed(b: Batch, ts: number[]): Tensor {
+    const e = this.w.tEmbed;
+    const sin = ops.timestepEmbedding(b, ts.map((t) => t * this.cfg.tScale), ADALN_DIM); // (T, 256)
+    const h = ops.matmul(b, sin, e.w1, { bias: e.b1 }); // (T, 1024)
+    sin.release();
+    const hs = ops.silu(b, h);
+    h.release();
+    const temb = ops.matmul(b, hs, e.w2, { bias: e.b2 }); // (T, 256)
+    hs.release();
+    return temb;
+  }
+
+  /** One ZImageTransformerBlock over x (L, D), in place (x is replaced; the returned tensor owns the result). */
+  block(b: Batch, blk: BlockWeights, x: Tensor, rope: { cos: Tensor; sin: Tensor }, mod: Modulation | null): Tensor {
+    const { dim: D, nHeads: H, nKvHeads: Hkv, normEps: eps } = this.cfg;
+    const hd = this.headDim;
+    const L = x.shape[0];
+    const modT = blk.adaLN && mod ? blk.adaLN.map((m) => ops.matmul(b, mod.temb, m.w, { bias: m.b })) : null; // 4 x (G, D)
+    const rowSel = mod?.rowSel;
+
+    // attention branch
+    const xn = ops.rmsNorm(b, x, { weight: blk.attentionNorm1, eps, scale: modT?.[0], rowSel }); // (L, D)
+    const q = ops.matmul(b, xn, blk.toQ); // (L, H*hd)
+    const k = ops.matmul(b, xn, blk.toK); // (L, Hkv*hd)
+    const v = ops.matmul(b, xn, blk.toV);
+    xn.release();
+    const qnRows = ops.rmsNorm(b, q.reshape([L * H, hd]), { weight: blk.normQ, eps }); // (L*H, hd)
+    const qn = qnRows.reshape([L, H * hd]); // view (L, H*hd)
+    const knRows = ops.rmsNorm(b, k.reshape([L * Hkv, hd]), { weight: blk.normK, eps }); // (L*Hkv, hd)
+    const kn = knRows.reshape([L, Hkv * hd]); // view (L, Hkv*hd)
+    q.release();
+    k.release();
+    ops.ropeComplex(b, qn, rope.cos, rope.sin, { heads: H, headDim: hd });
+    ops.ropeComplex(b, kn, rope.cos, rope.sin, { heads: Hkv, headDim: hd });
+    const a = ops.attention(b, qn, kn, v, { heads: H, kvHeads: Hkv, headDim: hd }); // (L, H*hd)
+    qnRows.release();
+    knRows.release();
+    v.release();
+    const o = ops.matmul(b, a, blk.toOut); // (L, D)
+    a.release();
+    const on = ops.rmsNorm(b, o, { weight: blk.attentionNorm2, eps });
+    o.release();
+    x = this.residual(b, x, on, modT?.[1], rowSel);
+    on.release();
+
+    // feed-forward branch
+    const xf = ops.rmsNorm(b, x, { weight: blk.ffnNorm1, eps, scale: modT?.[2], rowSel }); // (L, D)
+    const hgate = ops.matmulSwiGLU(b, xf, blk.w1, blk.w3); // (L, F)
+    xf.release();
+    const f = ops.matmul(b, hgate, blk.w2); // (L, D)
+    hgate.release();
+    const fn = ops.rmsNorm(b, f, { weight: blk.ffnNorm2, eps });
+    f.release();
+    x = this.residual(b, x, fn, modT?.[3], rowSel);
+    fn.release();
+    modT?.forEach((t) => t.release());
+    void D;
+    return x;
+  }
+
+  /** x + tanh(gate) * y (modulated) or x + y (context refiner); releases the old x when a new tensor is made. */
+  private residual(b: Batch, x: Tensor, y: Tensor, gate: Tensor | undefined, rowSel: Tensor | undefined): Tensor {
+    if (gate) return ops.gatedResidual(b, x, y, gate, { rowSel, inPlace: true });
+    const sum = ops.add(b, x, y);
+    x.release();
+    return sum;
+  }
+
+  /**
+   * The standard forward pass: latents (C, H, W) at model time t (= 1 - sigma) with caption features (Lc, capDim)
+   * -> the raw model output (C, H, W) (the pipeline negates it into a velocity).
+   */
+  forward(latents: Tensor, capFeats: Tensor, t: number): Tensor {
+    const gpu = this.gpu;
+    const { dim: D, inChannels: C, patchSize: p } = this.cfg;
+    const [, Hl, Wl] = latents.shape;
+    const gridH = Hl / p;
+    const gridW = Wl / p;
+    const layout = standardLayout(capFeats.shape[0], gridH, gridW);
+    const rope = this.uploadRope([layout.imagePositions, layout.capPositions]);
+    const imgRope = this.uploadRope([layout.imagePositions]);
+    const capRope = this.uploadRope([layout.capPositions]);
+
+    let x!: Tensor;
+    let c!: Tensor;
+    let temb!: Tensor;
+    gpu.run((b) => {
+      temb = this.timestepEmbed(b, [t]); // (1, 256)
+      const patches = ops.patchify(b, latents, { channels: C, height: Hl, width: Wl, patch: p }); // (Ht*Wt, p*p*C)
+      const xe = ops.matmul(b, patches, this.w.xEmbedW, { bias: this.w.xEmbedB }); // (Ht*Wt, D)
+      patches.release();
+      x = this.padRows(b, xe, layout.imagePadded, this.w.xPadToken);
+      const cn = ops.rmsNorm(b, capFeats, { weight: this.w.capNorm, eps: this.cfg.normEps });
+      const ce = ops.matmul(b, cn, this.w.capEmbedW, { bias: this.w.capEmbedB }); // (Lc, D)
+      cn.release();
+      c = this.padRows(b, ce, layout.capPadded, this.w.capPadToken);
+    }, 'dit-embed');
+
+    const mod: Modulation = { temb };
+    for (const blk of this.w.noiseRefiner) gpu.run((b) => (x = this.block(b, blk, x, imgRope, mod)), 'dit-noise-refiner');
+    for (const blk of this.w.contextRefiner) gpu.run((b) => (c = this.block(b, blk, c, capRope, null)), 'dit-context-refiner');
+
+    let u!: Tensor;
+    gpu.run((b) => {
+      u = ops.concatRows(b, [x, c]); // (Limg + Lcap, D)
+    });
+    x.release();
+    c.release();
+    for (const blk of this.w.layers) gpu.run((b) => (u = this.block(b, blk, u, rope, mod)), 'dit-layer');
+
+    let out!: Tensor;
+    gpu.run((b) => {
+      const fw = this.w.final;
+      const st = ops.silu(b, temb);
+      const scale = ops.matmul(b, st, fw.adaW, { bias: fw.adaB }); // (1, D)
+      st.release();
+      const img = ops.sliceRows(b, u, 0, layout.imageTokens); // (Ht*Wt, D)
+      const y = ops.layerNorm(b, img, { eps: 1e-6, scale });
+      img.release();
+      scale.release();
+      const o = ops.matmul(b, y, fw.linW, { bias: fw.linB }); // (Ht*Wt, p*p*C)
+      y.release();
+      out = ops.unpatchify(b, o, { channels: C, height: Hl, width: Wl, patch: p }); // (C, Hl, Wl)
+      o.release();
+    }, 'dit-final');
+    u.release();
+    temb.release();
+    for (const r of [rope, imgRope, capRope]) {
+      r.cos.release();
+      r.sin.release();
+    }
+    void D;
+    return out;
+  }
+
+  /** Appends `total - rows` copies of a learned pad token to x (rows, D); returns (total, D), releasing x. */
+  padRows(b: Batch, x: Tensor, total: number, token: Float32Array): Tensor {
+    const rows = x.shape[0];
+    if (total === rows) return x;
+    const D = token.length;
+    const pads = new Float32Array((total - rows) * D);
+    for (let i = 0; i < total - rows; i++) pads.set(token, i * D);
+    const padT = b.gpu.upload(pads, [total - rows, D], 'f32', 'pad-tokens');
+    const out = ops.concatRows(b, [x, padT]);
+    x.release();
+    padT.release();
+    return out;
+  }
+
+  uploadRope(parts: Int32Array[]): { cos: Tensor; sin: Tensor } {
+    const total = parts.reduce((s, p) => s + p.length, 0);
+    const pos = new Int32Array(total);
+    let o = 0;
+    for (const p of parts) {
+      pos.set(p, o);
+      o += p.length;
+    }
+    const t = dit3AxisRope(this.cfg, pos);
+    return {
+      cos: this.gpu.upload(t.cos, [t.rows, t.pairs], 'f32', 'rope-cos'),
+      sin: this.gpu.upload(t.sin, [t.rows, t.pairs], 'f32', 'rope-sin'),
+    };
+  }
+}
+
+export const ffnWidth = ffnDim;
