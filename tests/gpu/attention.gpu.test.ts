@@ -71,6 +71,15 @@ describe('attention (flash, tiled online softmax)', () => {
   it('matches the CPU reference on a long sequence, Lq=Lk=4099 heads=1/1 hd=32, seed=21', () =>
     check(attention, { lq: 4099, lk: 4099, heads: 1, kvHeads: 1, hd: 32, seed: 21 }));
 
+  // Index arithmetic at the 1024² scale (16384 VAE tokens) without the 16384² work: long key loops, many tiles.
+  it('matches the CPU reference with 16385 keys, Lq=17 heads=2/1 hd=32, seed=22', () =>
+    check(attention, { lq: 17, lk: 16385, heads: 2, kvHeads: 1, hd: 32, seed: 22 }));
+  it('matches the CPU reference with 16385 queries, Lk=3 heads=1/1 hd=512, seed=23', () =>
+    check(attention, { lq: 16385, lk: 3, heads: 1, kvHeads: 1, hd: 512, seed: 23 }));
+  // The Qwen3 text encoder's shape class (grouped causal, hd 128) at its longest prompt, with fewer heads.
+  it('matches the CPU reference at the text encoder length, L=512 heads=4/1 hd=128 causal, seed=24', () =>
+    check(attention, { lq: 512, lk: 512, heads: 4, kvHeads: 1, hd: 128, causal: true, seed: 24 }));
+
   it('writes into opts.out', async () => {
     const gpu = await getGpu();
     const rng = new Rng(31);
