@@ -1,0 +1,66 @@
+// rms_norm: y = x / sqrt(mean(x^2) + eps) * w * (1 + s[g(m)]), over the rows of x, one workgroup per row.
+// Layout: x, y f32 (M, D) row-major; w f32 (D); s f32 (G, S), row g read at s[g*S + s_off + d]; sel f32 (M) holding
+//   the integer group g(m) of row m (g = 0 without a selector, clamped to G-1).
+// Bindings: 0 params, 1 x (read_write: in place when IN_PLACE), 2 y (read_write), 3 w, 4 s, 5 sel (read). Inputs a
+//   variant does not read are bound to a placeholder: layout 'auto' keeps every binding the code names.
+// Dispatch: M workgroups of WG threads (a power of two), folded into (x, y) by grid(). Each thread strides the
+//   row by WG; a tree reduction in workgroup memory sums the squares. In place is race-free: every thread writes
+//   only the elements it read itself, after the reduction's barriers.
+override WG: u32 = 256;
+override HAS_WEIGHT: bool = false;
+override HAS_SCALE: bool = false;
+override HAS_SEL: bool = false;
+override IN_PLACE: bool = false;
+
+struct Params {
+  rows: u32,
+  cols: u32,
+  eps: f32,
+  s_stride: u32, // elements between rows of s
+  s_off: u32, // elements, column offset into a row of s
+  groups: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read_write> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+@group(0) @binding(3) var<storage, read> w: array<f32>;
+@group(0) @binding(4) var<storage, read> s: array<f32>;
+@group(0) @binding(5) var<storage, read> sel: array<f32>;
+
+var<workgroup> red: array<f32, WG>;
+
+// Sum of v over the workgroup; every thread gets the result. Ends with a barrier so `red` can be reused.
+fn block_sum(lid: u32, v: f32) -> f32 {
+  red[lid] = v;
+  workgroupBarrier();
+  for (var k = WG / 2u; k > 0u; k = k / 2u) {
+    if (lid < k) { red[lid] = red[lid] + red[lid + k]; }
+    workgroupBarrier();
+  }
+  let total = red[0];
+  workgroupBarrier();
+  return total;
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let row = wid.x + wid.y * nwg.x;
+  if (row >= p.rows) { return; }
+  let base = row * p.cols;
+  var ss = 0.0;
+  for (var c = lid; c < p.cols; c += WG) {
+    let v = x[base + c];
+    ss += v * v;
+  }
+  let r = inverseSqrt(block_sum(lid, ss) / f32(p.cols) + p.eps);
+  var sbase = p.s_off;
+  if (HAS_SEL) { sbase += min(u32(sel[row]), p.groups - 1u) * p.s_stride; }
+  for (var c = lid; c < p.cols; c += WG) {
+    var v = x[base + c] * r;
+    if (HAS_WEIGHT) { v = v * w[c]; }
+    if (HAS_SCALE) { v = v * (1.0 + s[sbase + c]); }
+    if (IN_PLACE) { x[base + c] = v; } else { y[base + c] = v; }
+  }
+}
