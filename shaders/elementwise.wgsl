@@ -4,6 +4,7 @@
 //   OP 1 mul       av * b[i]                     OP 6 gated     av + tanh(c[g*g_stride + g_off + col]) * b[i]
 //   OP 2 add_row   av + b[col]   (bias)          OP 7 blend     m*av + (1 - m)*b[i], m = c[col] (mask over C)
 //   OP 3 scale     av * alpha                    OP 8 copy      av
+//   OP 9 affine    av * alpha + beta
 //   OP 4 silu      av / (1 + exp(-av))
 // g = sel[row] (an integer stored as f32, clamped to groups-1) when has_sel, else 0.
 // Entry `main`: out[dst_off + i] = f(a[src_off + i % period]) (period = n except when broadcasting a row).
@@ -31,6 +32,7 @@ struct Params {
   has_sel: u32,
   alpha: f32,
   rows: u32, // transpose: rows of a
+  beta: f32, // affine offset
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -51,6 +53,7 @@ fn apply(i: u32, av: f32) -> f32 {
     case 2u: { return av + bv[i % p.cols]; }
     case 3u: { return av * p.alpha; }
     case 4u: { return silu(av); }
+    case 9u: { return av * p.alpha + p.beta; }
     case 5u: { return silu(av) * bv[i]; }
     case 6u: {
       var g = 0u;

@@ -20,11 +20,18 @@ export class Gpu {
   readonly pipelines: PipelineCache;
   private uniformFree: GPUBuffer[] = [];
   private lostError: StudioError | null = null;
+  /** Validation / out-of-memory errors no error scope caught (a shader that failed to compile, a bad binding). */
+  readonly uncapturedErrors: string[] = [];
 
   private constructor(readonly handle: DeviceHandle) {
     this.device = handle.device;
     this.pool = new BufferPool(this.device, handle.limits.maxBufferSize);
     this.pipelines = new PipelineCache(this.device);
+    this.device.addEventListener('uncapturederror', (e) => {
+      const msg = (e as GPUUncapturedErrorEvent).error.message;
+      if (this.uncapturedErrors.length < 50) this.uncapturedErrors.push(msg);
+      console.error(`[webgpu] ${msg}`);
+    });
     handle.lost.then(({ destroyed, error }) => {
       this.lostError = destroyed ? new StudioError('device-lost', 'The engine was shut down.') : error;
     });

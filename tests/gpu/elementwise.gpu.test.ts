@@ -27,17 +27,18 @@ describe('elementwise: add, mul, scale, silu, silu*mul', () => {
       const res: Tensor[] = [];
       gpu.run((b) => {
         res.push(ew.add(b, ta, tc), ew.mul(b, ta, tc), ew.scale(b, ta, -0.37), ew.silu(b, ta), ew.siluMul(b, ta, tc));
-        res.push(ew.mul(b, ta, ta)); // the same buffer twice, read-only: allowed
+        res.push(ew.mul(b, ta, ta), ew.affine(b, ta, 1 / 0.3611, 0.1159)); // the same buffer twice, read-only: allowed
         ew.add(b, ip, tc, { inPlace: true });
         ew.silu(b, ip, { out: ip });
       });
-      const [add, mul, sc, si, sm, sq, inPlace] = await readAll(gpu, [...res, ip, ta, tc]);
+      const [add, mul, sc, si, sm, sq, af, inPlace] = await readAll(gpu, [...res, ip, ta, tc]);
       expectClose(add, ref.addRef(a, c), 0, 1e-7, 'add');
       expectClose(mul, ref.mulRef(a, c), 0, 1e-7, 'mul');
       expectClose(sc, ref.scaleRef(a, -0.37), 0, 1e-7, 'scale');
       expectClose(si, ref.siluRef(a), 1e-6, TOL, 'silu');
       expectClose(sm, ref.siluMulRef(a, c), 1e-6, TOL, 'siluMul');
       expectClose(sq, ref.mulRef(a, a), 0, 1e-7, 'mul x*x');
+      expectClose(af, ref.affineRef(a, 1 / 0.3611, 0.1159), 1e-6, 1e-6, 'affine');
       expectClose(inPlace, ref.siluRef(ref.addRef(a, c)), 1e-6, TOL, 'in place add then silu');
     });
   }

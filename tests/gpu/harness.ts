@@ -1,11 +1,22 @@
 // Shared set-up for GPU tests: a real WebGPU device or a failing test (never a skip), the adapter printed once
 // per run, and the comparison helper of design.md §3.
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { compareArrays, describeCompare } from '../../src/lib/compare.ts';
 import { describeAdapter, type DeviceOptions } from '../../src/engine/device.ts';
 import { Gpu } from '../../src/engine/gpu.ts';
 
 const cache = new Map<string, Promise<Gpu>>();
+
+// A shader that fails to compile or a bad binding does not throw: WebGPU reports it as an uncaptured error and
+// the dispatch does nothing. Every GPU test fails if one was reported during it.
+afterEach(async () => {
+  for (const p of cache.values()) {
+    const gpu = await p;
+    await gpu.device.queue.onSubmittedWorkDone();
+    const errors = gpu.uncapturedErrors.splice(0);
+    expect(errors, 'uncaptured WebGPU errors').toEqual([]);
+  }
+});
 
 export function getGpu(options: DeviceOptions = {}): Promise<Gpu> {
   const key = JSON.stringify(options);

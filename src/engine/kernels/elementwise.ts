@@ -10,7 +10,7 @@ import { checkF32, checkMod, checkNoAlias, checkRowSel, outputFor, placeholder, 
 
 const WG = 256;
 const TILE = 16;
-const OP = { add: 0, mul: 1, addRow: 2, scale: 3, silu: 4, siluMul: 5, gated: 6, blend: 7, copy: 8 } as const;
+const OP = { add: 0, mul: 1, addRow: 2, scale: 3, silu: 4, siluMul: 5, gated: 6, blend: 7, copy: 8, affine: 9 } as const;
 
 export interface PointwiseOptions {
   out?: Tensor;
@@ -25,6 +25,7 @@ interface Spec {
   sel?: Tensor;
   cols?: number; // row width for broadcast operands
   alpha?: number;
+  beta?: number;
   gate?: { stride: number; offset: number; groups: number };
 }
 
@@ -39,7 +40,7 @@ function pointwise(batch: Batch, name: string, s: Spec, opts: PointwiseOptions =
   const gate = s.gate ?? { stride: 0, offset: 0, groups: 1 };
   const u = params()
     .u32(n).u32(s.cols ?? 1).u32(g[0] * WG).u32(0).u32(0).u32(n) // n, cols, row_stride, src_off, dst_off, period
-    .u32(gate.stride).u32(gate.offset).u32(gate.groups).u32(s.sel ? 1 : 0).f32(s.alpha ?? 1).u32(0)
+    .u32(gate.stride).u32(gate.offset).u32(gate.groups).u32(s.sel ? 1 : 0).f32(s.alpha ?? 1).u32(0).f32(s.beta ?? 0)
     .build(); // prettier-ignore
   const spare = placeholder(batch.gpu);
   const bindings = [s.b?.data ?? spare, s.c?.data ?? spare, s.sel?.data ?? spare, out.data];
@@ -78,6 +79,12 @@ export const addBias = addRow;
 export function scale(b: Batch, a: Tensor, s: number, opts?: PointwiseOptions): Tensor {
   if (!Number.isFinite(s)) throw new RangeError(`scale: factor must be finite, got ${s}`);
   return pointwise(b, 'scale', { op: OP.scale, a, alpha: s }, opts);
+}
+
+/** a * s + t (e.g. the VAE's latent scaling: z / scaling + shift). */
+export function affine(b: Batch, a: Tensor, s: number, t: number, opts?: PointwiseOptions): Tensor {
+  if (!Number.isFinite(s) || !Number.isFinite(t)) throw new RangeError(`affine: factors must be finite, got ${s}, ${t}`);
+  return pointwise(b, 'affine', { op: OP.affine, a, alpha: s, beta: t }, opts);
 }
 
 /** silu(a) = a * sigmoid(a). */
@@ -126,7 +133,7 @@ function copyRange(b: Batch, src: Tensor, dst: Tensor, srcOff: number, dstOff: n
   if (n === 0) return;
   checkNoAlias('copyRows', dst, 'dst', { src });
   const g = grid(Math.ceil(n / WG), b.gpu.limits.maxComputeWorkgroupsPerDimension);
-  const u = params().u32(n).u32(1).u32(g[0] * WG).u32(srcOff).u32(dstOff).u32(period).u32(0).u32(0).u32(1).u32(0).f32(1).u32(0).build();
+  const u = params().u32(n).u32(1).u32(g[0] * WG).u32(srcOff).u32(dstOff).u32(period).u32(0).u32(0).u32(1).u32(0).f32(1).u32(0).f32(0).build();
   const spare = placeholder(b.gpu);
   b.dispatch({ name: 'elementwise', code, entryPoint: 'main', constants: { OP: OP.copy, WG } }, u, [spare, spare, spare, dst.data, src.data], g);
 }
@@ -194,7 +201,7 @@ export function transpose2d(b: Batch, x: Tensor, opts: { out?: Tensor } = {}): T
   const out = outputFor(b, 'transpose2d', [C, R], opts.out);
   checkNoAlias('transpose2d', out, 'out', { x });
   const tiles = Math.ceil(R / TILE) * Math.ceil(C / TILE);
-  const u = params().u32(0).u32(C).u32(0).u32(0).u32(0).u32(0).u32(0).u32(0).u32(1).u32(0).f32(1).u32(R).build();
+  const u = params().u32(0).u32(C).u32(0).u32(0).u32(0).u32(0).u32(0).u32(0).u32(1).u32(0).f32(1).u32(R).f32(0).build();
   const g = grid(tiles, b.gpu.limits.maxComputeWorkgroupsPerDimension);
   b.dispatch({ name: 'elementwise', code, entryPoint: 'transpose', constants: { TILE } }, u, [x.data, out.data], g);
   return out;

@@ -6,6 +6,8 @@ export const mulRef = (a: Float32Array, c: Float32Array) => map(a.length, (i) =>
 export const addRowRef = (x: Float32Array, v: Float32Array) => map(x.length, (i) => x[i] + v[i % v.length]);
 /** The factor is rounded to f32 first, as in the uniform block. */
 export const scaleRef = (a: Float32Array, s: number) => map(a.length, (i) => a[i] * Math.fround(s));
+/** a * s + t with both factors rounded to f32, as in the uniform block. */
+export const affineRef = (a: Float32Array, s: number, t: number) => map(a.length, (i) => a[i] * Math.fround(s) + Math.fround(t));
 
 function siluOf(v: number): number {
   return v / (1 + Math.exp(-v));
