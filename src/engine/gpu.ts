@@ -89,6 +89,14 @@ export class Gpu {
     return new Tensor(shape, dtype, this.uploadBytes(bytes, label), this.pool, null, 'f16', label);
   }
 
+  /** Uploads IEEE half bits as a packed f16 tensor (no rounding: the values are already halves). */
+  uploadHalfBits(bits: Uint16Array, shape: readonly number[], label = ''): Tensor {
+    if (bits.length !== numel(shape)) throw new RangeError(`uploadHalfBits ${label}: ${bits.length} values for shape [${shape}]`);
+    const padded = new Uint16Array(Math.ceil(bits.length / 2) * 2);
+    padded.set(bits);
+    return new Tensor(shape, 'f16', this.uploadBytes(new Uint8Array(padded.buffer), label), this.pool, null, 'f16', label);
+  }
+
   /** Uploads a quantized matrix (N, K) in the engine format of formats.ts. */
   uploadQuant(q: QuantMatrix, label = ''): Tensor {
     const codes = this.uploadBytes(new Uint8Array(q.codes.buffer, q.codes.byteOffset, q.codes.byteLength), `${label}.codes`);

@@ -16,7 +16,12 @@ export class AutoencoderKL {
     readonly w: VaeWeights,
     /** Whether the encoder weights are loaded (decode-only sets skip them). */
     readonly hasEncoder: boolean,
+    private readonly owned: Tensor[] = [],
   ) {}
+
+  release(): void {
+    for (const t of this.owned) t.release();
+  }
 
   private gn(b: Batch, x: Tensor, prefix: string, silu: boolean): Tensor {
     return ops.groupNorm(b, x, { groups: this.cfg.normGroups, eps: 1e-6, weight: this.w(`${prefix}.weight`), bias: this.w(`${prefix}.bias`), silu });

@@ -38,7 +38,12 @@ export class Qwen3TextEncoder {
     readonly gpu: Gpu,
     readonly cfg: TextEncoderConfig,
     readonly w: Qwen3Weights,
+    private readonly owned: Tensor[] = [],
   ) {}
+
+  release(): void {
+    for (const t of this.owned) t.release();
+  }
 
   /**
    * Caption features for token ids: (L, hidden). `onLayer` (for golden checks) sees each layer's output before the
@@ -77,16 +82,14 @@ export class Qwen3TextEncoder {
         v.release();
         const o = ops.matmul(b, a, lw.o); // (L, hidden)
         a.release();
-        const h1 = ops.add(b, h, o);
-        h.release();
+        const h1 = ops.add(b, h, o, { inPlace: true });
         o.release();
         const xf = ops.rmsNorm(b, h1, { weight: lw.postNorm, eps });
         const g = ops.matmulSwiGLU(b, xf, lw.gate, lw.up); // (L, I)
         xf.release();
         const f = ops.matmul(b, g, lw.down); // (L, hidden)
         g.release();
-        h = ops.add(b, h1, f);
-        h1.release();
+        h = ops.add(b, h1, f, { inPlace: true });
         f.release();
       }, 'te-layer');
       if (onLayer) await onLayer(i, h);

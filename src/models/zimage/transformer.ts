@@ -4,7 +4,8 @@
 import type { Batch, Gpu } from '../../engine/gpu.ts';
 import * as ops from '../../engine/ops.ts';
 import type { Tensor } from '../../engine/tensor.ts';
-import { ADALN_DIM, ffnDim, headDim, type TransformerConfig } from './config.ts';
+import { headDim, type TransformerConfig } from './config.ts';
+import { FREQ_DIM } from './shapes.ts';
 import { dit3AxisRope } from './rope.ts';
 import { standardLayout } from './sequence.ts';
 
@@ -22,8 +23,8 @@ export interface BlockWeights {
   attentionNorm2: Tensor;
   ffnNorm1: Tensor;
   ffnNorm2: Tensor;
-  /** adaLN_modulation.0 split by rows into scale_msa, gate_msa, scale_mlp, gate_mlp: 4 x ((D, 256), bias (D)). */
-  adaLN: { w: Tensor; b: Tensor }[] | null;
+  /** adaLN_modulation.0: (4D, adaLN) + bias (4D) -> scale_msa | gate_msa | scale_mlp | gate_mlp, read by offset. */
+  adaLN: { w: Tensor; b: Tensor } | null;
 }
 
 export interface TransformerWeights {
@@ -41,7 +42,7 @@ export interface TransformerWeights {
   layers: BlockWeights[];
 }
 
-/** Per-token adaLN inputs: `temb` (G, 256) and, when G > 1, a u32 row selector (M) picking each token's row. */
+/** Per-token adaLN inputs: `temb` (G, adaLN) and, when G > 1, a row selector (M) of integer rows stored as f32. */
 export interface Modulation {
   temb: Tensor; // (G, 256)
   rowSel?: Tensor; // u32 (M)
@@ -52,7 +53,13 @@ export class ZImageTransformer {
     readonly gpu: Gpu,
     readonly cfg: TransformerConfig,
     readonly w: TransformerWeights,
+    /** Every GPU tensor the weights hold, released together. */
+    private readonly owned: Tensor[] = [],
   ) {}
+
+  release(): void {
+    for (const t of this.owned) t.release();
+  }
 
   get headDim(): number {
     return headDim(this.cfg);
@@ -61,7 +68,7 @@ export class ZImageTransformer {
   /** temb = W2 · SiLU(W1 · sinusoid(t_scale · t) + b1) + b2 for each t: (T, 256). */
   timestepEmbed(b: Batch, ts: number[]): Tensor {
     const e = this.w.tEmbed;
-    const sin = ops.timestepEmbedding(b, ts.map((t) => t * this.cfg.tScale), ADALN_DIM); // (T, 256)
+    const sin = ops.timestepEmbedding(b, ts.map((t) => t * this.cfg.tScale), FREQ_DIM); // (T, 256)
     const h = ops.matmul(b, sin, e.w1, { bias: e.b1 }); // (T, 1024)
     sin.release();
     const hs = ops.silu(b, h);
@@ -76,11 +83,11 @@ export class ZImageTransformer {
     const { dim: D, nHeads: H, nKvHeads: Hkv, normEps: eps } = this.cfg;
     const hd = this.headDim;
     const L = x.shape[0];
-    const modT = blk.adaLN && mod ? blk.adaLN.map((m) => ops.matmul(b, mod.temb, m.w, { bias: m.b })) : null; // 4 x (G, D)
-    const rowSel = mod?.rowSel;
+    const m4 = blk.adaLN && mod ? ops.matmul(b, mod.temb, blk.adaLN.w, { bias: blk.adaLN.b }) : null; // (G, 4D)
+    const rowSel = m4 ? mod?.rowSel : undefined;
 
     // attention branch
-    const xn = ops.rmsNorm(b, x, { weight: blk.attentionNorm1, eps, scale: modT?.[0], rowSel }); // (L, D)
+    const xn = ops.rmsNorm(b, x, { weight: blk.attentionNorm1, eps, scale: m4 ?? undefined, scaleOffset: 0, rowSel }); // (L, D)
     const q = ops.matmul(b, xn, blk.toQ); // (L, H*hd)
     const k = ops.matmul(b, xn, blk.toK); // (L, Hkv*hd)
     const v = ops.matmul(b, xn, blk.toV);
@@ -101,30 +108,27 @@ export class ZImageTransformer {
     a.release();
     const on = ops.rmsNorm(b, o, { weight: blk.attentionNorm2, eps });
     o.release();
-    x = this.residual(b, x, on, modT?.[1], rowSel);
+    x = this.residual(b, x, on, m4, D, rowSel);
     on.release();
 
     // feed-forward branch
-    const xf = ops.rmsNorm(b, x, { weight: blk.ffnNorm1, eps, scale: modT?.[2], rowSel }); // (L, D)
+    const xf = ops.rmsNorm(b, x, { weight: blk.ffnNorm1, eps, scale: m4 ?? undefined, scaleOffset: 2 * D, rowSel }); // (L, D)
     const hgate = ops.matmulSwiGLU(b, xf, blk.w1, blk.w3); // (L, F)
     xf.release();
     const f = ops.matmul(b, hgate, blk.w2); // (L, D)
     hgate.release();
     const fn = ops.rmsNorm(b, f, { weight: blk.ffnNorm2, eps });
     f.release();
-    x = this.residual(b, x, fn, modT?.[3], rowSel);
+    x = this.residual(b, x, fn, m4, 3 * D, rowSel);
     fn.release();
-    modT?.forEach((t) => t.release());
-    void D;
+    m4?.release();
     return x;
   }
 
   /** x + tanh(gate) * y (modulated) or x + y (context refiner); releases the old x when a new tensor is made. */
-  private residual(b: Batch, x: Tensor, y: Tensor, gate: Tensor | undefined, rowSel: Tensor | undefined): Tensor {
-    if (gate) return ops.gatedResidual(b, x, y, gate, { rowSel, inPlace: true });
-    const sum = ops.add(b, x, y);
-    x.release();
-    return sum;
+  private residual(b: Batch, x: Tensor, y: Tensor, gate: Tensor | null, gateOffset: number, rowSel: Tensor | undefined): Tensor {
+    if (gate) return ops.gatedResidual(b, x, y, gate, { rowSel, gateOffset, inPlace: true });
+    return ops.add(b, x, y, { inPlace: true });
   }
 
   /**
@@ -133,7 +137,7 @@ export class ZImageTransformer {
    */
   forward(latents: Tensor, capFeats: Tensor, t: number): Tensor {
     const gpu = this.gpu;
-    const { dim: D, inChannels: C, patchSize: p } = this.cfg;
+    const { inChannels: C, patchSize: p } = this.cfg;
     const [, Hl, Wl] = latents.shape;
     const gridH = Hl / p;
     const gridW = Wl / p;
@@ -190,7 +194,6 @@ export class ZImageTransformer {
       r.cos.release();
       r.sin.release();
     }
-    void D;
     return out;
   }
 
@@ -224,4 +227,3 @@ export class ZImageTransformer {
   }
 }
 
-export const ffnWidth = ffnDim;

@@ -1,0 +1,181 @@
+// From model files to networks on the GPU: each canonical tensor is loaded in the import policy's precision
+// (weights/policy.ts), uploaded, and placed in the network's weight structure. The Qwen3 token table is never
+// uploaded: prompt rows are read from the file on demand.
+import type { Gpu } from '../../engine/gpu.ts';
+import type { Tensor } from '../../engine/tensor.ts';
+import { StudioError } from '../../lib/errors.ts';
+import { decodeFloatsInto, isQuantDtype } from '../../weights/dtypes.ts';
+import { dequantizeBlocksInto } from '../../weights/ggmlDequant.ts';
+import type { LoadedTensor, ModelFile, TensorInfo } from '../../weights/modelFile.ts';
+import { DEFAULT_POLICY, type ImportPolicy } from '../../weights/policy.ts';
+import { readRange } from '../../weights/source.ts';
+import { AutoencoderKL } from './autoencoder.ts';
+import type { TextEncoderConfig, TransformerConfig, VaeConfig } from './config.ts';
+import { Qwen3TextEncoder, type EmbeddingLookup, type Qwen3LayerWeights } from './textEncoder.ts';
+import { type BlockWeights, ZImageTransformer } from './transformer.ts';
+
+export type LoadProgress = (done: number, total: number, name: string) => void;
+
+export function uploadLoaded(gpu: Gpu, t: LoadedTensor, label: string): Tensor {
+  switch (t.kind) {
+    case 'f32':
+      return gpu.upload(t.data, t.shape, 'f32', label);
+    case 'f16':
+      return gpu.uploadHalfBits(t.data, t.shape, label);
+    case 'quant':
+      return gpu.uploadQuant(t.q, label);
+    case 'i32':
+      throw new StudioError('bad-model-file', `${label}: integer tensors are not weights`);
+  }
+}
+
+/** Loads named tensors of one file onto the GPU; everything loaded is released if any tensor fails. */
+class Uploader {
+  readonly loaded: Tensor[] = [];
+  done = 0;
+  constructor(
+    readonly gpu: Gpu,
+    readonly file: ModelFile,
+    readonly policy: ImportPolicy,
+    readonly total: number,
+    readonly onProgress?: LoadProgress,
+  ) {}
+
+  async get(name: string): Promise<Tensor> {
+    this.gpu.assertAlive();
+    const t = uploadLoaded(this.gpu, await this.file.loadTensor(name, this.policy), name);
+    this.loaded.push(t);
+    this.onProgress?.(++this.done, this.total, name);
+    return t;
+  }
+
+  async floats(name: string): Promise<Float32Array> {
+    const t = await this.file.loadTensor(name, { matrix: 'f32', modulation: 'f32', embedding: 'f32' });
+    if (t.kind !== 'f32') throw new StudioError('bad-model-file', `${name}: expected float data`);
+    this.onProgress?.(++this.done, this.total, name);
+    return t.data;
+  }
+
+  releaseAll(): void {
+    for (const t of this.loaded) t.release();
+  }
+}
+
+async function guarded<T>(up: Uploader, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    up.releaseAll();
+    throw err;
+  }
+}
+
+export async function loadTransformer(gpu: Gpu, file: ModelFile, cfg: TransformerConfig, policy: ImportPolicy = DEFAULT_POLICY, onProgress?: LoadProgress): Promise<ZImageTransformer> {
+  const up = new Uploader(gpu, file, policy, file.tensors.size, onProgress);
+  return guarded(up, async () => {
+    const block = async (p: string, modulated: boolean): Promise<BlockWeights> => ({
+      toQ: await up.get(`${p}.attention.to_q.weight`),
+      toK: await up.get(`${p}.attention.to_k.weight`),
+      toV: await up.get(`${p}.attention.to_v.weight`),
+      toOut: await up.get(`${p}.attention.to_out.0.weight`),
+      normQ: await up.get(`${p}.attention.norm_q.weight`),
+      normK: await up.get(`${p}.attention.norm_k.weight`),
+      w1: await up.get(`${p}.feed_forward.w1.weight`),
+      w2: await up.get(`${p}.feed_forward.w2.weight`),
+      w3: await up.get(`${p}.feed_forward.w3.weight`),
+      attentionNorm1: await up.get(`${p}.attention_norm1.weight`),
+      attentionNorm2: await up.get(`${p}.attention_norm2.weight`),
+      ffnNorm1: await up.get(`${p}.ffn_norm1.weight`),
+      ffnNorm2: await up.get(`${p}.ffn_norm2.weight`),
+      adaLN: modulated ? { w: await up.get(`${p}.adaLN_modulation.0.weight`), b: await up.get(`${p}.adaLN_modulation.0.bias`) } : null,
+    });
+    const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+    const w = {
+      xEmbedW: await up.get('all_x_embedder.2-1.weight'),
+      xEmbedB: await up.get('all_x_embedder.2-1.bias'),
+      tEmbed: {
+        w1: await up.get('t_embedder.mlp.0.weight'),
+        b1: await up.get('t_embedder.mlp.0.bias'),
+        w2: await up.get('t_embedder.mlp.2.weight'),
+        b2: await up.get('t_embedder.mlp.2.bias'),
+      },
+      capNorm: await up.get('cap_embedder.0.weight'),
+      capEmbedW: await up.get('cap_embedder.1.weight'),
+      capEmbedB: await up.get('cap_embedder.1.bias'),
+      xPadToken: await up.floats('x_pad_token'),
+      capPadToken: await up.floats('cap_pad_token'),
+      final: {
+        adaW: await up.get('all_final_layer.2-1.adaLN_modulation.1.weight'),
+        adaB: await up.get('all_final_layer.2-1.adaLN_modulation.1.bias'),
+        linW: await up.get('all_final_layer.2-1.linear.weight'),
+        linB: await up.get('all_final_layer.2-1.linear.bias'),
+      },
+      noiseRefiner: [] as BlockWeights[],
+      contextRefiner: [] as BlockWeights[],
+      layers: [] as BlockWeights[],
+    };
+    for (const i of range(cfg.nRefinerLayers)) w.noiseRefiner.push(await block(`noise_refiner.${i}`, true));
+    for (const i of range(cfg.nRefinerLayers)) w.contextRefiner.push(await block(`context_refiner.${i}`, false));
+    for (const i of range(cfg.nLayers)) w.layers.push(await block(`layers.${i}`, true));
+    return new ZImageTransformer(gpu, cfg, w, up.loaded);
+  });
+}
+
+/** Prompt rows of the token table, read from the file and decoded (any stored dtype, incl. GGUF blocks). */
+export function fileEmbedding(info: TensorInfo, hidden: number): EmbeddingLookup {
+  const rows = info.shape[0];
+  const rowBytes = info.byteLength / rows;
+  return async (ids) => {
+    const out = new Float32Array(ids.length * hidden);
+    for (let i = 0; i < ids.length; i++) {
+      if (ids[i] < 0 || ids[i] >= rows) throw new RangeError(`token id ${ids[i]} outside the embedding table (${rows} rows)`);
+      const bytes = await readRange(info.source, info.offset + ids[i] * rowBytes, rowBytes);
+      if (isQuantDtype(info.dtype)) dequantizeBlocksInto(info.dtype, bytes, out, i * hidden);
+      else decodeFloatsInto(info.dtype, bytes, out, i * hidden);
+    }
+    return out;
+  };
+}
+
+export async function loadTextEncoder(gpu: Gpu, file: ModelFile, cfg: TextEncoderConfig, policy: ImportPolicy = DEFAULT_POLICY, onProgress?: LoadProgress): Promise<Qwen3TextEncoder> {
+  const n = cfg.nLayers - 1; // hidden_states[-2]
+  const up = new Uploader(gpu, file, policy, n * 11, onProgress);
+  return guarded(up, async () => {
+    const embedInfo = file.tensors.get('model.embed_tokens.weight');
+    if (!embedInfo) throw new StudioError('bad-model-file', 'the text encoder file has no token embedding table');
+    const layers: Qwen3LayerWeights[] = [];
+    for (let i = 0; i < n; i++) {
+      const p = `model.layers.${i}`;
+      layers.push({
+        inputNorm: await up.get(`${p}.input_layernorm.weight`),
+        postNorm: await up.get(`${p}.post_attention_layernorm.weight`),
+        q: await up.get(`${p}.self_attn.q_proj.weight`),
+        k: await up.get(`${p}.self_attn.k_proj.weight`),
+        v: await up.get(`${p}.self_attn.v_proj.weight`),
+        o: await up.get(`${p}.self_attn.o_proj.weight`),
+        qNorm: await up.get(`${p}.self_attn.q_norm.weight`),
+        kNorm: await up.get(`${p}.self_attn.k_norm.weight`),
+        gate: await up.get(`${p}.mlp.gate_proj.weight`),
+        up: await up.get(`${p}.mlp.up_proj.weight`),
+        down: await up.get(`${p}.mlp.down_proj.weight`),
+      });
+    }
+    return new Qwen3TextEncoder(gpu, cfg, { embed: fileEmbedding(embedInfo, cfg.hiddenSize), layers }, up.loaded);
+  });
+}
+
+export async function loadVae(gpu: Gpu, file: ModelFile, cfg: VaeConfig, opts: { encoder: boolean }, onProgress?: LoadProgress): Promise<AutoencoderKL> {
+  const names = [...file.tensors.keys()].filter((k) => k.startsWith('decoder.') || (opts.encoder && k.startsWith('encoder.')));
+  const up = new Uploader(gpu, file, DEFAULT_POLICY, names.length, onProgress);
+  return guarded(up, async () => {
+    const map = new Map<string, Tensor>();
+    for (const name of names) map.set(name, await up.get(name));
+    const lookup = (name: string): Tensor => {
+      const t = map.get(name);
+      if (!t) throw new StudioError('bad-model-file', `the VAE file has no tensor ${name}`);
+      return t;
+    };
+    const hasEncoder = opts.encoder && names.some((n) => n.startsWith('encoder.'));
+    return new AutoencoderKL(gpu, cfg, lookup, hasEncoder, up.loaded);
+  });
+}
