@@ -1,0 +1,88 @@
+// Tiled VAE decode for large images: the latent is cut into overlapping tiles, each decoded alone (bounded GPU
+// memory: the 1024² decode's full-resolution activations would need >1 GiB), and the decoded tiles are blended
+// with linear ramps across the overlap so no seam shows.
+import type { Gpu } from '../../engine/gpu.ts';
+import * as ops from '../../engine/ops.ts';
+import type { Tensor } from '../../engine/tensor.ts';
+import type { AutoencoderKL } from './autoencoder.ts';
+
+export interface Tile {
+  y: number; // latent rows [y, y + h)
+  x: number;
+  h: number;
+  w: number;
+}
+
+/** Tiles of at most `size` latents with `overlap` latents shared by neighbours, covering (h, w) exactly. */
+export function planTiles(h: number, w: number, size: number, overlap: number): Tile[] {
+  const starts = (n: number): number[] => {
+    if (n <= size) return [0];
+    const stride = size - overlap;
+    const out: number[] = [];
+    for (let s = 0; ; s += stride) {
+      if (s + size >= n) {
+        out.push(n - size);
+        break;
+      }
+      out.push(s);
+    }
+    return out;
+  };
+  const tiles: Tile[] = [];
+  for (const y of starts(h)) for (const x of starts(w)) tiles.push({ y, x, h: Math.min(size, h), w: Math.min(size, w) });
+  return tiles;
+}
+
+/** Blend weight of pixel offset i in a tile of n pixels whose neighbours overlap by `ramp` pixels at open sides. */
+export function rampWeight(i: number, n: number, ramp: number, openStart: boolean, openEnd: boolean): number {
+  let w = 1;
+  if (openStart && i < ramp) w = Math.min(w, (i + 0.5) / ramp);
+  if (openEnd && i >= n - ramp) w = Math.min(w, (n - i - 0.5) / ramp);
+  return w;
+}
+
+/**
+ * Decodes z (C, h, w) to a (3, 8h, 8w) image on the CPU side (Float32Array), tile by tile when the latent is larger
+ * than `tileLatents` on a side.
+ */
+export async function decodeTiled(gpu: Gpu, vae: AutoencoderKL, z: Tensor, tileLatents = 64, overlapLatents = 8): Promise<Float32Array> {
+  const [C, h, w] = z.shape;
+  const H = h * 8;
+  const W = w * 8;
+  if (h <= tileLatents && w <= tileLatents) {
+    const img = vae.decode(z);
+    const out = await gpu.read(img);
+    img.release();
+    return out;
+  }
+  const acc = new Float32Array(3 * H * W);
+  const wsum = new Float32Array(H * W);
+  const ramp = overlapLatents * 8;
+  for (const t of planTiles(h, w, tileLatents, overlapLatents)) {
+    let tileZ!: Tensor;
+    gpu.run((b) => {
+      // rows of the tile: copy each latent channel's row segment into a (C, t.h, t.w) tensor
+      tileZ = b.gpu.empty([C, t.h, t.w]);
+      for (let c = 0; c < C; c++)
+        for (let y = 0; y < t.h; y++)
+          ops.copyRows(b, z.reshape([C * h * w, 1]), tileZ.reshape([C * t.h * t.w, 1]), { srcRow: (c * h + t.y + y) * w + t.x, dstRow: (c * t.h + y) * t.w, rows: t.w });
+    }, 'vae-tile-gather');
+    const img = vae.decode(tileZ);
+    tileZ.release();
+    const px = await gpu.read(img); // (3, 8t.h, 8t.w)
+    img.release();
+    const th = t.h * 8;
+    const tw = t.w * 8;
+    for (let y = 0; y < th; y++) {
+      const wy = rampWeight(y, th, ramp, t.y > 0, t.y + t.h < h);
+      for (let x = 0; x < tw; x++) {
+        const wt = wy * rampWeight(x, tw, ramp, t.x > 0, t.x + t.w < w);
+        const o = (t.y * 8 + y) * W + t.x * 8 + x;
+        wsum[o] += wt;
+        for (let c = 0; c < 3; c++) acc[c * H * W + o] += wt * px[c * th * tw + y * tw + x];
+      }
+    }
+  }
+  for (let i = 0; i < H * W; i++) for (let c = 0; c < 3; c++) acc[c * H * W + i] /= wsum[i];
+  return acc;
+}
