@@ -102,10 +102,11 @@ export class AutoencoderKL {
       gpu.run((b) => {
         for (let j = 0; j <= layersPerBlock; j++) x = this.resnet(b, x, `decoder.up_blocks.${i}.resnets.${j}`);
         if (i < ch.length - 1) {
-          const up = ops.upsampleNearest2x(b, x);
+          // nearest x2 fused into the conv: the 4x larger upsampled tensor is never materialised
+          const p = `decoder.up_blocks.${i}.upsamplers.0.conv`;
+          const y = ops.upsampleConv2d(b, x, this.w(`${p}.weight`), this.w(`${p}.bias`));
           x.release();
-          x = this.conv(b, up, `decoder.up_blocks.${i}.upsamplers.0.conv`);
-          up.release();
+          x = y;
         }
       }, `vae-decode-up${i}`);
     }

@@ -1,0 +1,203 @@
+// The generation pipelines on loaded networks: text-to-image, image-to-image, inpaint, and the edit request (run
+// as masked inpainting with the instruction as prompt when no omni-capable model is loaded), plus the base model's
+// classifier-free guidance. Semantics follow diffusers' ZImagePipeline / ZImageImg2ImgPipeline /
+// ZImageInpaintPipeline (zimage-spec §6).
+import type { Gpu } from '../../engine/gpu.ts';
+import * as ops from '../../engine/ops.ts';
+import type { Tensor } from '../../engine/tensor.ts';
+import { StudioError } from '../../lib/errors.ts';
+import { Rng } from '../../lib/rng.ts';
+import type { AutoencoderKL } from './autoencoder.ts';
+import { chwToRgba, composite, inwardFeather, maskToLatent, rgbaToChw } from './imageOps.ts';
+import { flowMatchSchedule, strengthStartIndex } from './scheduler.ts';
+import type { Qwen3TextEncoder } from './textEncoder.ts';
+import type { ZImageTokenizer } from './tokenizer.ts';
+import type { ZImageTransformer } from './transformer.ts';
+import { decodeTiled } from './vaeTiling.ts';
+
+export interface ZImageNetworks {
+  gpu: Gpu;
+  tokenizer: ZImageTokenizer;
+  /** Loaded on demand: low-memory mode releases it after encoding. */
+  textEncoder: () => Promise<Qwen3TextEncoder>;
+  releaseTextEncoder: () => void;
+  transformer: ZImageTransformer;
+  vae: AutoencoderKL;
+  shift: number;
+}
+
+export type PipelineMode = 'text-to-image' | 'image-to-image' | 'inpaint' | 'edit';
+
+export interface PipelineRequest {
+  mode: PipelineMode;
+  prompt: string;
+  negativePrompt?: string;
+  width: number;
+  height: number;
+  steps: number;
+  seed: number;
+  guidanceScale?: number;
+  /** diffusers' cfg_truncation: CFG is off once t (= 1 - sigma) exceeds it; 1 keeps it on throughout. */
+  cfgTruncation?: number;
+  /** diffusers' cfg_normalization: clip |pred| to |pos| * this; 0 disables. */
+  cfgNormalization?: number;
+  strength?: number;
+  image?: { width: number; height: number; data: Uint8Array };
+  mask?: { width: number; height: number; data: Uint8Array };
+  lowMemory?: boolean;
+}
+
+export interface PipelineHooks {
+  onPhase(phase: 'tokenizing' | 'encoding' | 'denoising' | 'decoding', step?: number, steps?: number): void;
+  /** Throws (a 'cancelled' StudioError) when the job was cancelled; called between steps. */
+  checkCancelled(): void;
+}
+
+export interface PipelineResult {
+  rgba: Uint8ClampedArray;
+  width: number;
+  height: number;
+  ranMode: PipelineMode;
+}
+
+export const LATENT_CHANNELS = 16;
+export const MIN_SIDE = 256;
+export const MAX_SIDE = 2048;
+
+export function validateRequest(r: PipelineRequest): void {
+  for (const [name, v] of [['width', r.width], ['height', r.height]] as const)
+    if (!Number.isInteger(v) || v % 16 !== 0 || v < MIN_SIDE || v > MAX_SIDE)
+      throw new StudioError('bad-request', `The image ${name} must be a multiple of 16 between ${MIN_SIDE} and ${MAX_SIDE} pixels; got ${v}.`);
+  if (!Number.isInteger(r.steps) || r.steps < 1 || r.steps > 100) throw new StudioError('bad-request', `Steps must be a whole number from 1 to 100; got ${r.steps}.`);
+  if (!Number.isFinite(r.seed)) throw new StudioError('bad-request', 'The seed must be a number.');
+  if (r.mode !== 'text-to-image') {
+    if (!r.image) throw new StudioError('bad-request', `${r.mode} needs a source image.`);
+    if (r.image.width !== r.width || r.image.height !== r.height)
+      throw new StudioError('bad-request', `The source image is ${r.image.width}×${r.image.height} but the request is ${r.width}×${r.height}; resize it to a multiple of 16 first.`);
+    if (r.image.data.length !== r.width * r.height * 4) throw new StudioError('bad-request', 'The source image data does not match its size.');
+  }
+  if (r.mode === 'inpaint' && !r.mask) throw new StudioError('bad-request', 'Inpainting needs a mask: paint the area to change.');
+  if (r.mask && (r.mask.width !== r.width || r.mask.height !== r.height || r.mask.data.length !== r.width * r.height))
+    throw new StudioError('bad-request', 'The mask does not match the image size.');
+  const s = r.strength ?? 1;
+  if (!(s >= 0 && s <= 1)) throw new StudioError('bad-request', `Strength must be between 0 and 1; got ${s}.`);
+}
+
+/** The initial noise: a documented seeded generator (lib/rng.ts), (16, H/8, W/8). */
+export function initialNoise(seed: number, width: number, height: number): Float32Array {
+  return new Rng(seed).normalArray(LATENT_CHANNELS * (height / 8) * (width / 8));
+}
+
+async function encodePrompt(net: ZImageNetworks, prompt: string): Promise<Tensor> {
+  const enc = net.tokenizer.encodePrompt(prompt);
+  const te = await net.textEncoder();
+  return te.encode(enc.ids);
+}
+
+export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hooks: PipelineHooks): Promise<PipelineResult> {
+  validateRequest(req);
+  const gpu = net.gpu;
+  // Edit without an omni model: masked inpainting with the instruction as prompt (or img2img without a mask).
+  const ranMode: PipelineMode = req.mode === 'edit' ? (req.mask ? 'inpaint' : 'image-to-image') : req.mode;
+  const guidance = req.guidanceScale ?? 0;
+  const useCfg = guidance > 0;
+
+  hooks.onPhase('tokenizing');
+  hooks.checkCancelled();
+  hooks.onPhase('encoding');
+  const cap = await encodePrompt(net, req.prompt);
+  const neg = useCfg ? await encodePrompt(net, req.negativePrompt ?? '') : null;
+  if (req.lowMemory) net.releaseTextEncoder();
+  const h = req.height / 8;
+  const w = req.width / 8;
+  const held: Tensor[] = [cap];
+  if (neg) held.push(neg);
+  try {
+    const schedule = flowMatchSchedule(req.steps, net.shift);
+    const noise = gpu.upload(initialNoise(req.seed, req.width, req.height), [LATENT_CHANNELS, h, w], 'f32', 'noise');
+    held.push(noise);
+    let start = 0;
+    let z: Tensor;
+    let x0: Tensor | null = null;
+    let latentMask: Tensor | null = null;
+    if (ranMode === 'text-to-image') {
+      z = gpu.empty([LATENT_CHANNELS, h, w]);
+      gpu.run((b) => ops.copyRows(b, noise.reshape([noise.numel, 1]), z.reshape([noise.numel, 1])));
+    } else {
+      const img = gpu.upload(rgbaToChw(req.image!.data, req.width, req.height), [3, req.height, req.width], 'f32', 'source');
+      x0 = net.vae.encode(img);
+      img.release();
+      held.push(x0);
+      start = strengthStartIndex(req.steps, req.strength ?? (ranMode === 'inpaint' ? 1 : 0.6));
+      if (start >= req.steps) throw new StudioError('bad-request', 'The strength is too low to run any step; raise it.');
+      const sigma = schedule.sigmas[start];
+      z = lerpNoise(gpu, noise, x0, sigma);
+      if (ranMode === 'inpaint') {
+        latentMask = gpu.upload(maskToLatent(req.mask!.data, req.width, req.height, w, h), [h, w], 'f32', 'latent-mask');
+        held.push(latentMask);
+      }
+    }
+    held.push(z);
+
+    for (let i = start; i < req.steps; i++) {
+      hooks.checkCancelled();
+      hooks.onPhase('denoising', i - start + 1, req.steps - start);
+      const t = 1 - schedule.sigmas[i];
+      let pred = net.transformer.forward(z, cap, t);
+      if (neg && t <= (req.cfgTruncation ?? 1)) pred = await guide(gpu, net, pred, z, neg, t, guidance, req.cfgNormalization ?? 0);
+      const dSigma = schedule.sigmas[i] - schedule.sigmas[i + 1];
+      gpu.run((b) => ops.eulerStep(b, z, pred, dSigma)); // z += (sigma_i - sigma_{i+1}) * out  (velocity = -out)
+      pred.release();
+      if (latentMask && x0) {
+        const known = lerpNoise(gpu, noise, x0, schedule.sigmas[i + 1]);
+        gpu.run((b) => ops.maskedBlend(b, z, known, latentMask!, { inPlace: true }));
+        known.release();
+      }
+      await gpu.sync(); // one step at a time: cancel and device loss are noticed within a step
+    }
+
+    hooks.checkCancelled();
+    hooks.onPhase('decoding');
+    const pixels = await decodeTiled(gpu, net.vae, z);
+    let rgba = chwToRgba(pixels, req.width, req.height);
+    if (ranMode === 'inpaint' && req.image && req.mask) rgba = composite(rgba, req.image.data, inwardFeather(req.mask.data, req.width, req.height, 8));
+    return { rgba, width: req.width, height: req.height, ranMode };
+  } finally {
+    for (const t of held) t.release();
+  }
+}
+
+/** sigma * noise + (1 - sigma) * x0 (diffusers' scale_noise). */
+function lerpNoise(gpu: Gpu, noise: Tensor, x0: Tensor, sigma: number): Tensor {
+  let out!: Tensor;
+  gpu.run((b) => {
+    out = ops.scale(b, noise, sigma);
+    const part = ops.scale(b, x0, 1 - sigma);
+    ops.add(b, out, part, { inPlace: true });
+    part.release();
+  });
+  return out;
+}
+
+/** Classifier-free guidance on model outputs: pos + g (pos - neg), optionally renormalised to |pos| * k. */
+async function guide(gpu: Gpu, net: ZImageNetworks, pos: Tensor, z: Tensor, negCap: Tensor, t: number, g: number, norm: number): Promise<Tensor> {
+  const negOut = net.transformer.forward(z, negCap, t);
+  let pred!: Tensor;
+  gpu.run((b) => {
+    const diff = ops.scale(b, negOut, -1);
+    ops.add(b, diff, pos, { inPlace: true }); // pos - neg
+    ops.scale(b, diff, g, { inPlace: true });
+    pred = ops.add(b, pos, diff);
+    diff.release();
+  });
+  negOut.release();
+  if (norm > 0) {
+    const [p, q] = await Promise.all([gpu.read(pos), gpu.read(pred)]);
+    const n = (a: Float32Array) => Math.sqrt(a.reduce((s, v) => s + v * v, 0));
+    const maxNorm = n(p) * norm;
+    const cur = n(q);
+    if (cur > maxNorm) gpu.run((b) => ops.scale(b, pred, maxNorm / cur, { inPlace: true }));
+  }
+  pos.release();
+  return pred;
+}
