@@ -137,8 +137,16 @@ export function fileEmbedding(info: TensorInfo, hidden: number): EmbeddingLookup
   };
 }
 
-export async function loadTextEncoder(gpu: Gpu, file: ModelFile, cfg: TextEncoderConfig, policy: ImportPolicy = DEFAULT_POLICY, onProgress?: LoadProgress): Promise<Qwen3TextEncoder> {
-  const n = cfg.nLayers - 1; // hidden_states[-2]
+/** Loads the first `layers` decoder layers: n_layers - 1 give hidden_states[-2], all Z-Image needs. */
+export async function loadTextEncoder(
+  gpu: Gpu,
+  file: ModelFile,
+  cfg: TextEncoderConfig,
+  policy: ImportPolicy = DEFAULT_POLICY,
+  onProgress?: LoadProgress,
+  layers = cfg.nLayers - 1,
+): Promise<Qwen3TextEncoder> {
+  const n = layers;
   const up = new Uploader(gpu, file, policy, n * 11, onProgress);
   return guarded(up, async () => {
     const embedInfo = file.tensors.get('model.embed_tokens.weight');
