@@ -1,13 +1,29 @@
 // The engine worker: owns the GPU device and runs every pipeline; exposed to the main thread with comlink.
+// One job runs at a time (JobQueue); errors cross as { code, message }; images as transferred buffers.
 import * as Comlink from 'comlink';
 import { Gpu } from '../engine/gpu.ts';
 import { StudioError, toErrorData } from '../lib/errors.ts';
-import type { DeviceInfo, EngineApi, Result } from './protocol.ts';
+import { encodeStudioPng } from '../lib/png.ts';
+import { MAX_TOKENS } from '../models/zimage/tokenizer.ts';
+import { runPipeline } from '../models/zimage/pipeline.ts';
+import { JobQueue, ProgressClock } from './jobs.ts';
+import { type LoadedSet, loadSet, selfTestSet, type SetFiles } from './modelSet.ts';
+import type { DeviceInfo, EngineApi, GenerateRequest, GenerateResult, LoadedModel, Progress, Result } from './protocol.ts';
+import { storedSet } from './storedSets.ts';
+
+/** The app's root URL: the worker is served from <base>/assets/ in a build and from <base>/src/worker/ in dev. */
+const appBase = new URL(import.meta.env.DEV ? '../../' : '../', self.location.href).href;
 
 let gpu: Gpu | null = null;
+let current: { info: LoadedModel; set: LoadedSet; files: SetFiles } | null = null;
+const queue = new JobQueue();
 
 async function ensureGpu(): Promise<Gpu> {
   if (gpu && !gpu.lost) return gpu;
+  if (gpu?.lost) {
+    // The device was lost: everything on it is gone; the next load re-creates it.
+    current = null;
+  }
   gpu = await Gpu.create();
   return gpu;
 }
@@ -16,11 +32,38 @@ async function guard<T>(fn: () => Promise<T>): Promise<Result<T>> {
   try {
     return { ok: true, value: await fn() };
   } catch (err) {
+    // A lost device surfaces as whatever failed first; report it as what it is.
+    if (gpu?.lost && !(err instanceof StudioError && err.code === 'cancelled')) return { ok: false, error: gpu.lost.toData() };
     return { ok: false, error: toErrorData(err) };
   }
 }
 
-const notYet = (what: string) => new StudioError('bad-request', `${what} is not available in this build yet.`);
+async function resolveSet(setId: string): Promise<SetFiles> {
+  if (setId === 'selftest') return selfTestSet(appBase);
+  return storedSet(setId);
+}
+
+async function load(setId: string, onProgress?: (p: Progress) => void): Promise<LoadedModel> {
+  if (current && current.info.setId === setId && gpu && !gpu.lost) return current.info;
+  const g = await ensureGpu();
+  current?.set.release();
+  current = null;
+  g.pool.trim();
+  const files = await resolveSet(setId);
+  const clock = new ProgressClock(() => undefined);
+  const set = await loadSet(g, files, (_what, fraction) =>
+    onProgress?.({ phase: 'loading', fraction, elapsedMs: clock.elapsedMs, etaMs: null }),
+  );
+  const info: LoadedModel = {
+    setId,
+    label: files.label,
+    selfTest: files.selfTest,
+    weightBytes: set.weightBytes,
+    capabilities: { guidance: files.guidance, omni: false, defaultSteps: files.guidance ? 28 : 8, maxTokens: MAX_TOKENS },
+  };
+  current = { info, set, files };
+  return info;
+}
 
 const api: EngineApi = {
   deviceInfo: () =>
@@ -34,12 +77,93 @@ const api: EngineApi = {
         memory: { inUseBytes: s.inUseBytes, pooledBytes: s.pooledBytes, peakBytes: s.peakBytes },
       };
     }),
-  loadModel: () => guard(async () => Promise.reject(notYet('Loading a model'))),
-  unloadModel: () => guard(async () => undefined),
-  loadedModel: async () => null,
-  countTokens: () => guard(async () => Promise.reject(notYet('Token counting'))),
-  generate: () => guard(async () => Promise.reject(notYet('Generation'))),
-  cancel: async () => undefined,
+
+  loadModel: (setId, onProgress) => guard(() => queue.run(`load:${setId}`, () => load(setId, onProgress))),
+
+  unloadModel: () =>
+    guard(async () => {
+      current?.set.release();
+      current = null;
+      gpu?.pool.trim();
+    }),
+
+  loadedModel: async () => current?.info ?? null,
+
+  countTokens: (prompt) =>
+    guard(async () => {
+      if (!current) throw new StudioError('bad-request', 'Load a model to count tokens.');
+      const enc = current.set.networks.tokenizer.encodePrompt(prompt);
+      return { tokens: enc.fullLength, max: MAX_TOKENS, truncated: enc.truncated };
+    }),
+
+  generate: async (jobId, request, onProgress) => {
+    let transfers: ArrayBuffer[] = [];
+    const res = await guard(() =>
+      queue.run(jobId, async (): Promise<GenerateResult> => {
+        if (!current) await load('selftest');
+        const model = current!;
+        const g = await ensureGpu();
+        g.pool.resetPeak();
+        const clock = new ProgressClock((p) => onProgress?.(p));
+        const r = await runPipeline(model.set.networks, toPipelineRequest(request), {
+          onPhase: (phase, step, steps) => clock.phase(phase, step, steps),
+          checkCancelled: () => {
+            queue.check(jobId);
+            g.assertAlive();
+          },
+        });
+        clock.phase('done');
+        const png = await encodeStudioPng(
+          { width: r.width, height: r.height, data: r.rgba },
+          {
+            prompt: request.prompt,
+            negativePrompt: request.negativePrompt ?? '',
+            seed: request.seed,
+            steps: request.steps,
+            width: r.width,
+            height: r.height,
+            model: model.info.label,
+            mode: request.mode,
+            strength: request.mode === 'text-to-image' ? null : (request.strength ?? null),
+            guidanceScale: request.guidanceScale ?? null,
+          },
+        );
+        const data = r.rgba.buffer as ArrayBuffer;
+        const pngBuf = png.buffer.slice(png.byteOffset, png.byteOffset + png.byteLength) as ArrayBuffer;
+        const result: GenerateResult = {
+          image: { width: r.width, height: r.height, data },
+          png: pngBuf,
+          seed: request.seed,
+          ranMode: r.ranMode,
+          elapsedMs: clock.elapsedMs,
+          model: model.info.label,
+        };
+        transfers = [data, pngBuf];
+        return result;
+      }),
+    );
+    // Transfer (not clone) the pixels and the PNG; comlink keys transfers by the returned object itself.
+    return res.ok ? Comlink.transfer(res, transfers) : res;
+  },
+
+  cancel: async (jobId) => queue.cancel(jobId),
 };
+
+function toPipelineRequest(r: GenerateRequest) {
+  return {
+    mode: r.mode,
+    prompt: r.prompt,
+    negativePrompt: r.negativePrompt,
+    width: r.width,
+    height: r.height,
+    steps: r.steps,
+    seed: r.seed,
+    guidanceScale: r.guidanceScale,
+    strength: r.strength,
+    image: r.image ? { width: r.image.width, height: r.image.height, data: new Uint8Array(r.image.data) } : undefined,
+    mask: r.mask ? { width: r.mask.width, height: r.mask.height, data: new Uint8Array(r.mask.data) } : undefined,
+    lowMemory: r.lowMemory,
+  };
+}
 
 Comlink.expose(api);

@@ -1,0 +1,176 @@
+// Turns a model set's files (the embedded self-test from the app's origin, or a stored set) into networks on the
+// GPU: configs from *_config.json when the set has them, otherwise inferred from tensor shapes.
+import type { Gpu } from '../engine/gpu.ts';
+import { StudioError } from '../lib/errors.ts';
+import type { AutoencoderKL } from '../models/zimage/autoencoder.ts';
+import {
+  FLUX_VAE,
+  parseTextEncoderConfig,
+  parseTransformerConfig,
+  parseVaeConfig,
+  type TextEncoderConfig,
+  type TransformerConfig,
+  type VaeConfig,
+} from '../models/zimage/config.ts';
+import { loadTextEncoder, loadTransformer, loadVae } from '../models/zimage/load.ts';
+import type { ZImageNetworks } from '../models/zimage/pipeline.ts';
+import { BASE_SHIFT, TURBO_SHIFT } from '../models/zimage/scheduler.ts';
+import type { Qwen3TextEncoder } from '../models/zimage/textEncoder.ts';
+import { ZImageTokenizer } from '../models/zimage/tokenizer.ts';
+import type { ZImageTransformer } from '../models/zimage/transformer.ts';
+import type { DitConfig, Qwen3Config, VaeConfig as DetectedVae } from '../weights/detect.ts';
+import { type ModelFile, openModelFile } from '../weights/modelFile.ts';
+import { DEFAULT_POLICY } from '../weights/policy.ts';
+import { BlobSource } from '../weights/source.ts';
+
+export interface SetFiles {
+  id: string;
+  label: string;
+  selfTest: boolean;
+  guidance: boolean;
+  /** File names by role. */
+  files: { transformer: string; textEncoder: string; vae: string; tokenizer: string; configs: Record<string, string> };
+  blob(name: string): Promise<Blob>;
+}
+
+export interface LoadedSet {
+  networks: ZImageNetworks;
+  weightBytes: number;
+  release(): void;
+}
+
+async function openFile(set: SetFiles, name: string): Promise<ModelFile> {
+  const f = await openModelFile(new BlobSource(await set.blob(name)));
+  const report = f.detect();
+  if (!report.ok) {
+    const problems = [...report.problems, ...report.missing.slice(0, 3).map((m) => `missing ${m}`), ...report.misshaped.slice(0, 3).map((m) => `mis-shaped ${m.name}`)];
+    throw new StudioError('bad-model-file', `${name} is not a usable ${report.network} file: ${problems.join('; ') || 'unrecognised tensors'}.`);
+  }
+  return f;
+}
+
+async function configJson(set: SetFiles, key: string): Promise<Record<string, unknown> | null> {
+  const name = set.files.configs[key];
+  if (!name) return null;
+  try {
+    return JSON.parse(await (await set.blob(name)).text());
+  } catch {
+    throw new StudioError('bad-model-file', `${name} is not valid JSON.`);
+  }
+}
+
+/** Z-Image splits the head dim into RoPE axes of hd/4, 3hd/8, 3hd/8 ([32, 48, 48] for 128). */
+export function ditConfigFromShapes(d: DitConfig): TransformerConfig {
+  const hd = d.headDim;
+  return {
+    dim: d.dim,
+    nHeads: d.nHeads,
+    nKvHeads: d.nKvHeads,
+    nLayers: d.nLayers,
+    nRefinerLayers: d.nNoiseRefiner,
+    inChannels: d.patchIn / 4,
+    patchSize: 2,
+    capFeatDim: d.capFeatDim,
+    normEps: 1e-5,
+    ropeTheta: 256,
+    tScale: 1000,
+    axesDims: [hd / 4, (3 * hd) / 8, (3 * hd) / 8],
+    axesLens: [1536, 512, 512],
+    siglipFeatDim: d.siglipFeatDim,
+  };
+}
+
+export function qwenConfigFromShapes(q: Qwen3Config, nLayersTotal?: number): TextEncoderConfig {
+  return {
+    vocabSize: q.vocabSize,
+    hiddenSize: q.hiddenSize,
+    nHeads: q.numHeads,
+    nKvHeads: q.numKvHeads,
+    headDim: q.headDim,
+    nLayers: nLayersTotal ?? q.numLayers,
+    intermediateSize: q.intermediateSize,
+    rmsNormEps: 1e-6,
+    ropeTheta: 1_000_000,
+  };
+}
+
+export function vaeConfigFromShapes(v: DetectedVae): VaeConfig {
+  return { ...FLUX_VAE, blockOutChannels: v.blockOutChannels, layersPerBlock: v.layersPerBlock, latentChannels: v.latentChannels, inChannels: v.inChannels, outChannels: v.outChannels };
+}
+
+export type LoadPhase = (what: string, fraction: number) => void;
+
+export async function loadSet(gpu: Gpu, set: SetFiles, onPhase: LoadPhase): Promise<LoadedSet> {
+  onPhase('tokenizer', 0);
+  const tokJson = JSON.parse(await (await set.blob(set.files.tokenizer)).text());
+  const tokenizer = ZImageTokenizer.fromJson(tokJson);
+
+  const ditFile = await openFile(set, set.files.transformer);
+  const ditJson = await configJson(set, 'transformer');
+  const ditCfg = ditJson ? parseTransformerConfig(ditJson) : ditConfigFromShapes(ditFile.detect().config as DitConfig);
+  const teFile = await openFile(set, set.files.textEncoder);
+  const teJson = await configJson(set, 'text_encoder');
+  // A file holding n_layers - 1 layers (all Z-Image needs) still encodes as the (n)-layer model's hidden_states[-2].
+  const teCfg = teJson ? parseTextEncoderConfig(teJson) : qwenConfigFromShapes(teFile.detect().config as Qwen3Config, (teFile.detect().config as Qwen3Config).numLayers + 1);
+  const vaeFile = await openFile(set, set.files.vae);
+  const vaeJson = await configJson(set, 'vae');
+  const vaeCfg = vaeJson ? parseVaeConfig(vaeJson) : vaeConfigFromShapes(vaeFile.detect().config as DetectedVae);
+  if (teCfg.hiddenSize !== ditCfg.capFeatDim)
+    throw new StudioError('bad-model-file', `The text encoder's width (${teCfg.hiddenSize}) does not match the transformer's caption features (${ditCfg.capFeatDim}): these files are from different models.`);
+
+  const parts: { release(): void }[] = [];
+  try {
+    const transformer: ZImageTransformer = await loadTransformer(gpu, ditFile, ditCfg, DEFAULT_POLICY, (d, t) => onPhase('transformer', d / t));
+    parts.push(transformer);
+    const vae: AutoencoderKL = await loadVae(gpu, vaeFile, vaeCfg, { encoder: true }, (d, t) => onPhase('vae', d / t));
+    parts.push(vae);
+    let te: Qwen3TextEncoder | null = await loadTextEncoder(gpu, teFile, teCfg, DEFAULT_POLICY, (d, t) => onPhase('text encoder', d / t));
+    onPhase('ready', 1);
+    const networks: ZImageNetworks = {
+      gpu,
+      tokenizer,
+      transformer,
+      vae,
+      shift: set.guidance ? BASE_SHIFT : TURBO_SHIFT,
+      textEncoder: async () => (te ??= await loadTextEncoder(gpu, teFile, teCfg, DEFAULT_POLICY)),
+      releaseTextEncoder: () => {
+        te?.release();
+        te = null;
+      },
+    };
+    return {
+      networks,
+      weightBytes: gpu.pool.stats().inUseBytes,
+      release: () => {
+        networks.releaseTextEncoder();
+        for (const p of parts) p.release();
+      },
+    };
+  } catch (err) {
+    for (const p of parts) p.release();
+    throw err;
+  }
+}
+
+/** The embedded self-test set, served from the app's own origin under models/selftest/. */
+export function selfTestSet(baseUrl: string): SetFiles {
+  const root = new URL('models/selftest/', baseUrl);
+  return {
+    id: 'selftest',
+    label: 'Pipeline self-test (tiny random weights)',
+    selfTest: true,
+    guidance: false,
+    files: {
+      transformer: 'transformer.safetensors',
+      textEncoder: 'text_encoder.safetensors',
+      vae: 'vae.safetensors',
+      tokenizer: 'tokenizer.json',
+      configs: { transformer: 'transformer_config.json', text_encoder: 'text_encoder_config.json', vae: 'vae_config.json' },
+    },
+    blob: async (name) => {
+      const res = await fetch(new URL(name, root));
+      if (!res.ok) throw new StudioError('network', `Could not fetch the embedded model file ${name} (HTTP ${res.status}).`);
+      return res.blob();
+    },
+  };
+}
