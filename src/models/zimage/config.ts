@@ -150,3 +150,7 @@ export function parseTextEncoderConfig(j: Json): TextEncoderConfig {
     ropeTheta: num(j, 'rope_theta', 1_000_000),
   };
 }
+
+/** VAE decode tile side in latents (384 px) and overlap (64 px): keeps decode activations near 0.4 GB at any size. */
+export const TILE_LATENTS = 48;
+export const TILE_OVERLAP = 8;

@@ -5,6 +5,8 @@ import type { Gpu } from '../../engine/gpu.ts';
 import * as ops from '../../engine/ops.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import type { AutoencoderKL } from './autoencoder.ts';
+import { TILE_LATENTS, TILE_OVERLAP } from './config.ts';
+
 
 export interface Tile {
   y: number; // latent rows [y, y + h)
@@ -45,7 +47,7 @@ export function rampWeight(i: number, n: number, ramp: number, openStart: boolea
  * Decodes z (C, h, w) to a (3, 8h, 8w) image on the CPU side (Float32Array), tile by tile when the latent is larger
  * than `tileLatents` on a side.
  */
-export async function decodeTiled(gpu: Gpu, vae: AutoencoderKL, z: Tensor, tileLatents = 64, overlapLatents = 8): Promise<Float32Array> {
+export async function decodeTiled(gpu: Gpu, vae: AutoencoderKL, z: Tensor, tileLatents = TILE_LATENTS, overlapLatents = TILE_OVERLAP): Promise<Float32Array> {
   const [C, h, w] = z.shape;
   const H = h * 8;
   const W = w * 8;
