@@ -54,11 +54,11 @@ function gpuSample(gpu: Gpu, record: Recorder): Sample {
   };
 }
 
-function ortSample(device: GPUDevice, runner: OrtRunner): Sample {
+function ortSample(runner: OrtRunner): Sample {
   return async (iterations) => {
     const t0 = performance.now();
     for (let i = 0; i < iterations; i++) await runner.run();
-    await device.queue.onSubmittedWorkDone();
+    await runner.sync();
     return (performance.now() - t0) / iterations;
   };
 }
@@ -110,7 +110,7 @@ export async function runCase(c: BenchCase, ctx: BenchContext, cfg: TimingConfig
     if (setup.naive) outputs.naive = await readOnce(ctx.gpu, setup.naive);
     if (setup.ort) {
       stage = 'ort session';
-      runner = await OrtRunner.create(ctx.gpu.device, setup.ort);
+      runner = await OrtRunner.create(ctx.ortDevice, setup.ort);
       stage = 'ort check';
       await runner.run();
       outputs.ort = await runner.read();
@@ -123,7 +123,7 @@ export async function runCase(c: BenchCase, ctx: BenchContext, cfg: TimingConfig
     const impls: [ImplName, Sample | null][] = [
       ['ours', setup.ours ? gpuSample(ctx.gpu, setup.ours) : null],
       ['naive', setup.naive ? gpuSample(ctx.gpu, setup.naive) : null],
-      ['ort', runner ? ortSample(ctx.gpu.device, runner) : null],
+      ['ort', runner ? ortSample(runner) : null],
     ];
     for (const [name, sample] of impls) {
       if (!sample) continue;

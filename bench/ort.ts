@@ -1,6 +1,11 @@
 // onnxruntime-web's WebGPU execution provider on OUR GPUDevice (ORT 1.30 accepts one in the EP options), so it
 // runs on the same adapter and device as our kernels and the same queue fence times both.
 //
+// Except where ORT's subgroup kernels cannot run correctly: they assume at least 8 lanes per subgroup, and
+// SwiftShader has 4 (measured: MultiHeadAttention's flash-attention path returned wrong values for L >= 64 with
+// `subgroups` on, right ones with it off). There ORT gets its own device from the same adapter without that
+// feature, and the result says so.
+//
 // What an ORT time includes: one `session.run()` with its inputs already in GPU buffers and its output written
 // into a preallocated GPU buffer (no upload, no readback), so it is ORT's CPU-side dispatch through wasm plus
 // the GPU work of every kernel it launches for the operator. Our times include our JS recording plus GPU work;
@@ -17,6 +22,27 @@ export function configureOrt(wasmBase: string): void {
   ort.env.wasm.numThreads = 1; // no SharedArrayBuffer needed (the dev server is not cross-origin isolated)
   ort.env.wasm.wasmPaths = wasmBase;
   ort.env.logLevel = 'error';
+}
+
+/** The smallest subgroup ORT's WebGPU kernels are written for. */
+const ORT_MIN_SUBGROUP = 8;
+
+export type OrtDeviceMode = 'auto' | 'shared' | 'separate';
+
+/** The device ORT runs on: ours, or (mode 'separate', or 'auto' with too-small subgroups) one without subgroups. */
+export async function ortDevice(ours: GPUDevice, hasSubgroups: boolean, mode: OrtDeviceMode): Promise<{ device: GPUDevice; description: string }> {
+  const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  const minSubgroup = adapter?.info.subgroupMinSize ?? 0;
+  const tooSmall = hasSubgroups && minSubgroup > 0 && minSubgroup < ORT_MIN_SUBGROUP;
+  if (mode === 'shared' || (mode === 'auto' && !tooSmall) || !adapter)
+    return { device: ours, description: 'our device (same features and limits)' };
+  const requiredFeatures = (['timestamp-query', 'shader-f16'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
+  const requiredLimits: Record<string, number> = {};
+  for (const k of ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup'] as const)
+    requiredLimits[k] = adapter.limits[k];
+  const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
+  const why = tooSmall ? `subgroup size ${minSubgroup} < ${ORT_MIN_SUBGROUP}, which ORT's subgroup kernels assume` : 'requested';
+  return { device, description: `a second device on the same adapter without subgroups (${why})` };
 }
 
 export const ortVersion = (): string => ort.env.versions.web ?? ort.env.versions.common;
@@ -53,6 +79,11 @@ export class OrtRunner {
     buffers.push(output);
     const fetches = { [spec.output.name]: ort.Tensor.fromGpuBuffer(output, { dataType: 'float32', dims: spec.output.dims }) };
     return new OrtRunner(device, session, feeds, fetches, buffers, output, outputBytes);
+  }
+
+  /** Waits for this runner's device queue to drain. */
+  sync(): Promise<void> {
+    return this.device.queue.onSubmittedWorkDone();
   }
 
   /** One inference; its GPU work is done once the queue drains. */

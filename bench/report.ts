@@ -39,12 +39,20 @@ export interface CaseResult {
 }
 
 export interface BenchResult {
-  adapter: { vendor: string; architecture: string; device: string; description: string; isFallbackAdapter: boolean };
+  adapter: {
+    vendor: string;
+    architecture: string;
+    device: string;
+    description: string;
+    isFallbackAdapter: boolean;
+    subgroupMinSize: number | null;
+    subgroupMaxSize: number | null;
+  };
   features: { subgroups: boolean; timestampQuery: boolean; shaderF16: boolean };
   date: string;
   userAgent: string;
-  ortVersion: string;
-  options: { quick: boolean; preset: 'default' | 'full'; filter: string[] };
+  ort: { version: string; device: string };
+  options: { quick: boolean; preset: 'default' | 'full'; filter: string[]; ortDevice: string };
   /** What a time means, for each implementation. */
   timing: Record<ImplName, string>;
   cases: CaseResult[];
@@ -83,7 +91,9 @@ export function formatTable(r: BenchResult): string {
   const head = [
     `adapter: ${[a.vendor, a.architecture, a.description].filter(Boolean).join(' / ') || 'unknown'}${a.isFallbackAdapter ? ' (fallback)' : ''}`,
     `features: subgroups=${r.features.subgroups} timestamp-query=${r.features.timestampQuery} shader-f16=${r.features.shaderF16}`,
-    `onnxruntime-web ${r.ortVersion}; ${r.date}; preset=${r.options.preset}${r.options.quick ? ' quick' : ''}`,
+    `subgroup size: ${a.subgroupMinSize ?? '?'}..${a.subgroupMaxSize ?? '?'}`,
+    `onnxruntime-web ${r.ort.version} (WebGPU EP) on ${r.ort.device}`,
+    `${r.date}; preset=${r.options.preset}${r.options.quick ? ' quick' : ''}`,
     '',
   ];
   const rows = [['op', 'shape', 'ours ms', 'naive ms', 'ort ms', 'ours/naive', 'ours/ort', 'GFLOP/s ours', 'check']];

@@ -12,13 +12,17 @@ import { BROWSER_ARGS, resolveBrowser } from './browser.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const USAGE = `usage: npm run bench -- [--json FILE] [--quick] [--full] [--filter OP[,OP]] [--timeout SECONDS] [--headed]
+const USAGE = `usage: npm run bench -- [--json FILE] [--quick] [--full] [--filter OP[,OP]] [--ort-device auto|shared|separate] [--timeout SECONDS] [--headed]
   --json FILE     also write the results as JSON
   --quick         few iterations and samples (CI smoke test)
   --full          Z-Image's real shapes (for a real GPU; far too slow on a CPU adapter)
   --filter OP     only cases whose op contains OP (repeatable or comma-separated): euler_step, matmul_f32,
                   matmul_q4, matmul, attention, conv2d_3x3
-  --timeout S     give up after S seconds (default 1800)`;
+  --ort-device M  auto (default): ORT shares our device unless the adapter's subgroups are too small for
+                  its kernels (SwiftShader: 4 lanes), then it gets a second device without subgroups;
+                  shared | separate force one or the other
+  --timeout S     give up after S seconds (default 1800)
+  --headed        show the browser window`;
 
 interface Options {
   json: string | null;
@@ -27,10 +31,11 @@ interface Options {
   filter: string[];
   timeoutS: number;
   headed: boolean;
+  ortDevice: 'auto' | 'shared' | 'separate';
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { json: null, quick: false, full: false, filter: [], timeoutS: 1800, headed: false };
+  const o: Options = { json: null, quick: false, full: false, filter: [], timeoutS: 1800, headed: false, ortDevice: 'auto' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -44,6 +49,11 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--filter') o.filter.push(...value().split(',').filter(Boolean));
     else if (a === '--timeout') o.timeoutS = Number(value());
     else if (a === '--headed') o.headed = true;
+    else if (a === '--ort-device') {
+      const v = value();
+      if (v !== 'auto' && v !== 'shared' && v !== 'separate') throw new Error(`--ort-device: auto, shared or separate, not ${v}`);
+      o.ortDevice = v;
+    }
     else if (a === '--help' || a === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -93,14 +103,20 @@ async function main(): Promise<number> {
     page.on('response', (r) => {
       if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) console.error(`[page] HTTP ${r.status()} ${r.url()}`);
     });
-    const q = new URLSearchParams({ preset: opts.full ? 'full' : 'default', quick: opts.quick ? '1' : '0', filter: opts.filter.join(',') });
+    const q = new URLSearchParams({ preset: opts.full ? 'full' : 'default', quick: opts.quick ? '1' : '0', filter: opts.filter.join(','), ortdevice: opts.ortDevice });
     const url = new URL(`bench/index.html?${q}`, base).href;
     console.error(`bench: ${url} in ${executablePath}`);
+    const crashed = new Promise<never>((_, reject) => page.on('crash', () => reject(new Error('the bench page crashed'))));
+    crashed.catch(() => undefined); // observed by the race below; a crash after it is moot
     await page.goto(url);
-    await page.waitForFunction(() => window.__benchResult !== undefined || window.__benchError !== undefined, null, {
+    await page
+      .waitForFunction(() => window.__benchStarted === true, null, { timeout: 120_000 })
+      .catch(() => Promise.reject(new Error('the bench page did not start within 120 s (see the page errors above)')));
+    const done = page.waitForFunction(() => window.__benchResult !== undefined || window.__benchError !== undefined, null, {
       timeout: opts.timeoutS * 1000,
       polling: 500,
     });
+    await Promise.race([done, crashed]);
     const error = await page.evaluate(() => window.__benchError ?? null);
     if (error) {
       console.error(`bench failed in the page: ${error}`);

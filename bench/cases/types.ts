@@ -35,6 +35,8 @@ export interface CaseSetup {
 
 export interface BenchContext {
   gpu: Gpu;
+  /** Where ORT runs: gpu.device, or a second device on the same adapter (bench/ort.ts ortDevice). */
+  ortDevice: GPUDevice;
   /** Seeded: the same case gets the same inputs in every run. */
   rng: Rng;
 }
