@@ -63,6 +63,8 @@ export class OrtRunner {
       executionProviders: [{ name: 'webgpu', device }],
       preferredOutputLocation: 'gpu-buffer',
       graphOptimizationLevel: 'all',
+      // Fail rather than silently run an operator the WebGPU EP lacks on ORT's CPU (wasm) EP.
+      extra: { session: { disable_cpu_ep_fallback: '1' } },
     });
     const buffers: GPUBuffer[] = [];
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
