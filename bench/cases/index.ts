@@ -1,0 +1,15 @@
+// The registry: every case module, in table order. To add an op, write bench/cases/<op>.ts exporting a
+// CaseFactory and list it here. Cases whose kernel is not merged yet still run their ORT side (bench/kernels.ts).
+import { attentionCases } from './attention.ts';
+import { conv2dCases } from './conv2d.ts';
+import { eulerStepCases } from './eulerStep.ts';
+import { matmulCases } from './matmul.ts';
+import type { BenchCase, CaseFactory, SizePreset } from './types.ts';
+
+const FACTORIES: CaseFactory[] = [eulerStepCases, matmulCases, attentionCases, conv2dCases];
+
+/** All cases for a preset whose op contains one of `filters` (all when empty). */
+export function selectCases(preset: SizePreset, filters: readonly string[] = []): BenchCase[] {
+  const all = FACTORIES.flatMap((f) => f(preset));
+  return filters.length ? all.filter((c) => filters.some((f) => c.op.includes(f))) : all;
+}

@@ -1,0 +1,62 @@
+// Our kernels that other branches are adding, looked up by file so this branch builds before they merge:
+// `import.meta.glob` lists only files that exist, and a case whose kernel is absent still runs its ORT side
+// (checked against the CPU) and reports ours as "not merged".
+//
+// The types below are the APIs those branches were asked to export, with the layouts the cases assume:
+//   matmul(b, x, w, opts?)          x (M, K) f32; w (N, K) in f32/f16/q4/q8 (Linear layout, like formats.ts); -> (M, N)
+//   matmulNaive(b, x, w)            same contract
+//   attention(b, q, k, v, opts)     q (L, heads·hd), k and v (Lk, kvHeads·hd), token-major; -> (L, heads·hd)
+//   attentionNaive(b, q, k, v, opts) same contract
+//   conv2d(b, x, w, bias, opts?)    x (C, H, W), w (Cout, C, 3, 3), bias (Cout) or null; -> (Cout, Ho, Wo)
+//   conv2dNaive(b, x, w, bias, opts?) same contract
+//
+// LEAD, after merging those branches: replace the lookups at the bottom with static imports so tsc checks the
+// signatures, i.e.
+//   import { matmul } from '../src/engine/kernels/matmul.ts';
+//   import { matmulNaive } from '../src/engine/kernels/matmulNaive.ts';
+//   import { attention } from '../src/engine/kernels/attention.ts';
+//   import { attentionNaive } from '../src/engine/kernels/attentionNaive.ts';
+//   import { conv2d } from '../src/engine/kernels/conv2d.ts';
+//   import { conv2dNaive } from '../src/engine/kernels/conv2dNaive.ts';
+//   export const kernels = { matmul, matmulNaive, attention, attentionNaive, conv2d, conv2dNaive };
+import type { Batch } from '../src/engine/gpu.ts';
+import type { Tensor } from '../src/engine/tensor.ts';
+
+export type MatmulFn = (b: Batch, x: Tensor, w: Tensor, opts?: Record<string, unknown>) => Tensor;
+
+export interface AttentionOpts {
+  heads: number;
+  kvHeads: number;
+  headDim: number;
+  causal?: boolean;
+}
+export type AttentionFn = (b: Batch, q: Tensor, k: Tensor, v: Tensor, opts: AttentionOpts) => Tensor;
+
+export interface Conv2dOpts {
+  stride?: number;
+  /** A number (all sides) or [top, left, bottom, right] (elements), ONNX order. */
+  padding?: number | readonly [number, number, number, number];
+}
+export type Conv2dFn = (b: Batch, x: Tensor, w: Tensor, bias: Tensor | null, opts?: Conv2dOpts) => Tensor;
+
+const modules: Record<string, Record<string, unknown>> = import.meta.glob(
+  '../src/engine/kernels/{matmul,matmulNaive,attention,attentionNaive,conv2d,conv2dNaive}.ts',
+  { eager: true },
+);
+
+function pick<F>(file: string, name: string): F | undefined {
+  const fn = modules[`../src/engine/kernels/${file}.ts`]?.[name];
+  return typeof fn === 'function' ? (fn as F) : undefined;
+}
+
+export const kernels = {
+  matmul: pick<MatmulFn>('matmul', 'matmul'),
+  matmulNaive: pick<MatmulFn>('matmulNaive', 'matmulNaive'),
+  attention: pick<AttentionFn>('attention', 'attention'),
+  attentionNaive: pick<AttentionFn>('attentionNaive', 'attentionNaive'),
+  conv2d: pick<Conv2dFn>('conv2d', 'conv2d'),
+  conv2dNaive: pick<Conv2dFn>('conv2dNaive', 'conv2dNaive'),
+};
+
+/** The note a case adds when a kernel is absent. */
+export const notMerged = (what: string, file: string): string => `${what}: not on this branch yet (src/engine/kernels/${file}.ts)`;

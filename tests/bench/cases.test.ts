@@ -1,0 +1,32 @@
+// The bench registry: both presets list every op once per shape, --filter selects by op, and the pending kernels
+// (bench/kernels.ts) are simply absent on a branch without them rather than breaking the import.
+import { describe, expect, it } from 'vitest';
+import { selectCases } from '../../bench/cases/index.ts';
+import { kernels } from '../../bench/kernels.ts';
+
+describe('bench case registry', () => {
+  for (const preset of ['default', 'full'] as const) {
+    it(`${preset}: every op is present, and op + shape is unique`, () => {
+      const cases = selectCases(preset);
+      expect(new Set(cases.map((c) => c.op))).toEqual(new Set(['euler_step', 'matmul_f32', 'matmul_q4', 'attention', 'conv2d_3x3']));
+      const names = cases.map((c) => `${c.op} ${c.shape}`);
+      expect(new Set(names).size).toBe(names.length);
+    });
+  }
+
+  it('full preset carries the Z-Image shapes', () => {
+    const names = selectCases('full').map((c) => `${c.op} ${c.shape}`);
+    expect(names).toContain('matmul_q4 M=1024 K=3840 N=3840');
+    expect(names).toContain('attention L=4224 H=30 hd=128');
+  });
+
+  it('--filter matches substrings of the op', () => {
+    expect(selectCases('default', ['matmul']).every((c) => c.op.startsWith('matmul_'))).toBe(true);
+    expect(selectCases('default', ['euler_step', 'conv']).map((c) => c.op)).toEqual(['euler_step', 'conv2d_3x3', 'conv2d_3x3']);
+    expect(selectCases('default', ['nope'])).toEqual([]);
+  });
+
+  it('looks kernels up without failing when their files are absent', () => {
+    for (const fn of Object.values(kernels)) expect(fn === undefined || typeof fn === 'function').toBe(true);
+  });
+});
