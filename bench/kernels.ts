@@ -33,9 +33,8 @@ export interface AttentionOpts {
 export type AttentionFn = (b: Batch, q: Tensor, k: Tensor, v: Tensor, opts: AttentionOpts) => Tensor;
 
 export interface Conv2dOpts {
-  stride?: number;
-  /** A number (all sides) or [top, left, bottom, right] (elements), ONNX order. */
-  padding?: number | readonly [number, number, number, number];
+  stride?: 1 | 2;
+  padding?: 'same' | 'vae-down';
 }
 export type Conv2dFn = (b: Batch, x: Tensor, w: Tensor, bias: Tensor | null, opts?: Conv2dOpts) => Tensor;
 

@@ -19,7 +19,8 @@ function convCase(s: ConvShape): BenchCase {
       const tx = gpu.upload(x, [s.C, s.H, s.W], 'f32', 'x');
       const tw = gpu.upload(w, [s.Cout, s.C, 3, 3], 'f32', 'w');
       const tb = gpu.upload(bias, [s.Cout], 'f32', 'bias');
-      const opts = { stride: s.stride, padding: s.pads };
+      // ours: 'same' (pad 1) or the VAE downsample's (0, 1, 0, 1); ORT gets the same padding as explicit pads
+      const opts = s.stride === 1 ? ({ padding: 'same' } as const) : ({ stride: 2, padding: 'vae-down' } as const);
       const run = (fn: typeof kernels.conv2d): Recorder | undefined => fn && ((b) => fn(b, tx, tw, tb, opts));
       const notes: string[] = [];
       if (!kernels.conv2d) notes.push(notMerged('ours', 'conv2d'));
