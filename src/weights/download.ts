@@ -80,15 +80,25 @@ function etagOf(res: Response): string | null {
   return res.headers.get('etag');
 }
 
-/** Learns a file's size and whether the server honours ranges, with a one-byte range request. */
-export async function probe(cfg: DownloadConfig, url: string, signal: AbortSignal): Promise<ProbeResult> {
+/**
+ * Learns a file's size and whether the server honours ranges, with a one-byte range request. Where Content-Range
+ * cannot be read (a cross-origin server that does not expose it) the catalog's size is used, or failing that the
+ * Content-Length of a plain GET whose body is cancelled at once.
+ */
+export async function probe(cfg: DownloadConfig, url: string, signal: AbortSignal, knownBytes: number | null = null): Promise<ProbeResult> {
   return withRetry(cfg, signal, url, async () => {
     const res = await cfg.fetch(url, { headers: { Range: 'bytes=0-0' }, signal });
     if (res.status === 206) {
       await res.body?.cancel();
       const m = /\/(\d+)\s*$/.exec(res.headers.get('content-range') ?? '');
-      if (!m) throw new StudioError('network', `${url} answered a range request without telling the file size (Content-Range).`);
-      return { total: Number(m[1]), rangeSupport: true, validator: etagOf(res) };
+      if (m) return { total: Number(m[1]), rangeSupport: true, validator: etagOf(res) };
+      if (knownBytes !== null) return { total: knownBytes, rangeSupport: true, validator: etagOf(res) };
+      const plain = await cfg.fetch(url, { signal });
+      await plain.body?.cancel();
+      const len = plain.headers.get('content-length');
+      if (!plain.ok || len === null || !/^\d+$/.test(len) || plain.headers.get('content-encoding'))
+        throw new StudioError('network', `${url} does not tell the file size, so the download cannot be checked.`);
+      return { total: Number(len), rangeSupport: true, validator: etagOf(res) };
     }
     if (res.status === 200) {
       await res.body?.cancel();
@@ -243,9 +253,14 @@ async function fetchChunk(job: FileJob, rec: FileRecord, i: number, onChunk: OnC
       throw new StudioError('network', `${rec.url} stopped honouring range requests. Try again: the download restarts as one stream.`);
     }
     if (res.status !== 206) throw httpFailure(res, rec.url);
-    const m = /bytes\s+(\d+)-(\d+)\/(\d+|\*)/.exec(res.headers.get('content-range') ?? '');
-    if (!m || Number(m[1]) !== begin || Number(m[2]) !== begin + len - 1) throw new TransientError(`unexpected Content-Range "${res.headers.get('content-range')}"`);
-    if (m[3] !== '*' && Number(m[3]) !== rec.bytes) await changedOnServer(job, rec, `its size changed to ${m[3]} bytes`);
+    // Content-Range is checked where the server lets us read it (cross-origin it must be exposed by CORS);
+    // without it the exact body length and the final hash still hold the download to account.
+    const cr = res.headers.get('content-range');
+    if (cr !== null) {
+      const m = /bytes\s+(\d+)-(\d+)\/(\d+|\*)/.exec(cr);
+      if (!m || Number(m[1]) !== begin || Number(m[2]) !== begin + len - 1) throw new TransientError(`unexpected Content-Range "${cr}"`);
+      if (m[3] !== '*' && Number(m[3]) !== rec.bytes) await changedOnServer(job, rec, `its size changed to ${m[3]} bytes`);
+    }
     const tag = etagOf(res);
     if (rec.validator && tag && tag !== rec.validator) await changedOnServer(job, rec, 'its ETag changed');
     const got: Uint8Array[] = [];
@@ -271,7 +286,7 @@ async function streamWhole(job: FileJob, rec: FileRecord, done: Set<number>, onC
     const res = await job.cfg.fetch(rec.url, { signal: job.signal });
     if (res.status !== 200) throw httpFailure(res, rec.url);
     const len = res.headers.get('content-length');
-    if (len !== null && Number(len) !== total) await changedOnServer(job, rec, `its size changed to ${len} bytes`);
+    if (len !== null && !res.headers.get('content-encoding') && Number(len) !== total) await changedOnServer(job, rec, `its size changed to ${len} bytes`);
     let idx = 0; // chunk being filled
     let filled = 0; // bytes of chunk idx seen
     let parts: Uint8Array[] = [];

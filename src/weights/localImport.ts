@@ -6,7 +6,8 @@ import { StudioError } from '../lib/errors.ts';
 import { Sha256 } from '../lib/sha256.ts';
 import { DEFAULT_CAPABILITIES, guessRole, slugId } from './catalog.ts';
 import type { CatalogFile, CatalogSet, ImportItem, ImportOptions, Inspector } from './managerTypes.ts';
-import { ensureRoom, isQuotaError, type FileRecord, type ModelStore, type StorageLike } from './store.ts';
+import { ensureRoom, type StorageLike } from './quota.ts';
+import { isQuotaError, type FileRecord, type ModelStore } from './store.ts';
 import type { ProgressReporter } from './rate.ts';
 import { RateMeter } from './rate.ts';
 

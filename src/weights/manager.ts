@@ -2,9 +2,9 @@
 // downloads, local import, verification, deletion, storage estimates, and the loader's way in (openStoredFile).
 import type { UseStore } from 'idb-keyval';
 import { StudioError, toErrorData } from '../lib/errors.ts';
-import { Sha256 } from '../lib/sha256.ts';
 import { BUILTIN_CATALOG } from './catalog.ts';
 import { downloadFile, probe, type DownloadConfig } from './download.ts';
+import { fetchEmbedded, verifySet } from './integrity.ts';
 import { importLocal } from './localImport.ts';
 import type {
   AddSourceOptions, Catalog, CatalogFile, CatalogSet, FileInfo, FileStatus, ImportItem, ImportOptions, Inspector,
@@ -12,10 +12,8 @@ import type {
 } from './managerTypes.ts';
 import { ProgressReporter, RateMeter } from './rate.ts';
 import { addSource } from './sources.ts';
-import {
-  MAX_CHUNK_BYTES, ModelStore, chunkCount, defaultStorage, ensureRoom, estimateStorage, requestPersistence, storedBytes,
-  type FileRecord, type StorageLike,
-} from './store.ts';
+import { defaultStorage, ensureRoom, estimateStorage, requestPersistence, type StorageLike } from './quota.ts';
+import { MAX_CHUNK_BYTES, ModelStore, chunkCount, storedBytes, type FileRecord } from './store.ts';
 
 export interface ModelManagerOptions {
   /** A ModelStore, or an idb-keyval store for one (default: database 'zimage-models', store 'files'). */
@@ -202,7 +200,7 @@ export class ModelManager implements ModelManagerApi {
     }
     if (rec?.status === 'verified') return rec;
     if (origin === 'import') throw new StudioError('bad-request', `${f.name} of this imported set is no longer stored; import the files again.`);
-    const p = await probe(this.cfg, f.url, signal);
+    const p = await probe(this.cfg, f.url, signal, f.bytes);
     if (f.bytes !== null && p.total !== f.bytes)
       throw new StudioError('integrity', `${f.name}: the server has ${p.total} bytes but the catalog says ${f.bytes}. The file may have been replaced upstream; check the source.`);
     if (rec && (rec.bytes !== p.total || (rec.validator && p.validator && rec.validator !== p.validator))) {
@@ -234,40 +232,10 @@ export class ModelManager implements ModelManagerApi {
   }
 
   async verify(setId: string, onProgress?: ProgressCallback): Promise<VerifyReport> {
-    const d = await this.def(setId);
+    const { def } = await this.def(setId);
     if (this.running.has(setId)) throw new StudioError('bad-request', `"${setId}" is being downloaded; verify it when that ends.`);
     const progress = new ProgressReporter(setId, onProgress, this.interval);
-    const report: VerifyReport = { setId, ok: true, files: [] };
-    const total = d.def.files.reduce((s, f) => s + (f.bytes ?? 0), 0);
-    progress.set = new RateMeter(total, 0);
-    progress.setPhase('verifying');
-    for (const f of d.def.files) {
-      const blob = await this.openStoredFile(setId, f.name).catch((e: unknown) => e as StudioError);
-      const expected = f.sha256 ?? null;
-      if (!(blob instanceof Blob)) {
-        report.files.push({ name: f.name, ok: false, sha256: null, expected, message: blob.message });
-        report.ok = false;
-        continue;
-      }
-      progress.file = { name: f.name, meter: new RateMeter(blob.size, 0) };
-      const h = new Sha256();
-      for (let off = 0; off < blob.size; off += this.chunkSize) {
-        const part = new Uint8Array(await blob.slice(off, off + this.chunkSize).arrayBuffer());
-        h.update(part);
-        progress.bytes(part.length);
-      }
-      const digest = h.hex();
-      const rec = await this.store.getFile(setId, f.name);
-      const want = expected ?? rec?.sha256 ?? null;
-      const ok = want === null || digest === want;
-      report.files.push({ name: f.name, ok, sha256: digest, expected: want, ...(ok ? {} : { message: 'SHA-256 mismatch: the stored copy was damaged and has been discarded' }) });
-      if (!ok) {
-        report.ok = false;
-        if (rec) await this.store.discardFile(setId, f.name);
-      }
-    }
-    progress.file = null;
-    progress.setPhase('done');
+    const report = await verifySet({ store: this.store, chunkSize: this.chunkSize, open: (name) => this.openStoredFile(setId, name), progress }, def);
     if (!report.ok) await this.setError(setId, { code: 'integrity', message: report.files.filter((f) => !f.ok).map((f) => `${f.name}: ${f.message}`).join('; ') });
     return report;
   }
@@ -280,7 +248,7 @@ export class ModelManager implements ModelManagerApi {
     const { def } = await this.def(setId);
     const f = def.files.find((x) => x.name === name);
     if (!f) throw new StudioError('bad-request', `Model set "${setId}" has no file "${name}".`);
-    if (def.source === 'embedded') return this.fetchEmbedded(f);
+    if (def.source === 'embedded') return fetchEmbedded(this.cfg.fetch, this.baseUrl, f);
     const rec = await this.store.getFile(setId, name);
     if (!rec || rec.status !== 'verified')
       throw new StudioError('integrity', `${name} of "${def.label}" is not fully downloaded and verified. Download the set first.`);
@@ -296,26 +264,9 @@ export class ModelManager implements ModelManagerApi {
     return { set, files };
   }
 
-  private async fetchEmbedded(f: CatalogFile): Promise<Blob> {
-    if (!this.baseUrl && !/^https?:/.test(f.url)) throw new StudioError('internal', 'No base URL to fetch embedded model files from.');
-    const url = new URL(f.url, this.baseUrl ?? undefined).href;
-    let res: Response;
-    try {
-      res = await this.cfg.fetch(url);
-    } catch (err) {
-      throw new StudioError('network', `The embedded model file ${f.name} could not be read from ${url}: ${(err as Error).message}`);
-    }
-    if (!res.ok) throw new StudioError('network', `The embedded model file ${f.name} is missing (HTTP ${res.status} for ${url}).`);
-    const blob = await res.blob();
-    if (f.bytes !== null && blob.size !== f.bytes) throw new StudioError('integrity', `${f.name}: ${blob.size} bytes, expected ${f.bytes}.`);
-    if (f.sha256) {
-      const digest = new Sha256().update(new Uint8Array(await blob.arrayBuffer())).hex();
-      if (digest !== f.sha256) throw new StudioError('integrity', `${f.name} (embedded) does not match its SHA-256; the app's files are damaged.`);
-    }
-    return blob;
-  }
-
   async importFiles(items: ImportItem[], options: ImportOptions = {}): Promise<SetInfo> {
+    if (options.setId && (await this.defs()).has(options.setId))
+      throw new StudioError('bad-request', `A model set named "${options.setId}" already exists; choose another name.`);
     await this.ready;
     const ctl = new AbortController();
     const id = options.setId ?? `import-pending-${Date.now()}`;

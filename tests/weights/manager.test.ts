@@ -205,6 +205,15 @@ describe('model manager downloads', () => {
     expect(await bytesOf(m, 'tokenizer.json')).toEqual(B);
   });
 
+  it('copes with a server whose Content-Range cannot be read (size from the catalog or a plain GET)', async () => {
+    serve({ a: { hideContentRange: true }, b: { hideContentRange: true } });
+    const m = manager(freshDb());
+    expect((await m.download('tiny')).status).toBe('verified');
+    expect(await bytesOf(m, 'dit.gguf')).toEqual(A);
+    expect(await bytesOf(m, 'tokenizer.json')).toEqual(B);
+    expect(server.log.filter((l) => l.path === '/b.bin' && l.range === null)).toHaveLength(1); // the size probe
+  });
+
   it('rejects a catalog size that disagrees with the server, and a missing file', async () => {
     server.files.set('/a.bin', { data: A.subarray(0, 1000) });
     server.files.set('/b.bin', { data: B });

@@ -15,6 +15,8 @@ export interface Served {
   delayMs?: number;
   etag?: string;
   contentType?: string;
+  /** Leave Content-Range out of 206 answers, as a cross-origin server that does not expose it looks to fetch. */
+  hideContentRange?: boolean;
 }
 
 export interface RequestLog {
@@ -82,7 +84,8 @@ export class TestServer {
         return;
       }
       entry.status = 206;
-      res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end}/${data.length}`, 'content-length': String(end - start + 1), 'accept-ranges': 'bytes' });
+      const cr = f.hideContentRange ? {} : { 'content-range': `bytes ${start}-${end}/${data.length}` };
+      res.writeHead(206, { ...headers, ...cr, 'content-length': String(end - start + 1), 'accept-ranges': 'bytes' });
     } else {
       entry.status = 200;
       res.writeHead(200, { ...headers, 'content-length': String(data.length) });
@@ -102,7 +105,7 @@ export class TestServer {
 }
 
 /** Deterministic pseudo-random bytes (xorshift32), so failures reproduce. */
-export function randomBytes(n: number, seed: number): Uint8Array {
+export function randomBytes(n: number, seed: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(n);
   let x = seed >>> 0 || 1;
   for (let i = 0; i < n; i++) {
