@@ -1,0 +1,245 @@
+// Model manager downloads against a real local HTTP server, into fake-indexeddb.
+import 'fake-indexeddb/auto';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createHash } from 'node:crypto';
+import { createStore, type UseStore } from 'idb-keyval';
+import { ModelManager, type ModelManagerOptions } from '../../src/weights/manager.ts';
+import type { Catalog, TransferProgress } from '../../src/weights/managerTypes.ts';
+import { isStudioError } from '../../src/lib/errors.ts';
+import { TestServer, randomBytes } from './managerServer.ts';
+
+const CHUNK = 4096; // bytes: small, so a 50 kB file is 13 chunks
+const sha = (d: Uint8Array) => createHash('sha256').update(d).digest('hex');
+const A = randomBytes(50_000, 1);
+const B = randomBytes(9_000, 2);
+
+let server: TestServer;
+let dbCount = 0;
+const freshDb = (): UseStore => createStore(`zimage-models-test-${++dbCount}`, 'files');
+const roomy = { estimate: async () => ({ usage: 0, quota: 1e12 }) };
+
+function catalog(withSha = true): Catalog {
+  return {
+    version: 1,
+    sets: [
+      {
+        id: 'tiny', label: 'Tiny', description: 'test set', source: 'download',
+        capabilities: { guidance: false, omni: false, defaultSteps: 8, maxTokens: 512 },
+        files: [
+          { role: 'transformer', name: 'dit.gguf', url: `${server.url}/a.bin`, bytes: A.length, ...(withSha ? { sha256: sha(A) } : {}) },
+          { role: 'tokenizer', name: 'tokenizer.json', url: `${server.url}/b.bin`, bytes: null },
+        ],
+      },
+    ],
+  };
+}
+
+function manager(db: UseStore, opts: Partial<ModelManagerOptions> = {}): ModelManager {
+  return new ModelManager({ store: db, storage: roomy, catalog: catalog(), chunkSize: CHUNK, parallel: 3, retries: 4, retryBaseMs: 5, retryMaxMs: 20, progressIntervalMs: 0, ...opts });
+}
+
+async function bytesOf(m: ModelManager, name: string): Promise<Uint8Array> {
+  return new Uint8Array(await (await m.openStoredFile('tiny', name)).arrayBuffer());
+}
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    if (isStudioError(err)) return err.code;
+    throw err;
+  }
+  return 'resolved';
+}
+
+beforeAll(async () => {
+  server = await new TestServer().start();
+});
+afterAll(() => server.stop());
+afterEach(() => {
+  server.files.clear();
+  server.log.length = 0;
+  vi.unstubAllGlobals();
+});
+
+const serve = (extra: { a?: object; b?: object } = {}) => {
+  server.files.set('/a.bin', { data: A, ...extra.a });
+  server.files.set('/b.bin', { data: B, ...extra.b });
+};
+
+describe('model manager downloads', () => {
+  it('downloads a set in ranged chunks, verifies it, reports progress', async () => {
+    serve();
+    const m = manager(freshDb());
+    expect((await m.get('tiny')).status).toBe('absent');
+    const events: TransferProgress[] = [];
+    const info = await m.download('tiny', (p) => events.push(p));
+    expect(info.status).toBe('verified');
+    expect(info.ready).toBe(true);
+    expect(info.totalBytes).toBe(A.length + B.length);
+    expect(info.storedBytes).toBe(A.length + B.length);
+    expect(info.files.map((f) => f.sha256)).toEqual([sha(A), sha(B)]);
+    expect(await bytesOf(m, 'dit.gguf')).toEqual(A);
+    expect(await bytesOf(m, 'tokenizer.json')).toEqual(B);
+    // 13 chunk requests of at most CHUNK bytes for A, each a Range request.
+    const chunkReqs = server.log.filter((l) => l.path === '/a.bin' && l.range !== 'bytes=0-0');
+    expect(chunkReqs).toHaveLength(Math.ceil(A.length / CHUNK));
+    expect(chunkReqs.every((l) => l.status === 206 && l.bytes <= CHUNK)).toBe(true);
+    const last = events[events.length - 1];
+    expect(last.phase).toBe('done');
+    expect(last.set.bytes).toBe(A.length + B.length);
+    expect(events.some((e) => e.phase === 'downloading' && e.file?.name === 'dit.gguf')).toBe(true);
+    expect(events.every((e) => e.set.speed >= 0 && e.set.bytes <= e.set.total)).toBe(true);
+  });
+
+  it('resumes after the server drops the connection mid-file, with the same bytes', async () => {
+    serve({ a: { dropAfter: 20_000, dropTimes: 2 }, b: { dropAfter: 5000, dropTimes: 1 } });
+    const m = manager(freshDb());
+    const info = await m.download('tiny');
+    expect(info.status).toBe('verified');
+    expect(server.log.filter((l) => l.dropped)).toHaveLength(3);
+    expect(await bytesOf(m, 'dit.gguf')).toEqual(A);
+    expect(await bytesOf(m, 'tokenizer.json')).toEqual(B);
+  });
+
+  it('gives up after bounded retries with a network error and keeps what was stored', async () => {
+    serve({ a: { dropAfter: 30_000, dropTimes: 1000 } });
+    const m = manager(freshDb(), { retries: 2 });
+    expect(await codeOf(m.download('tiny'))).toBe('network');
+    const info = await m.get('tiny');
+    expect(info.status).toBe('partial');
+    expect(info.storedBytes).toBeGreaterThan(0);
+    expect(info.lastError?.code).toBe('network');
+    expect(server.log.filter((l) => l.dropped)).toHaveLength(3); // 1 attempt + 2 retries
+    server.files.get('/a.bin')!.dropTimes = 0;
+    expect((await m.download('tiny')).status).toBe('verified');
+    expect(await bytesOf(m, 'dit.gguf')).toEqual(A);
+  });
+
+  it('a corrupted byte fails integrity, leaves the set not ready, and a retry refetches', async () => {
+    serve({ a: { corruptAt: 31_337 } });
+    const m = manager(freshDb());
+    expect(await codeOf(m.download('tiny'))).toBe('integrity');
+    const info = await m.get('tiny');
+    expect(info.ready).toBe(false);
+    expect(info.files[0].status).toBe('absent'); // the damaged chunks were discarded
+    expect(info.files[0].storedBytes).toBe(0);
+    expect(info.lastError?.code).toBe('integrity');
+    await expect(m.openStoredFile('tiny', 'dit.gguf')).rejects.toMatchObject({ code: 'integrity' });
+    delete server.files.get('/a.bin')!.corruptAt;
+    const before = server.bodyBytes('/a.bin');
+    expect((await m.download('tiny')).status).toBe('verified');
+    expect(server.bodyBytes('/a.bin') - before).toBeGreaterThanOrEqual(A.length); // fetched again in full
+    expect(await bytesOf(m, 'dit.gguf')).toEqual(A);
+  });
+
+  it('resumes after a "reload" mid-download from the stored chunks', async () => {
+    serve({ a: { delayMs: 15 } });
+    const db = freshDb();
+    const m1 = manager(db, { parallel: 2 });
+    let stored = 0;
+    const run = m1.download('tiny', (p) => {
+      stored = p.set.bytes;
+      if (stored >= 6 * CHUNK) void m1.pause('tiny');
+    });
+    expect(await codeOf(run)).toBe('cancelled');
+    const partial = await m1.get('tiny');
+    expect(partial.status).toBe('partial');
+    expect(partial.files[0].storedBytes).toBeGreaterThanOrEqual(4 * CHUNK);
+    expect(partial.files[0].storedBytes).toBeLessThan(A.length);
+    const servedBefore = server.bodyBytes('/a.bin');
+
+    // A new manager over the same database, as after a page reload.
+    const m2 = manager(db);
+    const resumed = await m2.get('tiny');
+    expect(resumed.files[0].storedBytes).toBe(partial.files[0].storedBytes);
+    expect((await m2.download('tiny')).status).toBe('verified');
+    const servedAfter = server.bodyBytes('/a.bin') - servedBefore;
+    expect(servedAfter).toBeLessThanOrEqual(A.length - partial.files[0].storedBytes + 1 + CHUNK); // probe + maybe one chunk
+    expect(await bytesOf(m2, 'dit.gguf')).toEqual(A);
+  });
+
+  it('refuses up front a download that does not fit (navigator.storage.estimate)', async () => {
+    serve();
+    vi.stubGlobal('navigator', { storage: { estimate: async () => ({ usage: 990_000, quota: 1_000_000 }) } });
+    const m = manager(freshDb(), { storage: undefined });
+    const err = await m.download('tiny').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'storage-quota' });
+    expect((err as Error).message).toMatch(/needs .* more/);
+    expect(server.log.filter((l) => l.range !== 'bytes=0-0')).toHaveLength(0); // only size probes, no chunk
+    expect((await m.get('tiny')).status).toBe('absent');
+    expect((await m.estimate()).free).toBe(10_000);
+  });
+
+  it('stops cleanly on a QuotaExceededError mid-way and keeps what was stored', async () => {
+    serve();
+    const db = freshDb();
+    let puts = 0;
+    const full: UseStore = (mode, cb) =>
+      db(mode, (s) => {
+        const put = s.put.bind(s);
+        s.put = (value: unknown, key?: IDBValidKey) => {
+          if (value instanceof Blob && ++puts > 5) throw new DOMException('full', 'QuotaExceededError');
+          return put(value, key);
+        };
+        return cb(s);
+      });
+    const m = manager(full, { parallel: 1 });
+    const err = await m.download('tiny').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'storage-quota' });
+    const info = await m.get('tiny');
+    expect(info.status).toBe('partial');
+    expect(info.files[0].storedBytes).toBe(5 * CHUNK);
+    const m2 = manager(db);
+    expect((await m2.download('tiny')).status).toBe('verified');
+    expect(await bytesOf(m2, 'dit.gguf')).toEqual(A);
+  });
+
+  it('downloads from a server without range support, resuming a dropped stream', async () => {
+    serve({ a: { ranges: false, dropAfter: 22_222, dropTimes: 1 }, b: { ranges: false } });
+    const m = manager(freshDb());
+    const info = await m.download('tiny');
+    expect(info.status).toBe('verified');
+    expect(server.log.filter((l) => l.path === '/a.bin').every((l) => l.status === 200)).toBe(true);
+    expect(await bytesOf(m, 'dit.gguf')).toEqual(A);
+    expect(await bytesOf(m, 'tokenizer.json')).toEqual(B);
+  });
+
+  it('copes with a server whose Content-Range cannot be read (size from the catalog or a plain GET)', async () => {
+    serve({ a: { hideContentRange: true }, b: { hideContentRange: true } });
+    const m = manager(freshDb());
+    expect((await m.download('tiny')).status).toBe('verified');
+    expect(await bytesOf(m, 'dit.gguf')).toEqual(A);
+    expect(await bytesOf(m, 'tokenizer.json')).toEqual(B);
+    expect(server.log.filter((l) => l.path === '/b.bin' && l.range === null)).toHaveLength(1); // the size probe
+  });
+
+  it('rejects a catalog size that disagrees with the server, and a missing file', async () => {
+    server.files.set('/a.bin', { data: A.subarray(0, 1000) });
+    server.files.set('/b.bin', { data: B });
+    const m = manager(freshDb());
+    expect(await codeOf(m.download('tiny'))).toBe('integrity');
+    server.files.delete('/a.bin');
+    const err = await m.download('tiny').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'network' });
+    expect((err as Error).message).toMatch(/404/);
+  });
+
+  it('reconciles on start-up: orphan chunks go, chunks that vanished are forgotten', async () => {
+    serve();
+    const db = freshDb();
+    const m1 = manager(db);
+    await m1.download('tiny');
+    const { set, del } = await import('idb-keyval');
+    await set(['chunk', 'tiny', 'ghost.bin', 0], new Blob([new Uint8Array(10)]), db);
+    await del(['chunk', 'tiny', 'dit.gguf', 3], db); // evicted behind our back
+    const m2 = manager(db);
+    const info = await m2.get('tiny');
+    expect(info.status).toBe('partial');
+    expect(info.files[0].storedBytes).toBe(A.length - CHUNK);
+    const { keys } = await import('idb-keyval');
+    expect((await keys(db)).some((k) => Array.isArray(k) && k[2] === 'ghost.bin')).toBe(false);
+    expect((await m2.download('tiny')).status).toBe('verified');
+    expect(await bytesOf(m2, 'dit.gguf')).toEqual(A);
+  });
+});

@@ -1,0 +1,217 @@
+// Model manager: catalog validation, sources by URL, local import, verify, delete, embedded sets, pause/resume.
+import 'fake-indexeddb/auto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { createStore, set as idbSet } from 'idb-keyval';
+import { ModelManager, type ModelManagerOptions } from '../../src/weights/manager.ts';
+import { BUILTIN_CATALOG, guessRole, validateCatalog } from '../../src/weights/catalog.ts';
+import type { Catalog, Inspector } from '../../src/weights/managerTypes.ts';
+import { TestServer, randomBytes } from './managerServer.ts';
+
+const CHUNK = 1024; // bytes
+const sha = (d: Uint8Array) => createHash('sha256').update(d).digest('hex');
+const A = randomBytes(10_000, 3);
+const caps = { guidance: false, omni: false, defaultSteps: 8, maxTokens: 512 };
+
+let server: TestServer;
+let dbCount = 0;
+const freshDb = () => createStore(`zimage-models-lib-${++dbCount}`, 'files');
+
+function testCatalog(): Catalog {
+  return {
+    version: 1,
+    sets: [
+      { id: 'one', label: 'One', description: '', source: 'download', capabilities: caps, files: [{ role: 'transformer', name: 'a.gguf', url: `${server.url}/a.gguf`, bytes: A.length }] },
+      {
+        id: 'selftest', label: 'Self-test', description: '', source: 'embedded', selfTest: true, capabilities: caps,
+        files: [{ role: 'transformer', name: 'tiny.gguf', url: './models/selftest/tiny.gguf', bytes: 2000, sha256: sha(A.subarray(0, 2000)) }],
+      },
+    ],
+  };
+}
+
+function manager(opts: Partial<ModelManagerOptions> = {}): ModelManager {
+  return new ModelManager({
+    store: freshDb(), storage: { estimate: async () => ({ usage: 0, quota: 1e12 }) }, catalog: testCatalog(), chunkSize: CHUNK,
+    retries: 2, retryBaseMs: 5, retryMaxMs: 10, progressIntervalMs: 0, baseUrl: `${server.url}/app/`, ...opts,
+  });
+}
+
+beforeAll(async () => {
+  server = await new TestServer().start();
+});
+afterAll(() => server.stop());
+afterEach(() => {
+  server.files.clear();
+  server.log.length = 0;
+});
+
+describe('catalog', () => {
+  it('the built-in catalog is valid and names the real sources', () => {
+    const ids = BUILTIN_CATALOG.sets.map((s) => s.id);
+    expect(ids).toEqual(['zimage-turbo-q4', 'zimage-turbo-diffusers', 'zimage-base', 'selftest']);
+    const turbo = BUILTIN_CATALOG.sets[0];
+    expect(turbo.default).toBe(true);
+    expect(turbo.files.find((f) => f.role === 'transformer')).toMatchObject({ name: 'z_image_turbo-Q4_0.gguf', bytes: 3_683_370_944 });
+    expect(turbo.files.find((f) => f.role === 'text_encoder')?.bytes).toBeNull();
+    for (const s of BUILTIN_CATALOG.sets.filter((x) => x.source === 'download'))
+      for (const f of s.files) expect(f.url).toMatch(/^https:\/\/huggingface\.co\/[^/]+\/[^/]+\/resolve\/main\//);
+    expect(BUILTIN_CATALOG.sets[3]).toMatchObject({ source: 'embedded', selfTest: true });
+  });
+
+  it('reports every problem of a bad catalog with its path', () => {
+    const bad = { version: 1, sets: [{ id: 'Bad Id', label: '', files: [{ role: 'dit', name: '../x', url: 'ftp://x/y', bytes: -1, sha256: 'abc' }] }] };
+    let msg = '';
+    try {
+      validateCatalog(bad, 'The catalog');
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    for (const part of ['sets[0].id', 'sets[0].label', 'files[0].role', 'files[0].name', 'files[0].url', 'files[0].bytes', 'files[0].sha256'])
+      expect(msg).toContain(part);
+    expect(() => validateCatalog({ hello: 1 }, 'X')).toThrow(/not a model catalog/);
+    expect(() => validateCatalog({ sets: [{ id: 'e', label: 'E', source: 'embedded', files: [{ role: 'vae', name: 'v', url: './v' }] }] }, 'X')).toThrow(/embedded/);
+  });
+
+  it('guesses roles from names and diffusers paths', () => {
+    expect(guessRole('z_image_turbo-Q4_0.gguf')).toBe('transformer');
+    expect(guessRole('Qwen3-4B-Q4_K_M.gguf')).toBe('text_encoder');
+    expect(guessRole('ae.safetensors')).toBe('vae');
+    expect(guessRole('vae/diffusion_pytorch_model.safetensors')).toBe('vae');
+    expect(guessRole('text_encoder/model-00001-of-00003.safetensors')).toBe('text_encoder');
+    expect(guessRole('tokenizer/tokenizer.json')).toBe('tokenizer');
+    expect(guessRole('transformer/config.json')).toBe('config');
+  });
+});
+
+describe('sources by URL', () => {
+  it('adds a catalog JSON, resolving relative URLs against it, and a single file swapped into a set', async () => {
+    server.files.set('/a.gguf', { data: A });
+    const mirror = { version: 1, sets: [{ id: 'mirror', label: 'Mirror', files: [{ role: 'transformer', name: 'a.gguf', url: '../a.gguf', bytes: A.length, sha256: sha(A) }] }] };
+    server.files.set('/cat/mirror.json', { data: new TextEncoder().encode(JSON.stringify(mirror)), contentType: 'application/json' });
+    const m = manager();
+    const added = await m.addSource(`${server.url}/cat/mirror.json`);
+    expect(added.map((s) => s.id)).toEqual(['mirror']);
+    expect((await m.list()).map((s) => s.id)).toContain('mirror');
+    expect((await m.download('mirror')).status).toBe('verified');
+
+    server.files.set('/q8.gguf', { data: A.subarray(0, 3000) });
+    const [swapped] = await m.addSource(`${server.url}/q8.gguf`, { baseSetId: 'one' });
+    expect(swapped.files).toEqual([expect.objectContaining({ name: 'q8.gguf', role: 'transformer', bytes: 3000 })]);
+    expect(swapped.origin).toBe('custom');
+    await m.removeSource('mirror');
+    expect((await m.list()).map((s) => s.id)).not.toContain('mirror');
+    await expect(m.removeSource('one')).rejects.toMatchObject({ code: 'bad-request' });
+  });
+
+  it('refuses bad addresses and bad catalogs with clear errors', async () => {
+    const m = manager();
+    await expect(m.addSource('not a url')).rejects.toMatchObject({ code: 'bad-request', message: expect.stringMatching(/not a web address/) });
+    await expect(m.addSource('file:///etc/x.gguf')).rejects.toMatchObject({ code: 'bad-request' });
+    await expect(m.addSource(`${server.url}/x.zip`)).rejects.toMatchObject({ message: expect.stringMatching(/neither/) });
+    server.files.set('/broken.json', { data: new TextEncoder().encode('{ "sets": [') });
+    await expect(m.addSource(`${server.url}/broken.json`)).rejects.toMatchObject({ code: 'bad-request', message: expect.stringMatching(/not valid JSON/) });
+    const clash = { sets: [{ id: 'one', label: 'Clash', files: [{ role: 'vae', name: 'v.safetensors', url: 'https://example.com/v.safetensors' }] }] };
+    server.files.set('/clash.json', { data: new TextEncoder().encode(JSON.stringify(clash)) });
+    await expect(m.addSource(`${server.url}/clash.json`)).rejects.toMatchObject({ message: expect.stringMatching(/already taken/) });
+    await expect(m.addSource(`${server.url}/missing.gguf`)).rejects.toMatchObject({ code: 'network' });
+  });
+});
+
+describe('local import', () => {
+  const inspector: Inspector = async (file, name) =>
+    name.includes('bad') ? { ok: false, message: 'no tensors found' } : { ok: true, summary: `${file.size} bytes` };
+
+  it('imports a diffusers folder: strips the top folder, skips extras, stores chunked, verified', async () => {
+    const files = {
+      'Z-Image-Turbo/transformer/diffusion_pytorch_model-00001-of-00002.safetensors': randomBytes(5000, 11),
+      'Z-Image-Turbo/transformer/diffusion_pytorch_model-00002-of-00002.safetensors': randomBytes(777, 12),
+      'Z-Image-Turbo/transformer/config.json': new TextEncoder().encode('{"dim":3840}'),
+      'Z-Image-Turbo/vae/diffusion_pytorch_model.safetensors': randomBytes(2048, 13),
+      'Z-Image-Turbo/tokenizer/tokenizer.json': randomBytes(100, 14),
+      'Z-Image-Turbo/README.md': randomBytes(10, 15),
+    };
+    const m = manager({ inspector });
+    const info = await m.importFiles(Object.entries(files).map(([name, d]) => ({ name, file: new Blob([d as BlobPart]) })), { label: 'My Turbo' });
+    expect(info).toMatchObject({ status: 'verified', ready: true, origin: 'import', source: 'import', quantizeOnLoad: true, label: 'My Turbo' });
+    expect(info.files.map((f) => [f.name, f.role])).toEqual([
+      ['transformer/diffusion_pytorch_model-00001-of-00002.safetensors', 'transformer'],
+      ['transformer/diffusion_pytorch_model-00002-of-00002.safetensors', 'transformer'],
+      ['transformer/config.json', 'config'],
+      ['vae/diffusion_pytorch_model.safetensors', 'vae'],
+      ['tokenizer/tokenizer.json', 'tokenizer'],
+    ]);
+    const d0 = files['Z-Image-Turbo/transformer/diffusion_pytorch_model-00001-of-00002.safetensors'];
+    expect(info.files[0].sha256).toBe(sha(d0));
+    const blob = await m.openStoredFile(info.id, info.files[0].name);
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(d0);
+    expect(new Uint8Array(await blob.slice(1000, 3000).arrayBuffer())).toEqual(d0.subarray(1000, 3000)); // across chunks
+    expect((await m.verify(info.id)).ok).toBe(true);
+    await m.delete(info.id);
+    expect((await m.list()).map((s) => s.id)).not.toContain(info.id);
+  });
+
+  it('refuses a file the inspector rejects, storing nothing; refuses an import that does not fit', async () => {
+    const m = manager({ inspector });
+    await expect(m.importFiles([{ name: 'bad.gguf', file: new Blob([randomBytes(10, 1)]) }])).rejects.toMatchObject({ code: 'bad-model-file', message: expect.stringMatching(/no tensors/) });
+    await expect(m.importFiles([{ name: 'notes.txt', file: new Blob(['x']) }])).rejects.toMatchObject({ code: 'bad-request' });
+    expect((await m.list()).filter((s) => s.origin === 'import')).toHaveLength(0);
+    const tight = manager({ inspector, storage: { estimate: async () => ({ usage: 100, quota: 1000 }) } });
+    await expect(tight.importFiles([{ name: 'dit.gguf', file: new Blob([randomBytes(5000, 2)]) }])).rejects.toMatchObject({ code: 'storage-quota' });
+  });
+});
+
+describe('verify, delete, pause, embedded', () => {
+  it('verify re-hashes; a damaged stored chunk is reported and discarded; delete frees the set', async () => {
+    server.files.set('/a.gguf', { data: A });
+    const db = freshDb();
+    const m = manager({ store: db });
+    await m.download('one');
+    expect(await m.verify('one')).toMatchObject({ ok: true, files: [{ name: 'a.gguf', ok: true, sha256: sha(A) }] });
+    const bad = A.slice(2 * CHUNK, 3 * CHUNK);
+    bad[5] ^= 1;
+    await idbSet(['chunk', 'one', 'a.gguf', 2], new Blob([bad]), db);
+    const report = await m.verify('one');
+    expect(report.ok).toBe(false);
+    expect(report.files[0].message).toMatch(/discarded/);
+    const info = await m.get('one');
+    expect(info).toMatchObject({ ready: false, status: 'absent', lastError: { code: 'integrity' } });
+    await m.download('one');
+    expect((await m.get('one')).status).toBe('verified');
+    await m.delete('one');
+    expect(await m.get('one')).toMatchObject({ status: 'absent', storedBytes: 0 });
+  });
+
+  it('pause stops a running download, resume finishes it', async () => {
+    server.files.set('/a.gguf', { data: A, delayMs: 20 });
+    const m = manager({ parallel: 1 });
+    let busy = false;
+    let paused: Promise<void> | null = null;
+    const run = m.download('one', (p) => {
+      if (p.set.bytes < 3 * CHUNK || paused) return;
+      paused = m.get('one').then((i) => {
+        busy = i.busy;
+        return m.pause('one');
+      });
+    });
+    await expect(run).rejects.toMatchObject({ code: 'cancelled' });
+    await paused;
+    expect(busy).toBe(true);
+    const mid = await m.get('one');
+    expect(mid.status).toBe('partial');
+    expect(mid.busy).toBe(false);
+    expect((await m.resume('one')).status).toBe('verified');
+  });
+
+  it('embedded sets are ready without download and read from the app origin, checked against their hash', async () => {
+    server.files.set('/app/models/selftest/tiny.gguf', { data: A.subarray(0, 2000) });
+    const m = manager();
+    const st = await m.get('selftest');
+    expect(st).toMatchObject({ status: 'embedded', ready: true, selfTest: true });
+    const opened = await m.openSet('selftest');
+    expect(new Uint8Array(await opened.files[0].blob.arrayBuffer())).toEqual(A.subarray(0, 2000));
+    server.files.set('/app/models/selftest/tiny.gguf', { data: A.subarray(0, 2000), corruptAt: 7 });
+    await expect(m.openStoredFile('selftest', 'tiny.gguf')).rejects.toMatchObject({ code: 'integrity' });
+    await expect(m.openSet('one')).rejects.toMatchObject({ code: 'integrity' });
+  });
+});

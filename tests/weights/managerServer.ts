@@ -1,0 +1,118 @@
+// A real HTTP server on 127.0.0.1 for the model manager tests: serves byte buffers with or without Range support,
+// and can drop connections mid-body, corrupt a byte, or slow down, per path.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Served {
+  data: Uint8Array;
+  ranges?: boolean; // default true
+  /** Drop the connection after this many body bytes, for the next `dropTimes` requests that reach it. */
+  dropAfter?: number;
+  dropTimes?: number;
+  /** Flip this byte (served data only). */
+  corruptAt?: number;
+  /** Delay before each response, ms. */
+  delayMs?: number;
+  etag?: string;
+  contentType?: string;
+  /** Leave Content-Range out of 206 answers, as a cross-origin server that does not expose it looks to fetch. */
+  hideContentRange?: boolean;
+}
+
+export interface RequestLog {
+  path: string;
+  range: string | null;
+  status: number;
+  bytes: number; // body bytes sent
+  dropped: boolean;
+}
+
+export class TestServer {
+  readonly files = new Map<string, Served>();
+  readonly log: RequestLog[] = [];
+  private server: Server | null = null;
+  private readonly sockets = new Set<import('node:net').Socket>();
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  bodyBytes(path: string): number {
+    return this.log.filter((l) => l.path === path).reduce((s, l) => s + l.bytes, 0);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    const f = this.files.get(path);
+    const range = req.headers.range ?? null;
+    const entry: RequestLog = { path, range, status: 404, bytes: 0, dropped: false };
+    this.log.push(entry);
+    if (!f) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    if (f.delayMs) await new Promise((r) => setTimeout(r, f.delayMs));
+    let data = f.data;
+    if (f.corruptAt !== undefined) {
+      data = data.slice();
+      data[f.corruptAt] ^= 0xff;
+    }
+    let start = 0;
+    let end = data.length - 1;
+    const headers: Record<string, string> = { 'content-type': f.contentType ?? 'application/octet-stream' };
+    if (f.etag) headers.etag = f.etag;
+    const m = range && f.ranges !== false ? /^bytes=(\d+)-(\d*)$/.exec(range) : null;
+    if (m) {
+      start = Number(m[1]);
+      end = m[2] ? Math.min(Number(m[2]), data.length - 1) : data.length - 1;
+      if (start >= data.length) {
+        entry.status = 416;
+        res.writeHead(416, { 'content-range': `bytes */${data.length}` }).end();
+        return;
+      }
+      entry.status = 206;
+      const cr = f.hideContentRange ? {} : { 'content-range': `bytes ${start}-${end}/${data.length}` };
+      res.writeHead(206, { ...headers, ...cr, 'content-length': String(end - start + 1), 'accept-ranges': 'bytes' });
+    } else {
+      entry.status = 200;
+      res.writeHead(200, { ...headers, 'content-length': String(data.length) });
+    }
+    const body = data.subarray(start, end + 1);
+    if (f.dropAfter !== undefined && (f.dropTimes ?? 0) > 0 && start + body.length > f.dropAfter && start < f.dropAfter) {
+      f.dropTimes = (f.dropTimes ?? 0) - 1;
+      const part = body.subarray(0, f.dropAfter - start);
+      entry.bytes = part.length;
+      entry.dropped = true;
+      res.write(part, () => setTimeout(() => res.socket?.destroy(), 5));
+      return;
+    }
+    entry.bytes = body.length;
+    res.end(body);
+  }
+}
+
+/** Deterministic pseudo-random bytes (xorshift32), so failures reproduce. */
+export function randomBytes(n: number, seed: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
