@@ -7,13 +7,16 @@ import { encodeStudioPng } from '../lib/png.ts';
 import { MAX_TOKENS } from '../models/zimage/tokenizer.ts';
 import { runPipeline } from '../models/zimage/pipeline.ts';
 import { JobQueue, ProgressClock } from './jobs.ts';
-import { type LoadedSet, loadSet, selfTestSet, type SetFiles } from './modelSet.ts';
+import { createModelManager } from '../weights/manager.ts';
+import { type LoadedSet, loadSet, type SetFiles } from './modelSet.ts';
+import { inspectFile, modelsApi } from './modelsApi.ts';
 import type { DeviceInfo, EngineApi, GenerateRequest, GenerateResult, LoadedModel, Progress, Result } from './protocol.ts';
 import { storedSet } from './storedSets.ts';
 
 /** The app's root URL: the worker is served from <base>/assets/ in a build and from <base>/src/worker/ in dev. */
 const appBase = new URL(import.meta.env.DEV ? '../../' : '../', self.location.href).href;
 
+const manager = createModelManager({ baseUrl: appBase, inspector: inspectFile });
 let gpu: Gpu | null = null;
 let current: { info: LoadedModel; set: LoadedSet; files: SetFiles } | null = null;
 const queue = new JobQueue();
@@ -38,9 +41,8 @@ async function guard<T>(fn: () => Promise<T>): Promise<Result<T>> {
   }
 }
 
-async function resolveSet(setId: string): Promise<SetFiles> {
-  if (setId === 'selftest') return selfTestSet(appBase);
-  return storedSet(setId);
+function resolveSet(setId: string): Promise<SetFiles> {
+  return storedSet(manager, setId);
 }
 
 async function load(setId: string, onProgress?: (p: Progress) => void): Promise<LoadedModel> {
@@ -147,6 +149,8 @@ const api: EngineApi = {
   },
 
   cancel: async (jobId) => queue.cancel(jobId),
+
+  ...modelsApi(manager, (setId) => current?.info.setId === setId),
 };
 
 function toPipelineRequest(r: GenerateRequest) {

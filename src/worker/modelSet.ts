@@ -151,26 +151,3 @@ export async function loadSet(gpu: Gpu, set: SetFiles, onPhase: LoadPhase): Prom
     throw err;
   }
 }
-
-/** The embedded self-test set, served from the app's own origin under models/selftest/. */
-export function selfTestSet(baseUrl: string): SetFiles {
-  const root = new URL('models/selftest/', baseUrl);
-  return {
-    id: 'selftest',
-    label: 'Pipeline self-test (tiny random weights)',
-    selfTest: true,
-    guidance: false,
-    files: {
-      transformer: 'transformer.safetensors',
-      textEncoder: 'text_encoder.safetensors',
-      vae: 'vae.safetensors',
-      tokenizer: 'tokenizer.json',
-      configs: { transformer: 'transformer_config.json', text_encoder: 'text_encoder_config.json', vae: 'vae_config.json' },
-    },
-    blob: async (name) => {
-      const res = await fetch(new URL(name, root));
-      if (!res.ok) throw new StudioError('network', `Could not fetch the embedded model file ${name} (HTTP ${res.status}).`);
-      return res.blob();
-    },
-  };
-}

@@ -87,6 +87,54 @@ export interface TokenCount {
   truncated: boolean;
 }
 
+// ---- model sets (the model manager, run in the worker) ------------------------------------------------------
+
+export type SetStatus = 'absent' | 'partial' | 'complete' | 'verified' | 'error';
+
+export interface ModelFileInfo {
+  name: string;
+  role?: string;
+  bytes: number;
+  storedBytes: number;
+  sha256?: string;
+}
+
+export interface ModelSetInfo {
+  id: string;
+  label: string;
+  description?: string;
+  totalBytes: number;
+  storedBytes: number;
+  status: SetStatus;
+  /** The tiny random-weight self-test model shipped with the app (works offline, no download). */
+  embedded?: boolean;
+  isDefault?: boolean;
+  capabilities?: Partial<ModelCapabilities>;
+  files: ModelFileInfo[];
+  source?: string;
+  error?: ErrorData;
+}
+
+export interface TransferProgress {
+  setId: string;
+  phase: 'downloading' | 'verifying' | 'importing';
+  bytesDone: number;
+  bytesTotal: number;
+  bytesPerSecond: number;
+  etaMs: number | null;
+  file?: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  badFiles: string[];
+}
+
+export interface ImportFile {
+  file: File;
+  path: string;
+}
+
 export interface EngineApi {
   /** Acquires (or re-creates after a loss) the GPU device and reports it. */
   deviceInfo(): Promise<Result<DeviceInfo>>;
@@ -99,4 +147,13 @@ export interface EngineApi {
   generate(jobId: string, request: GenerateRequest, onProgress?: (p: Progress) => void): Promise<Result<GenerateResult>>;
   /** Stops a queued or running job between steps; its promise resolves with a 'cancelled' error. */
   cancel(jobId: string): Promise<void>;
+
+  listModelSets(): Promise<Result<ModelSetInfo[]>>;
+  /** Starts or resumes; resolves with a 'cancelled' error when paused. */
+  downloadModelSet(setId: string, onProgress?: (p: TransferProgress) => void): Promise<Result<void>>;
+  pauseModelDownload(setId: string): Promise<Result<void>>;
+  deleteModelSet(setId: string): Promise<Result<void>>;
+  verifyModelSet(setId: string, onProgress?: (p: TransferProgress) => void): Promise<Result<VerifyReport>>;
+  importModelFiles(files: ImportFile[], onProgress?: (p: TransferProgress) => void): Promise<Result<ModelSetInfo>>;
+  addModelSource(url: string): Promise<Result<ModelSetInfo[]>>;
 }

@@ -1,0 +1,47 @@
+// Model sets from the model manager (IndexedDB, or the embedded self-test served by the app's origin) as the
+// files the loader needs, by role. Config JSONs are matched to networks by name (diffusers folders keep them as
+// transformer/config.json, text_encoder/config.json, vae/config.json).
+import { StudioError } from '../lib/errors.ts';
+import type { ModelManager } from '../weights/manager.ts';
+import type { SetFiles } from './modelSet.ts';
+
+function configKey(name: string): 'transformer' | 'text_encoder' | 'vae' | null {
+  const n = name.toLowerCase();
+  if (!n.endsWith('.json') || n.includes('index') || n.includes('tokenizer')) return null;
+  if (n.includes('text_encoder')) return 'text_encoder';
+  if (n.includes('vae')) return 'vae';
+  if (n.includes('transformer') || n === 'config.json') return 'transformer';
+  return null;
+}
+
+export async function storedSet(manager: ModelManager, setId: string): Promise<SetFiles> {
+  const { set, files } = await manager.openSet(setId);
+  const byRole = (role: string) => files.filter((f) => f.role === role);
+  const one = (role: string, what: string): string => {
+    const found = byRole(role).filter((f) => !f.name.endsWith('.json'));
+    if (found.length === 0) throw new StudioError('bad-model-file', `The set "${set.label}" has no ${what} file.`);
+    if (found.length > 1)
+      throw new StudioError('bad-model-file', `The set "${set.label}" has ${found.length} ${what} files (sharded sets are not loadable yet); import a single-file ${what}.`);
+    return found[0].name;
+  };
+  const tokenizer = files.find((f) => f.role === 'tokenizer' && f.name.endsWith('tokenizer.json'));
+  if (!tokenizer) throw new StudioError('bad-model-file', `The set "${set.label}" has no tokenizer.json.`);
+  const configs: Record<string, string> = {};
+  for (const f of files) {
+    const key = f.role === 'config' || f.name.endsWith('config.json') ? configKey(f.name) : null;
+    if (key && !configs[key]) configs[key] = f.name;
+  }
+  const blobs = new Map(files.map((f) => [f.name, f.blob]));
+  return {
+    id: setId,
+    label: set.label,
+    selfTest: Boolean(set.selfTest),
+    guidance: set.capabilities.guidance,
+    files: { transformer: one('transformer', 'transformer'), textEncoder: one('text_encoder', 'text encoder'), vae: one('vae', 'VAE'), tokenizer: tokenizer.name, configs },
+    blob: async (name) => {
+      const b = blobs.get(name);
+      if (!b) throw new StudioError('bad-model-file', `The set "${set.label}" has no file ${name}.`);
+      return b;
+    },
+  };
+}
