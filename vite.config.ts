@@ -1,10 +1,42 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // `base: './'` keeps the build a static folder that works at a domain root or under any sub-path.
+// The service worker precaches the app shell, its WGSL (bundled into the JS) and the embedded self-test model;
+// real weights live in IndexedDB and never pass through the service worker's cache.
 export default defineConfig({
   base: './',
-  plugins: [react()],
+  plugins: [
+    react(),
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: null, // registered by src/ui/UpdatePrompt.tsx, which offers the update to the person
+      includeAssets: ['icons/*.png', 'models/selftest/*'],
+      manifest: {
+        name: 'Z-Image Studio',
+        short_name: 'Z-Image',
+        description: 'Generate and edit images privately on your own GPU with Z-Image-Turbo, in the browser.',
+        theme_color: '#14161c',
+        background_color: '#14161c',
+        display: 'standalone',
+        start_url: '.',
+        scope: '.',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,png,svg,json,wasm,wgsl,safetensors,gguf}'],
+        maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        cleanupOutdatedCaches: true,
+      },
+      devOptions: { enabled: false },
+    }),
+  ],
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 2048 },
   server: { port: 5173 },

@@ -1,0 +1,61 @@
+// Draws the app icons (192, 512 and a maskable 512 with a safe zone) into public/icons/ as PNG: a dark rounded
+// tile with a gradient "Z". Run once when the design changes; the PNGs are committed.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { deflateSync } from 'node:zlib';
+
+function crc32(buf: Uint8Array): number {
+  let c = ~0;
+  for (const b of buf) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  return ~c >>> 0;
+}
+
+function chunk(type: string, data: Uint8Array): Buffer {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'ascii');
+  out.set(data, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
+}
+
+function png(size: number, rgba: Uint8Array): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 6;
+  const raw = Buffer.alloc(size * (size * 4 + 1));
+  for (let y = 0; y < size; y++) raw.set(rgba.subarray(y * size * 4, (y + 1) * size * 4), y * (size * 4 + 1) + 1);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())]);
+}
+
+function draw(size: number, maskable: boolean): Uint8Array {
+  const px = new Uint8Array(size * size * 4);
+  const inset = maskable ? 0.2 : 0.08; // maskable icons keep the glyph inside the 80% safe zone
+  const r = maskable ? 0 : size * 0.2;
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      const i = (y * size + x) * 4;
+      const dx = Math.max(r - x, x - (size - 1 - r), 0);
+      const dy = Math.max(r - y, y - (size - 1 - r), 0);
+      if (dx * dx + dy * dy > r * r) continue; // outside the rounded tile: transparent
+      px.set([20, 22, 28, 255], i);
+      const u = (x / size - inset) / (1 - 2 * inset);
+      const v = (y / size - inset) / (1 - 2 * inset);
+      const t = 0.14; // stroke thickness
+      const inZ = u >= 0 && u <= 1 && v >= 0 && v <= 1 && (v < t || v > 1 - t || Math.abs(u + v - 1) < t * 0.75);
+      if (inZ) px.set([Math.round(122 + 100 * u), Math.round(162 - 60 * v), 255, 255], i);
+    }
+  return px;
+}
+
+const dir = resolve(import.meta.dirname, '../public/icons');
+mkdirSync(dir, { recursive: true });
+writeFileSync(resolve(dir, 'icon-192.png'), png(192, draw(192, false)));
+writeFileSync(resolve(dir, 'icon-512.png'), png(512, draw(512, false)));
+writeFileSync(resolve(dir, 'maskable-512.png'), png(512, draw(512, true)));
+console.log(`icons written to ${dir}`);
