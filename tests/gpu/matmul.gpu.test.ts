@@ -5,7 +5,8 @@ import { Rng } from '../../src/lib/rng.ts';
 import { expectClose, getGpu } from './harness.ts';
 import { FORMATS, isQuant, makeWeight, releaseWeight, tol, uploadU32, type WFmt } from './matmulCases.ts';
 
-// (M, K, N, bias): M = 1 and 3 take the small-M kernel, 33 and 70 the tiled one; no size is a tile multiple.
+// (M, K, N, bias): M <= 8 takes the small-M kernel (K >= 256 splits rows across invocations), 33 and 70 the
+// tiled one; no size is a tile multiple.
 const SHAPES_ANY_K: [number, number, number, boolean][] = [
   [1, 33, 100, true],
   [3, 65, 1, false],
@@ -13,6 +14,7 @@ const SHAPES_ANY_K: [number, number, number, boolean][] = [
   [70, 33, 33, false],
   [1, 96, 257, false],
   [70, 65, 100, true],
+  [2, 263, 33, true],
 ];
 const SHAPES_QUANT: [number, number, number, boolean][] = [
   [1, 32, 100, true],
@@ -21,6 +23,7 @@ const SHAPES_QUANT: [number, number, number, boolean][] = [
   [70, 64, 33, true],
   [1, 160, 257, false],
   [70, 32, 100, false],
+  [8, 512, 33, true],
 ];
 
 describe('matmul: y = x · Wᵀ (+ bias), every weight format, awkward shapes', () => {
@@ -78,7 +81,7 @@ describe('matmulSwiGLU: silu(x · Wgᵀ) * (x · Wuᵀ) in one pass', () => {
     it(`${fmt}, small M and tiled, seed=21`, async () => {
       const gpu = await getGpu();
       const rng = new Rng(21);
-      const shapes: [number, number, number][] = isQuant(fmt) ? [[3, 64, 33], [70, 96, 100]] : [[1, 65, 33], [33, 33, 100]];
+      const shapes: [number, number, number][] = isQuant(fmt) ? [[3, 64, 33], [70, 96, 100], [1, 256, 9]] : [[1, 65, 33], [33, 33, 100], [5, 300, 9]];
       for (const [M, K, N] of shapes) {
         const x = rng.normalArray(M * K); // (M, K)
         const wg = makeWeight(gpu, rng, N, K, fmt);

@@ -19,7 +19,7 @@ export type WeightParts = Tensor | readonly Tensor[];
 export const MATVEC_MAX_M = 8; // rows handled by the small-M kernel (MAXM in matmul_matvec.wgsl)
 const TILE_WGX = 16; // tiled kernel: invocations along columns (4 columns each)
 const TILE_TK = 16; // K per workgroup-memory stage
-const MV_WG = 256;
+const MV_WG = 128; // small-M kernel: invocations per workgroup
 
 // ---- shader composition -------------------------------------------------------------------------------------
 
@@ -154,9 +154,10 @@ function run(b: Batch, op: string, x: Tensor, w0: readonly Tensor[], w1: readonl
     let constants: Record<string, number>;
     let groups: [number, number, number];
     if (small) {
-      // Enough invocations per column to cover short rows in one sweep, at most 32 (see matmul_matvec.wgsl).
-      const tpr = Math.min(32, Math.max(2, 2 ** Math.ceil(Math.log2(Math.ceil(K / 8)))));
-      groups = grid(Math.ceil(vcols / (MV_WG / tpr)), lim);
+      // Split a row across invocations only when each still gets >= 16 chunks of 8: short rows (adaLN, K = 256)
+      // run barrier-free with one invocation per column pair.
+      const tpr = 2 ** Math.min(5, Math.max(0, Math.floor(Math.log2(K / 8 / 16))));
+      groups = grid(Math.ceil(Math.ceil(vcols / 2) / (MV_WG / tpr)), lim);
       constants = { MV_WG, MV_TPR: tpr, MV_M: M };
     } else {
       const wgy = M <= 32 ? 8 : 16; // short M: a 32-row tile wastes less
