@@ -220,7 +220,7 @@ export function matmulGatedResidual(
   if (opts.bias) checkF32(op, 'bias', opts.bias, N, `(${N})`);
   const rs = opts.rowSel;
   // Tensor has no u32 dtype: any tensor whose buffer holds M u32 words (4-byte elements) is accepted.
-  if (rs && (rs.numel !== M || (rs.dtype as string) === 'f16' || rs.dtype === 'q4' || rs.dtype === 'q8'))
+  if (rs && (rs.numel !== M || rs.dtype === 'f16' || rs.dtype === 'q4' || rs.dtype === 'q8'))
     throw new RangeError(`${op}: rowSel must hold ${M} u32 words, got ${rs.dtype} [${rs.shape}]`);
   const y = opts.inPlace ? residual : b.gpu.empty([...residual.shape], 'f32', `${op}.out`); // (M, N)
   const e: Epilogue = { swiglu: false, bias: opts.bias, gate, rowSel: rs, residual: opts.inPlace ? 'in-place' : residual };
