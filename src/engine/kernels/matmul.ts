@@ -1,0 +1,245 @@
+// y = x · Wᵀ (+ bias) with fused epilogues (SwiGLU, gated residual), for f32 / f16 / q4 / q8 weights.
+// Shader composition, bindings and dispatch: header of shaders/matmul.wgsl. This file generates the binding
+// block (with the accessors bias_at / residual_at / gate_mul) and picks a kernel: matvec for M <= 8, tiled above.
+import tiledBody from '../../../shaders/matmul.wgsl?raw';
+import f16Format from '../../../shaders/matmul_f16.wgsl?raw';
+import f32Format from '../../../shaders/matmul_f32.wgsl?raw';
+import linearSet from '../../../shaders/matmul_linear.wgsl?raw';
+import matvecBody from '../../../shaders/matmul_matvec.wgsl?raw';
+import quantFormat from '../../../shaders/matmul_quant.wgsl?raw';
+import swigluSet from '../../../shaders/matmul_swiglu.wgsl?raw';
+import { QUANT_BLOCK, type DType, type ParamType } from '../formats.ts';
+import { type Batch, type Binding, grid } from '../gpu.ts';
+import { params } from '../params.ts';
+import type { Tensor } from '../tensor.ts';
+
+/** A weight (N, K), or the same weight split into row chunks (N_i, K) that together hold its N rows in order. */
+export type WeightParts = Tensor | readonly Tensor[];
+
+export const MATVEC_MAX_M = 8; // rows handled by the small-M kernel (MAXM in matmul_matvec.wgsl)
+const TILE_WGX = 16; // tiled kernel: invocations along columns (4 columns each)
+const TILE_TK = 16; // K per workgroup-memory stage
+const MV_WG = 128; // small-M kernel: invocations per workgroup
+
+// ---- shader composition -------------------------------------------------------------------------------------
+
+interface Decl {
+  name: string;
+  type: string;
+  buffer: Binding;
+}
+
+/** @internal Storage declarations of weight `name` (w0, w1) in the order its buffers are bound. */
+export function weightDecls(w: Tensor, name: string): Decl[] {
+  if (w.dtype === 'f32') return [{ name: `${name}_data`, type: 'array<f32>', buffer: w.data }];
+  if (w.dtype === 'f16') return [{ name: `${name}_data`, type: 'array<u32>', buffer: w.data }];
+  return [
+    { name: `${name}_codes`, type: 'array<u32>', buffer: w.data },
+    { name: `${name}_params`, type: 'array<u32>', buffer: w.params },
+  ];
+}
+
+/** @internal The format template (WT_at / WT_chunk) instantiated for weight `name`. */
+export function formatSource(dtype: DType, name: string): string {
+  const src = dtype === 'f32' ? f32Format : dtype === 'f16' ? f16Format : quantFormat;
+  return src.replace(/\bWT_/g, `${name}_`);
+}
+
+/** @internal Overrides the quant template reads (declared by every kernel body). */
+export function formatConstants(w: Tensor): Record<string, number> {
+  if (w.dtype !== 'q4' && w.dtype !== 'q8') return {};
+  return { QBITS: w.dtype === 'q4' ? 4 : 8, QPARAM_F32: w.paramType === 'f32' ? 1 : 0 };
+}
+
+/** @internal Declarations: uniform Params at binding 0, then storage in `decls` order, then y read_write. */
+export function bindingBlock(decls: Decl[], paramsStruct: string): string {
+  const lines = [paramsStruct, '@group(0) @binding(0) var<uniform> p: Params;'];
+  decls.forEach((d, i) => lines.push(`@group(0) @binding(${i + 1}) var<storage, read> ${d.name}: ${d.type};`));
+  lines.push(`@group(0) @binding(${decls.length + 1}) var<storage, read_write> y: array<f32>;`);
+  return lines.join('\n');
+}
+
+// Field order = WGSL struct order (params.ts): rows, weight rows of this dispatch, K, y row stride (elements),
+// first y column of this dispatch, workgroups per grid row, gate rows.
+const PARAMS = 'struct Params { M: u32, N: u32, K: u32, ldy: u32, col0: u32, gx: u32, G: u32 }';
+
+interface Epilogue {
+  swiglu: boolean;
+  bias?: Tensor;
+  gate?: Tensor; // (G, ldy)
+  rowSel?: Tensor; // u32 (M)
+  residual?: Tensor | 'in-place';
+}
+
+function epilogueDecls(e: Epilogue): { decls: Decl[]; accessors: string; tag: string } {
+  const decls: Decl[] = [];
+  if (e.bias) decls.push({ name: 'bias', type: 'array<f32>', buffer: e.bias.data });
+  if (e.gate) decls.push({ name: 'gate', type: 'array<f32>', buffer: e.gate.data });
+  if (e.rowSel) decls.push({ name: 'rowsel', type: 'array<u32>', buffer: e.rowSel.data });
+  if (e.residual && e.residual !== 'in-place') decls.push({ name: 'res', type: 'array<f32>', buffer: e.residual.data });
+  if (e.swiglu) return { decls, accessors: '', tag: 'swiglu' };
+  const row = e.rowSel ? 'min(rowsel[m], p.G - 1u)' : '0u';
+  // tanh(|g| >= 10) is 1.0 in f32; the clamp keeps backends whose tanh overflows to NaN on large inputs exact.
+  const gateMul = e.gate ? `tanh(clamp(gate[${row} * p.ldy + col], -10.0, 10.0))` : '1.0';
+  const residual = e.residual === 'in-place' ? 'y[i]' : e.residual ? 'res[i]' : '0.0';
+  const accessors = [
+    `fn bias_at(col: u32) -> f32 { return ${e.bias ? 'bias[col]' : '0.0'}; }`,
+    `fn residual_at(i: u32) -> f32 { return ${residual}; }`,
+    `fn gate_mul(m: u32, col: u32) -> f32 { return ${gateMul}; }`,
+  ].join('\n');
+  const flag = (b: unknown, c: string) => (b ? c : '');
+  const res = e.residual === 'in-place' ? 'I' : flag(e.residual, 'R');
+  return { decls, accessors, tag: `linear${flag(e.bias, 'B')}${flag(e.gate, 'G')}${flag(e.rowSel, 'S')}${res}` };
+}
+
+// ---- validation ---------------------------------------------------------------------------------------------
+
+function parts(w: WeightParts): readonly Tensor[] {
+  return Array.isArray(w) ? (w as readonly Tensor[]) : [w as Tensor];
+}
+
+/** Checks x (…, K) f32 and the weight chunks (N_i, K) of one dtype; returns M, K and N = Σ N_i. */
+function checkOperands(op: string, x: Tensor, ws: readonly Tensor[]): { M: number; K: number; N: number } {
+  if (x.dtype !== 'f32') throw new RangeError(`${op}: x must be f32, got ${x.dtype}`);
+  if (x.shape.length < 1) throw new RangeError(`${op}: x must have at least one dimension`);
+  const K = x.shape[x.shape.length - 1];
+  const M = x.numel / K;
+  if (ws.length === 0) throw new RangeError(`${op}: the weight has no row chunks`);
+  let N = 0;
+  for (const w of ws) {
+    if (w.shape.length !== 2) throw new RangeError(`${op}: weight must be 2-D (N, K), got [${w.shape}]`);
+    if (w.shape[1] !== K) throw new RangeError(`${op}: x has K=${K} but the weight is [${w.shape}] (N, K)`);
+    if (w.dtype !== ws[0].dtype || w.paramType !== ws[0].paramType)
+      throw new RangeError(`${op}: weight row chunks must share one dtype and param type`);
+    if ((w.dtype === 'q4' || w.dtype === 'q8') && K % QUANT_BLOCK !== 0)
+      throw new RangeError(`${op}: quantized weights need K a multiple of ${QUANT_BLOCK}, got ${K}`);
+    N += w.shape[0];
+  }
+  if (M < 1 || K < 1 || N < 1) throw new RangeError(`${op}: empty operand (M=${M}, K=${K}, N=${N})`);
+  return { M, K, N };
+}
+
+function checkF32(op: string, what: string, t: Tensor, numel: number, shape: string): void {
+  if (t.dtype !== 'f32' || t.numel !== numel) throw new RangeError(`${op}: ${what} must be f32 ${shape}, got ${t.dtype} [${t.shape}]`);
+}
+
+function outShape(x: Tensor, N: number): number[] {
+  return [...x.shape.slice(0, -1), N];
+}
+
+// ---- dispatch -----------------------------------------------------------------------------------------------
+
+/** One dispatch per weight row chunk, each writing its own columns of y (M, ldy). */
+function run(b: Batch, op: string, x: Tensor, w0: readonly Tensor[], w1: readonly Tensor[] | null, e: Epilogue, y: Tensor, M: number, K: number, ldy: number): void {
+  const G = e.gate ? e.gate.numel / ldy : 1;
+  const small = M <= MATVEC_MAX_M;
+  const lim = b.gpu.limits.maxComputeWorkgroupsPerDimension;
+  const { decls: epi, accessors, tag } = epilogueDecls(e);
+  let col0 = 0; // first column of y for this chunk
+  for (let c = 0; c < w0.length; c++) {
+    const N = w0[c].shape[0];
+    const decls: Decl[] = [{ name: 'x', type: 'array<f32>', buffer: x.data }, ...weightDecls(w0[c], 'w0')];
+    if (w1) decls.push(...weightDecls(w1[c], 'w1'));
+    decls.push(...epi);
+    const vcols = w1 ? 2 * N : N;
+    const fmt = w0[c].dtype;
+    const code = [
+      bindingBlock(decls, PARAMS),
+      accessors,
+      formatSource(fmt, 'w0'),
+      w1 ? formatSource(fmt, 'w1') : '',
+      w1 ? swigluSet : linearSet,
+      small ? matvecBody : tiledBody,
+    ].join('\n');
+    let constants: Record<string, number>;
+    let groups: [number, number, number];
+    if (small) {
+      // Split a row across invocations only when each still gets >= 16 chunks of 8: short rows (adaLN, K = 256)
+      // run barrier-free with one invocation per column pair.
+      const tpr = 2 ** Math.min(5, Math.max(0, Math.floor(Math.log2(K / 8 / 16))));
+      groups = grid(Math.ceil(Math.ceil(vcols / 2) / (MV_WG / tpr)), lim);
+      constants = { MV_WG, MV_TPR: tpr, MV_M: M };
+    } else {
+      const wgy = M <= 32 ? 8 : 16; // short M: a 32-row tile wastes less
+      groups = [Math.ceil(vcols / (4 * TILE_WGX)), Math.ceil(M / (4 * wgy)), 1];
+      if (groups[0] > lim || groups[1] > lim) throw new RangeError(`${op}: ${M} x ${vcols} exceeds the dispatch grid; split the weight rows or x`);
+      constants = { WGX: TILE_WGX, WGY: wgy, TK: TILE_TK };
+    }
+    const u = params().u32(M).u32(N).u32(K).u32(ldy).u32(col0).u32(groups[0]).u32(G).build();
+    const name = `matmul_${small ? 'matvec' : 'tiled'}_${fmt}${w0[c].paramType}_${tag}`;
+    b.dispatch({ name, code, constants: { ...constants, ...formatConstants(w0[c]) } }, u, [...decls.map((d) => d.buffer), y.data], groups);
+    col0 += N;
+  }
+}
+
+// ---- public API ---------------------------------------------------------------------------------------------
+
+/** y = x · Wᵀ (+ bias). x f32 (M, K) (or (…, K)); w (N, K) any weight dtype, or its row chunks; bias f32 (N). */
+export function matmul(b: Batch, x: Tensor, w: WeightParts, opts: { bias?: Tensor; out?: Tensor } = {}): Tensor {
+  const ws = parts(w);
+  const { M, K, N } = checkOperands('matmul', x, ws);
+  if (opts.bias) checkF32('matmul', 'bias', opts.bias, N, `(${N})`);
+  const y = opts.out ?? b.gpu.empty(outShape(x, N), 'f32', 'matmul.out'); // (M, N)
+  if (opts.out) checkF32('matmul', 'out', opts.out, M * N, `(${M}, ${N})`);
+  run(b, 'matmul', x, ws, null, { swiglu: false, bias: opts.bias }, y, M, K, N);
+  return y;
+}
+
+/** silu(x · Wgᵀ) * (x · Wuᵀ) in one pass over x. Gate and up: (N, K), same dtype, same row chunking. */
+export function matmulSwiGLU(b: Batch, x: Tensor, wGate: WeightParts, wUp: WeightParts, opts: { out?: Tensor } = {}): Tensor {
+  const gs = parts(wGate);
+  const us = parts(wUp);
+  const { M, K, N } = checkOperands('matmulSwiGLU', x, gs);
+  checkOperands('matmulSwiGLU', x, us);
+  if (gs.length !== us.length || gs.some((g, i) => g.shape[0] !== us[i].shape[0] || g.dtype !== us[i].dtype || g.paramType !== us[i].paramType))
+    throw new RangeError('matmulSwiGLU: gate and up weights must have the same dtype, shape and row chunking');
+  const y = opts.out ?? b.gpu.empty(outShape(x, N), 'f32', 'matmulSwiGLU.out'); // (M, N)
+  if (opts.out) checkF32('matmulSwiGLU', 'out', opts.out, M * N, `(${M}, ${N})`);
+  run(b, 'matmulSwiGLU', x, gs, us, { swiglu: true }, y, M, K, N);
+  return y;
+}
+
+/**
+ * out = residual + tanh(gate[g(m)]) * (x · Wᵀ + bias). residual f32 (M, N); gate f32 (G, N); rowSel: u32 words
+ * (M) with values < G picking each row's gate row (default: row 0). inPlace writes into `residual` and returns it.
+ */
+export function matmulGatedResidual(
+  b: Batch,
+  x: Tensor,
+  w: WeightParts,
+  residual: Tensor,
+  gate: Tensor,
+  opts: { bias?: Tensor; rowSel?: Tensor; inPlace?: boolean } = {},
+): Tensor {
+  const op = 'matmulGatedResidual';
+  const ws = parts(w);
+  const { M, K, N } = checkOperands(op, x, ws);
+  checkF32(op, 'residual', residual, M * N, `(${M}, ${N})`);
+  if (gate.dtype !== 'f32' || gate.shape[gate.shape.length - 1] !== N || gate.numel % N !== 0)
+    throw new RangeError(`${op}: gate must be f32 (G, ${N}), got ${gate.dtype} [${gate.shape}]`);
+  if (opts.bias) checkF32(op, 'bias', opts.bias, N, `(${N})`);
+  const rs = opts.rowSel;
+  // Tensor has no u32 dtype: any tensor whose buffer holds M u32 words (4-byte elements) is accepted.
+  if (rs && (rs.numel !== M || rs.dtype === 'f16' || rs.dtype === 'q4' || rs.dtype === 'q8'))
+    throw new RangeError(`${op}: rowSel must hold ${M} u32 words, got ${rs.dtype} [${rs.shape}]`);
+  const y = opts.inPlace ? residual : b.gpu.empty([...residual.shape], 'f32', `${op}.out`); // (M, N)
+  const e: Epilogue = { swiglu: false, bias: opts.bias, gate, rowSel: rs, residual: opts.inPlace ? 'in-place' : residual };
+  run(b, op, x, ws, null, e, y, M, K, N);
+  return y;
+}
+
+/**
+ * Row-chunk sizes (in order, summing to `rows`) so that every buffer of a (rows, cols) weight in `dtype` fits in
+ * one storage binding of `maxBindingBytes` — for splitting a weight at upload before passing the chunks as w.
+ */
+export function splitRows(rows: number, cols: number, dtype: DType, maxBindingBytes: number, paramType: ParamType = 'f16'): number[] {
+  let rowBytes: number; // bytes per row of the largest buffer; f16 adds at most 2 bytes of padding per chunk
+  if (dtype === 'f32') rowBytes = cols * 4;
+  else if (dtype === 'f16') rowBytes = cols * 2;
+  else rowBytes = Math.max(dtype === 'q4' ? cols / 2 : cols, (cols / QUANT_BLOCK) * (paramType === 'f16' ? 4 : 8));
+  const per = Math.floor((maxBindingBytes - 4) / rowBytes);
+  if (per < 1) throw new RangeError(`splitRows: one row of ${cols} ${dtype} values exceeds ${maxBindingBytes} bytes`);
+  const out: number[] = [];
+  for (let r = 0; r < rows; r += per) out.push(Math.min(per, rows - r));
+  return out;
+}
