@@ -1,8 +1,5 @@
-// Our kernels that other branches are adding, looked up by file so this branch builds before they merge:
-// `import.meta.glob` lists only files that exist, and a case whose kernel is absent still runs its ORT side
-// (checked against the CPU) and reports ours as "not merged".
-//
-// The types below are the APIs those branches were asked to export, with the layouts the cases assume:
+// Our kernels and their naive baselines as the bench cases call them (a case whose kernel is absent still runs its
+// ORT side, checked against the CPU, and reports ours as missing). Layouts the cases assume:
 //   matmul(b, x, w, opts?)          x (M, K) f32; w (N, K) in f32/f16/q4/q8 (Linear layout, like formats.ts); -> (M, N)
 //   matmulNaive(b, x, w)            same contract
 //   attention(b, q, k, v, opts)     q (L, heads·hd), k and v (Lk, kvHeads·hd), token-major; -> (L, heads·hd)
@@ -10,15 +7,6 @@
 //   conv2d(b, x, w, bias, opts?)    x (C, H, W), w (Cout, C, 3, 3), bias (Cout) or null; -> (Cout, Ho, Wo)
 //   conv2dNaive(b, x, w, bias, opts?) same contract
 //
-// LEAD, after merging those branches: replace the lookups at the bottom with static imports so tsc checks the
-// signatures, i.e.
-//   import { matmul } from '../src/engine/kernels/matmul.ts';
-//   import { matmulNaive } from '../src/engine/kernels/matmulNaive.ts';
-//   import { attention } from '../src/engine/kernels/attention.ts';
-//   import { attentionNaive } from '../src/engine/kernels/attentionNaive.ts';
-//   import { conv2d } from '../src/engine/kernels/conv2d.ts';
-//   import { conv2dNaive } from '../src/engine/kernels/conv2dNaive.ts';
-//   export const kernels = { matmul, matmulNaive, attention, attentionNaive, conv2d, conv2dNaive };
 import type { Batch } from '../src/engine/gpu.ts';
 import type { Tensor } from '../src/engine/tensor.ts';
 
@@ -38,23 +26,27 @@ export interface Conv2dOpts {
 }
 export type Conv2dFn = (b: Batch, x: Tensor, w: Tensor, bias: Tensor | null, opts?: Conv2dOpts) => Tensor;
 
-const modules: Record<string, Record<string, unknown>> = import.meta.glob(
-  '../src/engine/kernels/{matmul,matmulNaive,attention,attentionNaive,conv2d,conv2dNaive}.ts',
-  { eager: true },
-);
+import { matmul } from '../src/engine/kernels/matmul.ts';
+import { matmulNaive } from '../src/engine/kernels/matmulNaive.ts';
+import { attention } from '../src/engine/kernels/attention.ts';
+import { attentionNaive } from '../src/engine/kernels/attentionNaive.ts';
+import { conv2d } from '../src/engine/kernels/conv2d.ts';
+import { conv2dNaive } from '../src/engine/kernels/conv2dNaive.ts';
 
-function pick<F>(file: string, name: string): F | undefined {
-  const fn = modules[`../src/engine/kernels/${file}.ts`]?.[name];
-  return typeof fn === 'function' ? (fn as F) : undefined;
-}
-
-export const kernels = {
-  matmul: pick<MatmulFn>('matmul', 'matmul'),
-  matmulNaive: pick<MatmulFn>('matmulNaive', 'matmulNaive'),
-  attention: pick<AttentionFn>('attention', 'attention'),
-  attentionNaive: pick<AttentionFn>('attentionNaive', 'attentionNaive'),
-  conv2d: pick<Conv2dFn>('conv2d', 'conv2d'),
-  conv2dNaive: pick<Conv2dFn>('conv2dNaive', 'conv2dNaive'),
+export const kernels: {
+  matmul?: MatmulFn;
+  matmulNaive?: MatmulFn;
+  attention?: AttentionFn;
+  attentionNaive?: AttentionFn;
+  conv2d?: Conv2dFn;
+  conv2dNaive?: Conv2dFn;
+} = {
+  matmul: (b, x, w, opts) => matmul(b, x, w, opts),
+  matmulNaive: (b, x, w) => matmulNaive(b, x, w),
+  attention,
+  attentionNaive,
+  conv2d: (b, x, w, bias, opts) => conv2d(b, x, w, bias!, opts),
+  conv2dNaive: (b, x, w, bias, opts) => conv2dNaive(b, x, w, bias!, opts),
 };
 
 /** The note a case adds when a kernel is absent. */
