@@ -42,6 +42,18 @@ export type LoadedTensor =
   | { kind: 'quant'; shape: number[]; q: QuantMatrix } // rows = prod(shape[:-1]), cols = shape[-1]
   | { kind: 'i32'; shape: number[]; data: Int32Array };
 
+export interface LoadOptions {
+  /** Bytes read per step (default 16 MiB): bounds peak memory next to the output. */
+  chunkBytes?: number;
+}
+
+export interface HeaderInfo {
+  headerBytes: number;
+  version?: number;
+  alignment?: number;
+  shards?: number;
+}
+
 export class ModelFile {
   readonly tensors: ReadonlyMap<string, TensorInfo>;
   readonly network: Network | 'unknown';
@@ -56,6 +68,8 @@ export class ModelFile {
     readonly raw: readonly RawTensor[],
     /** safetensors __metadata__ (strings) or GGUF key/values. */
     readonly metadata: ReadonlyMap<string, GgufValue>,
+    /** Container facts for display: header size, GGUF version and alignment, shard count. */
+    readonly header: HeaderInfo = { headerBytes: 0 },
   ) {
     const arch = metadata.get('general.architecture');
     const names = raw.map((t) => t.name);
@@ -111,11 +125,11 @@ export class ModelFile {
   }
 
   /** One tensor by canonical name, converted as `policy` says for its role (policy.ts). */
-  async loadTensor(name: string, policy: ImportPolicy = DEFAULT_POLICY): Promise<LoadedTensor> {
+  async loadTensor(name: string, policy: ImportPolicy = DEFAULT_POLICY, opts: LoadOptions = {}): Promise<LoadedTensor> {
     const info = this.tensors.get(name);
     if (!info) throw new StudioError('bad-model-file', `tensor ${name} is not in this ${this.format} file`);
     try {
-      return await loadInfo(info, formatFor(policy, info.role));
+      return await loadInfo(info, formatFor(policy, info.role), opts.chunkBytes ?? CHUNK_BYTES);
     } catch (err) {
       if (err instanceof StudioError) throw new StudioError(err.code, `tensor ${name}: ${err.message}`);
       throw err;
@@ -124,16 +138,16 @@ export class ModelFile {
 }
 
 /** Reads `rows` rows in chunks: fn(bytes, firstRow, rowCount). */
-async function forRowChunks(info: TensorInfo, rows: number, fn: (bytes: Uint8Array, row0: number, n: number) => void): Promise<void> {
+async function forRowChunks(info: TensorInfo, rows: number, chunkBytes: number, fn: (bytes: Uint8Array, row0: number, n: number) => void): Promise<void> {
   const rowBytes = rows > 0 ? info.byteLength / rows : 0;
-  const per = Math.max(1, Math.floor(CHUNK_BYTES / Math.max(1, rowBytes)));
+  const per = Math.max(1, Math.floor(chunkBytes / Math.max(1, rowBytes)));
   for (let r = 0; r < rows; r += per) {
     const n = Math.min(per, rows - r);
     fn(await readRange(info.source, info.offset + r * rowBytes, n * rowBytes), r, n);
   }
 }
 
-async function loadInfo(info: TensorInfo, fmt: ReturnType<typeof formatFor>): Promise<LoadedTensor> {
+async function loadInfo(info: TensorInfo, fmt: ReturnType<typeof formatFor>, chunkBytes: number): Promise<LoadedTensor> {
   const { dtype } = info;
   const shape = [...info.shape];
   const numel = numelOf(shape);
@@ -146,12 +160,12 @@ async function loadInfo(info: TensorInfo, fmt: ReturnType<typeof formatFor>): Pr
 
   if (block && quantizable && (fmt === 'q4' || fmt === 'q8' || fmt === 'keep') && GGML_TO_ENGINE[dtype]) {
     const b = new QuantBuilder(GGML_TO_ENGINE[dtype].type, rows, cols);
-    await forRowChunks(info, rows, (bytes, r0) => ggmlRowsInto(dtype, bytes, b, r0));
+    await forRowChunks(info, rows, chunkBytes, (bytes, r0) => ggmlRowsInto(dtype, bytes, b, r0));
     return { kind: 'quant', shape, q: b.finish(ggmlParamType(dtype)) };
   }
   if (!block && quantizable && (fmt === 'q4' || fmt === 'q8')) {
     const b = new QuantBuilder(fmt, rows, cols);
-    await forRowChunks(info, rows, (bytes, r0, n) => {
+    await forRowChunks(info, rows, chunkBytes, (bytes, r0, n) => {
       const vals = new Float32Array(n * cols);
       decodeFloatsInto(dtype, bytes, vals, 0);
       quantizeRowsInto(b, vals, r0);
@@ -166,7 +180,7 @@ async function loadInfo(info: TensorInfo, fmt: ReturnType<typeof formatFor>): Pr
     if (block) dequantizeBlocksInto(dtype, bytes, data, r0 * elemsPerRow);
     else decodeFloatsInto(dtype, bytes, data, r0 * elemsPerRow);
   };
-  if (rows > 0) await forRowChunks(info, rows, decode);
+  if (rows > 0) await forRowChunks(info, rows, chunkBytes, decode);
   if (fmt !== 'f16') return { kind: 'f32', shape, data };
   const half = new Uint16Array(numel);
   for (let i = 0; i < numel; i++) half[i] = f32ToF16Bits(data[i]);
@@ -183,15 +197,15 @@ export async function openModelFile(source: ByteSource): Promise<ModelFile> {
   const head = await readRange(source, 0, Math.min(9, source.size));
   if (head[0] === 0x47 && head[1] === 0x47 && head[2] === 0x55 && head[3] === 0x46) {
     const g = await parseGguf(source);
-    return new ModelFile('gguf', g.tensors, g.metadata);
+    return new ModelFile('gguf', g.tensors, g.metadata, { headerBytes: g.headerBytes, version: g.version, alignment: g.alignment });
   }
   if (head.length < 9 || head[8] !== 0x7b) throw badFile('not a GGUF or safetensors file (no GGUF magic and no JSON header)');
   const s = await parseSafetensors(source);
-  return new ModelFile('safetensors', s.tensors, metadataMap(s.metadata));
+  return new ModelFile('safetensors', s.tensors, metadataMap(s.metadata), { headerBytes: s.headerBytes });
 }
 
 /** Opens a sharded safetensors set from its index JSON; `openShard` resolves a shard file name to its bytes. */
 export async function openShardedModel(indexJson: string, openShard: (fileName: string) => Promise<ByteSource>): Promise<ModelFile> {
   const s = await openShardedSafetensors(indexJson, openShard);
-  return new ModelFile('safetensors', s.tensors, metadataMap(s.metadata));
+  return new ModelFile('safetensors', s.tensors, metadataMap(s.metadata), { headerBytes: s.headerBytes, shards: s.index.shards.length });
 }
