@@ -147,7 +147,7 @@ async function forRowChunks(info: TensorInfo, rows: number, chunkBytes: number, 
   }
 }
 
-async function loadInfo(info: TensorInfo, fmt: ReturnType<typeof formatFor>, chunkBytes: number): Promise<LoadedTensor> {
+async function loadInfo(info: TensorInfo, wanted: ReturnType<typeof formatFor>, chunkBytes: number): Promise<LoadedTensor> {
   const { dtype } = info;
   const shape = [...info.shape];
   const numel = numelOf(shape);
@@ -157,6 +157,7 @@ async function loadInfo(info: TensorInfo, fmt: ReturnType<typeof formatFor>, chu
   const rows = cols > 0 ? numel / cols : 0;
   const quantizable = shape.length >= 2 && rows > 0 && cols % QUANT_BLOCK === 0;
   const block = isQuantDtype(dtype);
+  const fmt = (wanted === 'q4' || wanted === 'q8') && !quantizable ? 'keep' : wanted; // q4/q8 need K % 32 == 0
 
   if (block && quantizable && (fmt === 'q4' || fmt === 'q8' || fmt === 'keep') && GGML_TO_ENGINE[dtype]) {
     const b = new QuantBuilder(GGML_TO_ENGINE[dtype].type, rows, cols);
