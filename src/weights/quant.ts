@@ -12,7 +12,8 @@
 // ggml's exact values, adding at most (max - min) / 510 per element, about an eighth of Q6_K's own step.
 //
 // From floats: round-to-nearest per block of 32, scale = (max - min) / (2^bits - 1), min = block min, f16 params
-// (rounded first, codes computed against the rounded values; f32 params if a value overflows f16).
+// (rounded first, codes computed against the rounded values; f32 params for a matrix with a block f16 cannot hold:
+// overflow, or a min whose f16 rounding would cost more than half a step). A constant block has scale 0, codes 0.
 import { f16BitsToF32, f32ToF16Bits, roundToF16 } from '../lib/f16.ts';
 import type { ParamType, QuantMatrix, QuantType } from '../engine/formats.ts';
 import { checkQuantShape, codeWordsPerRow, QUANT_BLOCK } from '../engine/formats.ts';
@@ -35,7 +36,6 @@ export class QuantBuilder {
   /** (scale, min) per block, row-major. */
   readonly params: Float32Array;
   readonly wordsPerRow: number;
-  private readonly perWord: number;
   private readonly bits: number;
 
   constructor(
@@ -46,18 +46,23 @@ export class QuantBuilder {
     checkQuantShape(rows, cols);
     this.wordsPerRow = codeWordsPerRow(type, cols);
     this.bits = type === 'q4' ? 4 : 8;
-    this.perWord = 32 / this.bits;
     this.codes = new Uint32Array(rows * this.wordsPerRow);
     this.params = new Float32Array((rows * cols) / QUANT_BLOCK * 2);
   }
 
   /** Stores block `blk` (global, row-major) from 32 codes. */
-  setBlock(blk: number, codes32: ArrayLike<number>, scale: number, min: number): void {
-    const w0 = blk * (QUANT_BLOCK / this.perWord);
-    for (let w = 0; w < QUANT_BLOCK / this.perWord; w++) {
-      let word = 0;
-      for (let j = 0; j < this.perWord; j++) word |= codes32[w * this.perWord + j] << (this.bits * j);
-      this.codes[w0 + w] = word >>> 0;
+  setBlock(blk: number, c: ArrayLike<number>, scale: number, min: number): void {
+    const codes = this.codes;
+    if (this.bits === 4) {
+      for (let w = 0, o = blk * 4; w < 4; w++, o++) {
+        const j = w * 8;
+        codes[o] = (c[j] | (c[j + 1] << 4) | (c[j + 2] << 8) | (c[j + 3] << 12) | (c[j + 4] << 16) | (c[j + 5] << 20) | (c[j + 6] << 24) | (c[j + 7] << 28)) >>> 0;
+      }
+    } else {
+      for (let w = 0, o = blk * 8; w < 8; w++, o++) {
+        const j = w * 4;
+        codes[o] = (c[j] | (c[j + 1] << 8) | (c[j + 2] << 16) | (c[j + 3] << 24)) >>> 0;
+      }
     }
     this.params[blk * 2] = scale;
     this.params[blk * 2 + 1] = min;
@@ -88,10 +93,11 @@ export function dequantize(q: QuantMatrix): Float32Array {
   const bits = q.type === 'q4' ? 4 : 8;
   const mask = (1 << bits) - 1;
   const perWord = 32 / bits;
+  const wordsPerBlock = QUANT_BLOCK / perWord;
   const out = new Float32Array(q.rows * q.cols);
   const pf32 = new Float32Array(q.params.buffer, q.params.byteOffset, q.params.length);
-  for (let i = 0; i < out.length; i++) {
-    const blk = (i / QUANT_BLOCK) | 0;
+  const blocks = out.length / QUANT_BLOCK;
+  for (let blk = 0; blk < blocks; blk++) {
     let scale: number, min: number;
     if (q.paramType === 'f16') {
       const w = q.params[blk];
@@ -101,8 +107,11 @@ export function dequantize(q: QuantMatrix): Float32Array {
       scale = pf32[blk * 2];
       min = pf32[blk * 2 + 1];
     }
-    const code = (q.codes[(i / perWord) | 0] >>> (bits * (i % perWord))) & mask;
-    out[i] = fr(fr(code * scale) + min);
+    let o = blk * QUANT_BLOCK;
+    for (let w = blk * wordsPerBlock, end = w + wordsPerBlock; w < end; w++) {
+      const word = q.codes[w];
+      for (let j = 0; j < perWord; j++) out[o++] = fr(fr(((word >>> (bits * j)) & mask) * scale) + min);
+    }
   }
   return out;
 }
@@ -117,21 +126,28 @@ export function quantizeRowsInto(b: QuantBuilder, values: Float32Array, rowStart
     const o = k * QUANT_BLOCK;
     let lo = Infinity;
     let hi = -Infinity;
+    let nan = false;
     for (let j = 0; j < QUANT_BLOCK; j++) {
       const v = values[o + j];
-      if (!Number.isFinite(v)) throw badFile(`non-finite weight value ${v} cannot be quantized`);
       if (v < lo) lo = v;
       if (v > hi) hi = v;
+      nan ||= v !== v;
     }
+    if (nan || !Number.isFinite(lo) || !Number.isFinite(hi)) throw badFile('a non-finite weight value cannot be quantized');
     let scale = roundToF16((hi - lo) / levels);
     let min = roundToF16(lo);
-    if (!Number.isFinite(scale) || !Number.isFinite(min)) {
-      scale = fr((hi - lo) / levels); // beyond f16 range: keep f32 params for this matrix
+    // f16 params unless they cannot hold this block: beyond the f16 range, or a min so far from zero relative to
+    // the block's spread that rounding it costs more than half a step. Then f32 params (finish() switches the
+    // whole matrix); normal weight blocks straddle zero and never need it.
+    if (!Number.isFinite(scale) || !Number.isFinite(min) || Math.abs(min - lo) > (hi - lo) / (2 * levels)) {
+      scale = fr((hi - lo) / levels);
       min = fr(lo);
     }
+    // Constant block: scale 0, every code 0, value = min. Otherwise nearest code against the rounded params.
+    const inv = scale > 0 ? 1 / scale : 0;
     for (let j = 0; j < QUANT_BLOCK; j++) {
-      const c = scale > 0 ? Math.round((values[o + j] - min) / scale) : 0; // constant block: every code 0, value = min
-      codes[j] = c < 0 ? 0 : c > levels ? levels : c;
+      const r = (values[o + j] - min) * inv + 0.5; // round half up
+      codes[j] = r >= levels ? levels : r > 0 ? r | 0 : 0;
     }
     b.setBlock(blk0 + k, codes, scale, min);
   }

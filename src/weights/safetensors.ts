@@ -74,13 +74,10 @@ export async function parseSafetensors(src: ByteSource): Promise<SafetensorsFile
     const end = checkDim(name, offs[1]);
     if (begin > end) throw badFile(`tensor ${name}: data_offsets [${begin}, ${end}] are reversed`);
     if (end > dataSize) throw badFile(`tensor ${name}: data ends at ${end}, past the end of the data area (${dataSize} bytes)`);
-    let bytes = dims.includes(0) ? 0 : elemBytes; // computed with a bound so a huge shape cannot overflow silently
-    for (const d of dims) {
-      bytes *= d;
-      if (bytes > dataSize) break;
-    }
+    let bytes = elemBytes; // a double: a huge shape overflows to a huge number, never to a wrong small one
+    for (const d of dims) bytes *= d;
     if (bytes !== end - begin)
-      throw badFile(`tensor ${name}: ${dtype} shape [${dims.join(', ')}] needs ${bytes > dataSize ? 'more than the file has' : `${bytes} bytes`} but data_offsets give ${end - begin}`);
+      throw badFile(`tensor ${name}: ${dtype} shape [${dims.join(', ')}] needs ${Number.isSafeInteger(bytes) ? bytes : 'more than 2^53'} bytes but data_offsets give ${end - begin}`);
     tensors.push({ name, dtype, shape: dims, offset: dataOffset + begin, byteLength: end - begin, source: src });
   }
   const sorted = [...tensors].sort((a, b) => a.offset - b.offset);

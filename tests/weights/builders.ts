@@ -93,11 +93,19 @@ class Writer {
   }
   num(v: number | bigint, size: number, kind: 'u' | 'i' | 'f'): void {
     const dv = new DataView(new ArrayBuffer(size));
-    if (kind === 'f') (size === 4 ? dv.setFloat32(0, Number(v), true) : dv.setFloat64(0, Number(v), true));
-    else if (size === 8) (kind === 'u' ? dv.setBigUint64(0, BigInt(v), true) : dv.setBigInt64(0, BigInt(v), true));
-    else if (size === 4) (kind === 'u' ? dv.setUint32(0, Number(v), true) : dv.setInt32(0, Number(v), true));
-    else if (size === 2) (kind === 'u' ? dv.setUint16(0, Number(v), true) : dv.setInt16(0, Number(v), true));
-    else kind === 'u' ? dv.setUint8(0, Number(v)) : dv.setInt8(0, Number(v));
+    const setters: Record<string, () => void> = {
+      f4: () => dv.setFloat32(0, Number(v), true),
+      f8: () => dv.setFloat64(0, Number(v), true),
+      u8: () => dv.setBigUint64(0, BigInt(v), true),
+      i8: () => dv.setBigInt64(0, BigInt(v), true),
+      u4: () => dv.setUint32(0, Number(v), true),
+      i4: () => dv.setInt32(0, Number(v), true),
+      u2: () => dv.setUint16(0, Number(v), true),
+      i2: () => dv.setInt16(0, Number(v), true),
+      u1: () => dv.setUint8(0, Number(v)),
+      i1: () => dv.setInt8(0, Number(v)),
+    };
+    setters[`${kind}${size}`]();
     this.raw(new Uint8Array(dv.buffer));
   }
   str(s: string): void {
@@ -163,7 +171,7 @@ export function buildGguf(opts: { version?: number; kv?: [string, KvValue][]; te
   return w.done();
 }
 
-/** Byte offset of the first tensor-info record's fields, etc., are format facts the hostile tests need. */
+/** A copy of `bytes` with a little-endian u64 written at `at` (for hostile-header tests). */
 export function setU64(bytes: Uint8Array, at: number, v: bigint): Uint8Array {
   const out = bytes.slice();
   new DataView(out.buffer).setBigUint64(at, v, true);

@@ -36,7 +36,7 @@ async function exercise(bytes: Uint8Array, rng: Rng): Promise<'ok' | 'error'> {
     return 'ok';
   } catch (err) {
     if (err instanceof StudioError && err.code === 'bad-model-file') return 'error';
-    throw new Error(`not a clean error: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+    throw new Error(`not a clean error: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`, { cause: err });
   }
 }
 
@@ -69,6 +69,7 @@ async function fuzz(label: string, seed: number, file: Uint8Array, hotBytes: num
     expect(performance.now() - t, `${label} iteration ${i} is too slow`).toBeLessThan(2000);
   }
   expect(tally.error, `${label}: mutations should find errors`).toBeGreaterThan(iterations / 10);
+  expect(tally.ok, `${label}: some mutations (data bytes) should still parse`).toBeGreaterThan(0);
   expect(performance.now() - t0).toBeLessThan(20_000);
 }
 
@@ -118,8 +119,7 @@ describe('reader fuzzing', () => {
   });
 
   it('seed 303: headers of the golden GGUF and safetensors DiT files', async () => {
-    // Whole golden files are large; fuzz their headers (mutations land in the first bytes) on a short prefix
-    // rewritten to be self-consistent: keep the original, the readers see offsets past the end as errors anyway.
+    // Most mutations land in the header (the first `hotBytes`); fewer iterations, the files are bigger.
     await fuzz('golden gguf', 303, goldenBytes('transformer-Q4_0.gguf'), 6300, 40);
     await fuzz('golden safetensors', 304, goldenBytes('text_encoder.safetensors'), 3700, 40);
   });

@@ -187,6 +187,14 @@ describe('engine format layout and round-to-nearest quantization', () => {
     }
   });
 
+  it('uses f32 params for a block far from zero whose f16 min would cost more than half a step', () => {
+    const vals = Float32Array.from({ length: 32 }, (_, j) => 1000.3 + j * 1e-3);
+    const q = quantizeRtn(vals, 1, 32, 'q4');
+    expect(q.paramType).toBe('f32');
+    const back = dequantize(q);
+    for (let j = 0; j < 32; j++) expect(Math.abs(back[j] - vals[j])).toBeLessThanOrEqual((0.031 / 15) * 0.5 + 1e-4);
+  });
+
   it('uses f32 params beyond the f16 range and rejects non-finite weights', () => {
     const vals = Float32Array.from({ length: 32 }, (_, j) => (j - 16) * 1e5);
     const q = quantizeRtn(vals, 1, 32, 'q8');
