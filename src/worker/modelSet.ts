@@ -98,6 +98,13 @@ export function vaeConfigFromShapes(v: DetectedVae): VaeConfig {
   return { ...FLUX_VAE, blockOutChannels: v.blockOutChannels, layersPerBlock: v.layersPerBlock, latentChannels: v.latentChannels, inChannels: v.inChannels, outChannels: v.outChannels };
 }
 
+/** The config a file's shapes imply, for the network the caller expects. */
+function inferred<T>(f: ModelFile, network: 'dit' | 'qwen3' | 'vae', name: string): T {
+  const c = f.detect().config;
+  if (!c || c.network !== network) throw new StudioError('bad-model-file', `${name} does not hold the expected ${network} network.`);
+  return c.config as T;
+}
+
 export type LoadPhase = (what: string, fraction: number) => void;
 
 export async function loadSet(gpu: Gpu, set: SetFiles, onPhase: LoadPhase): Promise<LoadedSet> {
@@ -107,14 +114,14 @@ export async function loadSet(gpu: Gpu, set: SetFiles, onPhase: LoadPhase): Prom
 
   const ditFile = await openFile(set, set.files.transformer);
   const ditJson = await configJson(set, 'transformer');
-  const ditCfg = ditJson ? parseTransformerConfig(ditJson) : ditConfigFromShapes(ditFile.detect().config as DitConfig);
+  const ditCfg = ditJson ? parseTransformerConfig(ditJson) : ditConfigFromShapes(inferred<DitConfig>(ditFile, 'dit', set.files.transformer));
   const teFile = await openFile(set, set.files.textEncoder);
   const teJson = await configJson(set, 'text_encoder');
-  // A file holding n_layers - 1 layers (all Z-Image needs) still encodes as the (n)-layer model's hidden_states[-2].
-  const teCfg = teJson ? parseTextEncoderConfig(teJson) : qwenConfigFromShapes(teFile.detect().config as Qwen3Config, (teFile.detect().config as Qwen3Config).numLayers + 1);
+  const teShapes = teJson ? null : inferred<Qwen3Config>(teFile, 'qwen3', set.files.textEncoder);
+  const teCfg = teJson ? parseTextEncoderConfig(teJson) : qwenConfigFromShapes(teShapes!);
   const vaeFile = await openFile(set, set.files.vae);
   const vaeJson = await configJson(set, 'vae');
-  const vaeCfg = vaeJson ? parseVaeConfig(vaeJson) : vaeConfigFromShapes(vaeFile.detect().config as DetectedVae);
+  const vaeCfg = vaeJson ? parseVaeConfig(vaeJson) : vaeConfigFromShapes(inferred<DetectedVae>(vaeFile, 'vae', set.files.vae));
   if (teCfg.hiddenSize !== ditCfg.capFeatDim)
     throw new StudioError('bad-model-file', `The text encoder's width (${teCfg.hiddenSize}) does not match the transformer's caption features (${ditCfg.capFeatDim}): these files are from different models.`);
 
