@@ -125,7 +125,8 @@ export function inferDit(shapes: Shapes): { config: DitConfig | null; problems: 
     siglipFeatDim: siglip,
     nSiglipRefiner: countIndexed(shapes, 'siglip_refiner'),
   };
-  if (Number.isFinite(cfg.nHeads) && !Number.isInteger(cfg.nHeads)) n.problems.push(`dim ${dim} is not a multiple of head_dim ${headDim}`);
+  if (n.problems.length === 0 && (!Number.isInteger(cfg.nHeads) || !Number.isInteger(cfg.nKvHeads)))
+    n.problems.push(`to_q / to_k rows are not a multiple of head_dim ${headDim}`);
   return valid(cfg) && n.problems.length === 0 ? { config: cfg, problems: [] } : { config: null, problems: n.problems };
 }
 
@@ -236,7 +237,7 @@ export function inferQwen3(shapes: Shapes): { config: Qwen3Config | null; proble
     numKvHeads: n.dim('model.layers.0.self_attn.k_proj.weight', 0) / headDim,
     intermediateSize: n.dim('model.layers.0.mlp.gate_proj.weight', 0),
   };
-  if (!Number.isInteger(cfg.numHeads) || !Number.isInteger(cfg.numKvHeads)) n.problems.push('q_proj / k_proj rows are not a multiple of head_dim');
+  if (n.problems.length === 0 && (!Number.isInteger(cfg.numHeads) || !Number.isInteger(cfg.numKvHeads))) n.problems.push('q_proj / k_proj rows are not a multiple of head_dim');
   return valid(cfg) && n.problems.length === 0 ? { config: cfg, problems: [] } : { config: null, problems: n.problems };
 }
 

@@ -36,6 +36,20 @@ describe('inspect', () => {
     expect(Object.keys(j.bytesByDtype).sort()).toEqual(['BF16', 'F32', 'Q8_0']);
   });
 
+  it('inspects a sharded set through its index', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inspect-'));
+    writeFileSync(join(dir, 'a.safetensors'), buildSafetensors([{ name: 'model.embed_tokens.weight', dtype: 'F32', shape: [2, 32], data: f32Bytes(new Float32Array(64)) }]));
+    writeFileSync(join(dir, 'b.safetensors'), buildSafetensors([{ name: 'model.norm.weight', dtype: 'F32', shape: [32], data: f32Bytes(new Float32Array(32)) }]));
+    writeFileSync(join(dir, 'm.safetensors.index.json'), JSON.stringify({ weight_map: { 'model.embed_tokens.weight': 'a.safetensors', 'model.norm.weight': 'b.safetensors' } }));
+    const r = await inspect([join(dir, 'm.safetensors.index.json')]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/safetensors, 2 shards/);
+    expect(r.out).toMatch(/network: qwen3, naming: hf/);
+    writeFileSync(join(dir, 'bad.safetensors.index.json'), JSON.stringify({ weight_map: { x: 'gone.safetensors' } }));
+    const bad = await inspect([join(dir, 'bad.safetensors.index.json')]);
+    expect([bad.code, bad.out.split('\n').length]).toEqual([2, 1]);
+  });
+
   it('reports an incomplete model without failing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'inspect-'));
     const path = join(dir, 'partial.safetensors');

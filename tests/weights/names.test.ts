@@ -141,6 +141,16 @@ describe('name maps on files the tests write', () => {
     await expectSameTensors(ref, bare);
   });
 
+  it('a decoder-only FLUX VAE under an LDM prefix is complete for decoding', async () => {
+    const src = (await goldenTensors('vae_flux_names.safetensors')).filter((t) => t.name.startsWith('decoder.'));
+    const m = await open(buildSafetensors(src.map((t) => ({ ...t, name: `first_stage_model.${t.name}` }))));
+    const r = m.detect();
+    expect([r.network, r.naming, r.ok]).toEqual(['vae', 'flux', true]);
+    expect(r.config?.config).toEqual({ blockOutChannels: [32, 32, 64, 64], layersPerBlock: 2, latentChannels: 16, inChannels: 3, outChannels: 3, hasEncoder: false, hasDecoder: true });
+    const full = await open(goldenBytes('vae_diffusers_names.safetensors'));
+    for (const name of m.tensors.keys()) expect(Array.from(await f32(m, name)), name).toEqual(Array.from(await f32(full, name)));
+  });
+
   it('reports missing, unexpected and mis-shaped tensors by name', async () => {
     const src = (await goldenTensors('transformer.safetensors')).filter((t) => t.name !== 'layers.1.feed_forward.w2.weight');
     const cap = src.find((t) => t.name === 'cap_embedder.0.weight')!;
