@@ -5,7 +5,8 @@
 // q4 / q8: a matrix (N rows, K columns), K a multiple of 32, quantized in blocks of 32 along K (the input
 //   dimension). Each block has a scale and a min; an element's value is code * scale + min, with unsigned codes
 //   (q4: 0..15, q8: 0..255). This covers GGUF Q4_0 (scale d, min -8d), Q4_1 (d, m), Q4_K (d*sc, -dmin*m),
-//   Q8_0 (d, -128d), Q5_K and Q6_K (as q8) exactly.
+//   Q8_0 (d, -128d), Q5_0/Q5_1/Q5_K (as q8) exactly. Q6_K, Q2_K and Q3_K scale every 16 values separately, which
+//   one (scale, min) per 32 holds only when both halves agree; other blocks are re-quantized to q8 (weights/quant.ts).
 //   codes: u32 words, row-major; q4 holds 8 consecutive elements per word (element j of the word at bits 4j..4j+3),
 //     q8 holds 4 (element j at bits 8j..8j+7). Words per row: K/8 (q4) or K/4 (q8).
 //   params: per (row, block), row-major. paramType 'f16': one u32 = pack2x16float(scale, min) (scale low half);

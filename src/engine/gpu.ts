@@ -257,6 +257,7 @@ export class Batch {
     for (const u of this.uniformBuffers) queue.writeBuffer(u.buffer, 0, u.data.buffer, 0, u.used);
     queue.submit([this.encoder.finish()]);
     for (const u of this.uniformBuffers) this.gpu.returnUniformBuffer(u.buffer);
+    this.gpu.pool.flushDeferred();
   }
 
   private uniform(params: ArrayBuffer): GPUBufferBinding {

@@ -34,6 +34,8 @@ export class BufferPool {
   private peak = 0;
   private nInUse = 0;
   private nPooled = 0;
+  /** Odd-sized buffers released while a batch may still reference them: destroyed after the next submission. */
+  private deferred: GPUBuffer[] = [];
 
   constructor(
     private readonly device: GPUDevice,
@@ -71,9 +73,10 @@ export class BufferPool {
     this.inUse -= size;
     this.nInUse--;
     if (size !== sizeClass(size)) {
-      // Odd-sized (adopted or over-class) buffers are not reused: free them now.
+      // Odd-sized (adopted or over-class) buffers are not reused. A batch being recorded may still read this one,
+      // so it is destroyed once that batch is submitted (WebGPU keeps submitted work's buffers alive).
       this.sizes.delete(buffer);
-      buffer.destroy();
+      this.deferred.push(buffer);
       return;
     }
     let list = this.free.get(size);
@@ -83,8 +86,15 @@ export class BufferPool {
     this.nPooled++;
   }
 
+  /** Destroys the buffers released since the last submission; call after queue.submit(). */
+  flushDeferred(): void {
+    for (const b of this.deferred) b.destroy();
+    this.deferred = [];
+  }
+
   /** Destroys every pooled (unused) buffer: what a phase change or low-memory mode calls. */
   trim(): void {
+    this.flushDeferred();
     for (const list of this.free.values()) for (const b of list) b.destroy();
     this.free.clear();
     this.pooled = 0;
