@@ -24,10 +24,10 @@ export const TURBO: LoadedModel = {
 };
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-const err = (code: ErrorData['code'], message = code): Result<never> => ({ ok: false, error: { code, message } });
+const err = (code: ErrorData['code'], message: string = code): Result<never> => ({ ok: false, error: { code, message } });
 
 /** A deterministic little image for a request: every pixel depends on the seed. */
-export function fakeImage(req: GenerateRequest): Uint8Array {
+export function fakeImage(req: GenerateRequest): Uint8Array<ArrayBuffer> {
   const data = new Uint8Array(req.width * req.height * 4);
   for (let i = 0; i < data.length; i++) data[i] = (req.seed * 31 + i * 7) & 0xff;
   for (let i = 3; i < data.length; i += 4) data[i] = 255;
