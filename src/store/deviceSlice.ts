@@ -1,7 +1,7 @@
 // Device state: what the engine worker reports about the GPU, and the failures that stop it (no WebGPU, limits too
 // small, a lost device) or that stop storing work (a full disk). Every slice routes engine errors through report().
 import type { ErrorData } from '../lib/errors.ts';
-import type { DeviceInfo } from '../worker/protocol.ts';
+import type { DeviceInfo, Result } from '../worker/protocol.ts';
 import type { SliceContext } from './studio.ts';
 
 export type DeviceStatus = 'idle' | 'checking' | 'ready' | 'error' | 'lost';
@@ -31,6 +31,18 @@ export const NO_WEBGPU: ErrorData = {
     'WebGPU is not available in this browser. Use a current Chrome or Edge (version 121 or later) on a desktop or laptop with hardware acceleration on, or a Safari or Firefox version that ships WebGPU.',
 };
 
+/** How long the engine may take to report a device before the studio offers a restart. */
+export const CHECK_TIMEOUT_MS = 30_000;
+
+/** A worker that died or hangs never answers: after `ms`, give up with an error that offers "Restart engine". */
+function withTimeout<T>(p: Promise<Result<T>>, ms: number): Promise<Result<T>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<Result<T>>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, error: { code: 'internal', message: `The engine did not answer within ${ms / 1000} s; it may have crashed.` } }), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 export function createDeviceSlice(ctx: SliceContext): DeviceSlice {
   const { patch, get, deps, rt } = ctx;
   return {
@@ -45,7 +57,7 @@ export function createDeviceSlice(ctx: SliceContext): DeviceSlice {
         patch('device', { status: 'error', error: NO_WEBGPU });
         return;
       }
-      const r = await rt.handle().engine.deviceInfo();
+      const r = await withTimeout(rt.handle().engine.deviceInfo(), CHECK_TIMEOUT_MS);
       if (r.ok) {
         patch('device', { status: 'ready', info: r.value, error: null });
         void get().models.syncLoaded();

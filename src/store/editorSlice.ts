@@ -181,6 +181,11 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
         patch('editor', { error: { code: 'bad-request', message: 'Describe the edit first, e.g. "make the sky stormy".' } });
         return;
       }
+      const dev = get().device;
+      if ((dev.status === 'error' || dev.status === 'lost') && dev.error) {
+        patch('editor', { error: { code: dev.error.code, message: `${dev.error.message} Your mask is kept.` }, notice: null });
+        return;
+      }
       const myRun = ++run;
       cancelRequested = false;
       patch('editor', { status: 'loading-model', error: null, notice: null });

@@ -7,6 +7,8 @@ import type { GenerateResult } from '../worker/protocol.ts';
 import type { SliceContext } from './studio.ts';
 
 export interface GalleryItem {
+  /** Schema version of a stored item; bump with a migration in GalleryStorage.list when the shape changes. */
+  v: 1;
   id: string;
   createdAt: number; // ms since the epoch
   meta: ImageMetadata;
@@ -100,6 +102,7 @@ export function createGallerySlice(ctx: SliceContext): GallerySlice {
       if (!pngBytes || !readStudioMetadata(pngBytes)) pngBytes = await encodeStudioPng({ width: result.image.width, height: result.image.height, data: new Uint8Array(result.image.data) }, meta);
       const createdAt = Date.now();
       const item: GalleryItem = {
+        v: 1,
         id: `img-${createdAt.toString(36)}-${(++counter).toString(36)}-${Math.floor(Math.random() * 2 ** 32).toString(36)}`,
         createdAt,
         meta,

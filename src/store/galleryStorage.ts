@@ -7,7 +7,8 @@ export function idbGalleryStorage(db = 'zimage-gallery', store = 'items'): Galle
   let s: UseStore | null = null;
   const st = () => (s ??= createStore(db, store));
   return {
-    list: async () => (await values<GalleryItem>(st())).filter((v) => v && typeof v.id === 'string'),
+    // Anything that is not a version-1 item (a damaged record, a newer app's item) is left in storage, not shown.
+    list: async () => (await values<GalleryItem>(st())).filter((v) => v && v.v === 1 && typeof v.id === 'string' && v.png instanceof Blob),
     put: (item) => set(item.id, item, st()),
     remove: (id) => del(id, st()),
     get: (id) => get<GalleryItem>(id, st()).then((v) => v ?? null),

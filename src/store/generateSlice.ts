@@ -49,6 +49,8 @@ export interface GenerateSlice {
   setSize: (width: number, height: number) => void;
   commitSize: () => void;
   newSeed: () => void;
+  /** Counts the current prompt's tokens now (at start-up, after a restart). */
+  recountTokens: () => void;
   generate: () => Promise<void>;
   cancel: () => Promise<void>;
   applyMetadata: (meta: ImageMetadata) => void;
@@ -140,11 +142,17 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
       if (w !== width || h !== height) setParams({ width: w, height: h });
     },
     newSeed: () => setParams({ seed: deps.randomSeed() }),
+    recountTokens: () => void countTokens(g().params.prompt),
     generate: async () => {
       if (g().status !== 'idle') return;
       const p0 = g().params;
       if (!p0.prompt.trim()) {
         patch('generate', { error: { code: 'bad-request', message: 'Write a prompt first: describe the image you want.' }, notice: null });
+        return;
+      }
+      const dev = get().device;
+      if ((dev.status === 'error' || dev.status === 'lost') && dev.error) {
+        patch('generate', { error: dev.error, notice: null });
         return;
       }
       g().commitSize();

@@ -35,4 +35,4 @@ export function useStudioShallow<T>(selector: (s: Studio) => T): T {
   return useStore(studioStore, useShallow(selector));
 }
 
-export type { Studio } from './studio.ts';
+export type { Studio, StudioStore } from './studio.ts';

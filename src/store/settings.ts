@@ -4,6 +4,8 @@ import type { BrushSettings } from '../paint/brush.ts';
 import type { GenerateParams } from './generateSlice.ts';
 
 export interface PersistedSettings {
+  /** Schema version; load() ignores entries of another version (they fall back to defaults). */
+  v?: 1;
   generate?: Partial<GenerateParams>;
   brush?: Partial<BrushSettings>;
   activeSetId?: string | null;
@@ -20,7 +22,7 @@ export function localSettings(key = 'zimage-settings'): SettingsStorage {
       try {
         const raw = globalThis.localStorage?.getItem(key);
         const v = raw ? (JSON.parse(raw) as unknown) : null;
-        return typeof v === 'object' && v !== null ? (v as PersistedSettings) : {};
+        return typeof v === 'object' && v !== null && (v as PersistedSettings).v === 1 ? (v as PersistedSettings) : {};
       } catch {
         return {};
       }
@@ -57,5 +59,5 @@ export function saveSettings(state: {
   editor: { brush: BrushSettings };
   models: { activeSetId: string | null };
 }, storage: SettingsStorage): void {
-  storage.save({ generate: state.generate.params, brush: state.editor.brush, activeSetId: state.models.activeSetId });
+  storage.save({ v: 1, generate: state.generate.params, brush: state.editor.brush, activeSetId: state.models.activeSetId });
 }

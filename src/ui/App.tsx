@@ -36,7 +36,11 @@ export function App() {
   // Start-up: the device (which starts the engine worker), the stored gallery, and the model list.
   useEffect(() => {
     const s = studioStore.getState();
-    void s.device.check().then(() => studioStore.getState().models.refresh());
+    void s.device.check().then(() => {
+      const st = studioStore.getState();
+      void st.models.refresh();
+      st.generate.recountTokens();
+    });
     void s.gallery.load();
   }, []);
 

@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { useStudio } from '../store/index.ts';
 import { maskCoverage } from '../paint/mask.ts';
 import { JobProgress } from './JobProgress.tsx';
@@ -17,20 +18,25 @@ export function EditPanel() {
   const coverage = useStudio((s) => (s.editor.painter && s.editor.revision >= 0 ? maskCoverage(s.editor.painter.mask) : 0));
   const ed = useStudio((s) => s.editor);
   const busy = status !== 'idle';
+  const id = useId();
   return (
     <section className="panel edit-panel" aria-label="Edit">
       <label className="field">
         <span className="field-label">Edit instruction</span>
         <textarea rows={4} value={instruction} placeholder="Turn the sky into a stormy sunset" onChange={(e) => ed.setInstruction(e.target.value)} />
       </label>
-      <label className="field">
+      <div className="field">
         <span className="field-row label-row">
-          <span className="field-label">Strength</span>
+          <label className="field-label" htmlFor={`${id}-strength`}>
+            Strength
+          </label>
           <span className="muted small">{Math.round(strength * 100)}%</span>
         </span>
-        <input type="range" min={0.05} max={1} step={0.05} value={strength} onChange={(e) => ed.setStrength(Number(e.target.value))} aria-valuetext={`${Math.round(strength * 100)}%`} />
-        <span className="muted small">Low keeps the original close; high repaints freely.</span>
-      </label>
+        <input id={`${id}-strength`} aria-describedby={`${id}-strength-hint`} type="range" min={0.05} max={1} step={0.05} value={strength} onChange={(e) => ed.setStrength(Number(e.target.value))} aria-valuetext={`${Math.round(strength * 100)}%`} />
+        <span id={`${id}-strength-hint`} className="muted small">
+          Low keeps the original close; high repaints freely.
+        </span>
+      </div>
       <p className="muted small mask-info" data-testid="mask-coverage">
         {!hasSource ? 'No image open.' : coverage === 0 ? 'No mask painted: the edit may change the whole image.' : `The mask covers ${(coverage * 100).toFixed(coverage < 0.01 ? 2 : 1)}% of the image; only that area changes.`}
       </p>

@@ -142,16 +142,20 @@ function EditorToolbar({ onOpenFile, disabled }: { onOpenFile: (f: File) => void
         </button>
       </div>
       <div className="tb-row">
-        <label className="tb-field" title="Brush size ([ and ])">
-          <span className="field-label">Brush size</span>
-          <input type="range" min={1} max={512} value={brush.size} onChange={(e) => ed.setBrush({ size: Number(e.target.value) })} aria-valuetext={`${brush.size} pixels`} aria-keyshortcuts="[ ]" disabled={disabled} />
+        <div className="tb-field" title="Brush size ([ and ])">
+          <label className="field-label" htmlFor="brush-size">
+            Brush size
+          </label>
+          <input id="brush-size" type="range" min={1} max={512} value={brush.size} onChange={(e) => ed.setBrush({ size: Number(e.target.value) })} aria-valuetext={`${brush.size} pixels`} aria-keyshortcuts="[ ]" disabled={disabled} />
           <span className="tb-value">{brush.size}px</span>
-        </label>
-        <label className="tb-field">
-          <span className="field-label">Hardness</span>
-          <input type="range" min={0} max={100} value={Math.round(brush.hardness * 100)} onChange={(e) => ed.setBrush({ hardness: Number(e.target.value) / 100 })} aria-valuetext={`${Math.round(brush.hardness * 100)}%`} disabled={disabled} />
+        </div>
+        <div className="tb-field">
+          <label className="field-label" htmlFor="brush-hardness">
+            Hardness
+          </label>
+          <input id="brush-hardness" type="range" min={0} max={100} value={Math.round(brush.hardness * 100)} onChange={(e) => ed.setBrush({ hardness: Number(e.target.value) / 100 })} aria-valuetext={`${Math.round(brush.hardness * 100)}%`} disabled={disabled} />
           <span className="tb-value">{Math.round(brush.hardness * 100)}%</span>
-        </label>
+        </div>
         <label className="check" title="A pen's pressure scales the brush">
           <input type="checkbox" checked={brush.pressure} onChange={(e) => ed.setBrush({ pressure: e.target.checked })} disabled={disabled} />
           Pen pressure

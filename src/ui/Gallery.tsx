@@ -10,12 +10,18 @@ export function Gallery() {
   const status = useStudio((s) => s.gallery.status);
   const unsaved = useStudio((s) => s.gallery.unsaved);
   const select = useStudio((s) => s.gallery.select);
+  const error = useStudio((s) => s.gallery.error);
   return (
     <section className="panel gallery" aria-labelledby="gallery-title">
       <div className="panel-title">
         <h2 id="gallery-title">Gallery</h2>
         <span className="muted small">{status === 'loading' ? 'Loading…' : `${items.length} image${items.length === 1 ? '' : 's'}, kept in this browser`}</span>
       </div>
+      {error && (
+        <p className="message warn small gallery-error" role="status" data-error-code={error.code}>
+          {error.message}
+        </p>
+      )}
       {items.length === 0 ? (
         <p className="muted small">Images you generate or edit appear here and stay after a reload.</p>
       ) : (

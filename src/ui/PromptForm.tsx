@@ -27,21 +27,24 @@ export function PromptForm() {
         void g.generate();
       }}
     >
-      <label className="field">
+      <div className="field">
         <span className="field-row label-row">
-          <span className="field-label">Prompt</span>
+          <label className="field-label" htmlFor={`${id}-prompt`}>
+            Prompt
+          </label>
           <span id={`${id}-tokens`} className={`token-count${tokens && tokens.tokens > maxTokens ? ' over' : ''}`} aria-live="polite">
             {tokens ? `${tokens.tokens} / ${tokens.max} tokens${tokens.truncated ? ' (the rest is cut off)' : ''}` : ''}
           </span>
         </span>
         <textarea
+          id={`${id}-prompt`}
           aria-describedby={`${id}-tokens`}
           rows={4}
           value={params.prompt}
           placeholder="A lighthouse on a cliff at dusk, warm light, mist over the sea…"
           onChange={(e) => g.setPrompt(e.target.value)}
         />
-      </label>
+      </div>
 
       {guidance && (
         <>
@@ -49,13 +52,15 @@ export function PromptForm() {
             <span className="field-label">Negative prompt</span>
             <textarea rows={2} value={params.negativePrompt} placeholder="What to keep out of the image" onChange={(e) => g.setParams({ negativePrompt: e.target.value })} />
           </label>
-          <label className="field">
+          <div className="field">
             <span className="field-row label-row">
-              <span className="field-label">Guidance scale</span>
+              <label className="field-label" htmlFor={`${id}-cfg`}>
+                Guidance scale
+              </label>
               <span className="muted small">{params.guidanceScale.toFixed(1)}</span>
             </span>
-            <input type="range" min={1} max={10} step={0.5} value={params.guidanceScale} onChange={(e) => g.setParams({ guidanceScale: Number(e.target.value) })} />
-          </label>
+            <input id={`${id}-cfg`} type="range" min={1} max={10} step={0.5} value={params.guidanceScale} onChange={(e) => g.setParams({ guidanceScale: Number(e.target.value) })} />
+          </div>
         </>
       )}
 
