@@ -1,38 +1,93 @@
-// Device state for the UI: what the engine worker reports about the GPU, or the error that stops it.
-import { create } from 'zustand';
+// Device state: what the engine worker reports about the GPU, and the failures that stop it (no WebGPU, limits too
+// small, a lost device) or that stop storing work (a full disk). Every slice routes engine errors through report().
 import type { ErrorData } from '../lib/errors.ts';
-import { createEngineClient, type EngineClient } from '../worker/client.ts';
-import type { DeviceInfo } from '../worker/protocol.ts';
+import type { DeviceInfo, Result } from '../worker/protocol.ts';
+import type { SliceContext } from './studio.ts';
 
-interface DeviceState {
-  status: 'idle' | 'checking' | 'ready' | 'error';
+export type DeviceStatus = 'idle' | 'checking' | 'ready' | 'error' | 'lost';
+
+export interface DeviceSlice {
+  status: DeviceStatus;
   info: DeviceInfo | null;
+  /** Why the GPU cannot be used ('webgpu-unavailable', 'limits', 'device-lost', ...). */
   error: ErrorData | null;
+  /** The last 'storage-quota' failure from the gallery or the model manager; cleared when storage works again. */
+  storageError: ErrorData | null;
+  restarting: boolean;
+  /** Asks the engine for the device (creating the worker on first use). */
   check: () => Promise<void>;
+  /** Re-reads memory figures; quiet on failure (the last good info stays). */
+  refresh: () => Promise<void>;
+  /** Stops the worker and starts a fresh one: the way out of a lost device or a hung engine. */
+  restart: () => Promise<void>;
+  /** Routes an engine error: device loss and GPU failures change the device state; quota errors set storageError. */
+  report: (e: ErrorData) => void;
+  clearStorageError: () => void;
 }
 
-let engine: { client: EngineClient; terminate: () => void } | null = null;
+export const NO_WEBGPU: ErrorData = {
+  code: 'webgpu-unavailable',
+  message:
+    'WebGPU is not available in this browser. Use a current Chrome or Edge (version 121 or later) on a desktop or laptop with hardware acceleration on, or a Safari or Firefox version that ships WebGPU.',
+};
 
-export function engineClient(): EngineClient {
-  if (!engine) engine = createEngineClient();
-  return engine.client;
+/** How long the engine may take to report a device before the studio offers a restart. */
+export const CHECK_TIMEOUT_MS = 30_000;
+
+/** A worker that died or hangs never answers: after `ms`, give up with an error that offers "Restart engine". */
+function withTimeout<T>(p: Promise<Result<T>>, ms: number): Promise<Result<T>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<Result<T>>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, error: { code: 'internal', message: `The engine did not answer within ${ms / 1000} s; it may have crashed.` } }), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
-export const useDevice = create<DeviceState>((set) => ({
-  status: 'idle',
-  info: null,
-  error: null,
-  check: async () => {
-    set({ status: 'checking', error: null });
-    if (!('gpu' in navigator) || !navigator.gpu) {
-      set({
-        status: 'error',
-        error: { code: 'webgpu-unavailable', message: 'WebGPU is not available in this browser. Use Chrome or Edge 121+ (or a Safari/Firefox version that ships WebGPU) with hardware acceleration on.' },
-      });
-      return;
-    }
-    const r = await engineClient().deviceInfo();
-    if (r.ok) set({ status: 'ready', info: r.value });
-    else set({ status: 'error', error: r.error });
-  },
-}));
+export function createDeviceSlice(ctx: SliceContext): DeviceSlice {
+  const { patch, get, deps, rt } = ctx;
+  return {
+    status: 'idle',
+    info: null,
+    error: null,
+    storageError: null,
+    restarting: false,
+    check: async () => {
+      patch('device', { status: 'checking', error: null });
+      if (!deps.hasWebGpu()) {
+        patch('device', { status: 'error', error: NO_WEBGPU });
+        return;
+      }
+      const r = await withTimeout(rt.handle().engine.deviceInfo(), CHECK_TIMEOUT_MS);
+      if (r.ok) {
+        patch('device', { status: 'ready', info: r.value, error: null });
+        void get().models.syncLoaded();
+      } else patch('device', { status: r.error.code === 'device-lost' ? 'lost' : 'error', error: r.error });
+    },
+    refresh: async () => {
+      if (get().device.status !== 'ready') return;
+      const r = await rt.handle().engine.deviceInfo();
+      if (r.ok) patch('device', { info: r.value });
+      else if (r.error.code === 'device-lost') get().device.report(r.error);
+    },
+    restart: async () => {
+      patch('device', { restarting: true });
+      get().generate.abandonJob();
+      get().editor.abandonJob();
+      rt.stop();
+      get().models.forgetLoaded();
+      try {
+        await get().device.check();
+      } finally {
+        patch('device', { restarting: false });
+      }
+    },
+    report: (e) => {
+      if (e.code === 'storage-quota') patch('device', { storageError: e });
+      else if (e.code === 'device-lost') {
+        patch('device', { status: 'lost', error: e });
+        get().models.forgetLoaded();
+      } else if (e.code === 'webgpu-unavailable' || e.code === 'limits') patch('device', { status: 'error', error: e });
+    },
+    clearStorageError: () => patch('device', { storageError: null }),
+  };
+}

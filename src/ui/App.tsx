@@ -1,21 +1,204 @@
-import { useEffect } from 'react';
-import { useDevice } from '../store/deviceSlice.ts';
-import { DeviceStatus } from './DeviceStatus.tsx';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { studioStore, useStudio } from '../store/index.ts';
+import { CreateView } from './CreateView.tsx';
+import { DeviceBanner, DeviceChip } from './DeviceViews.tsx';
+import { DevicePanel } from './DevicePanel.tsx';
+import { EditorView } from './EditorView.tsx';
+import { filesOf, isImageFile, isModelFile, isTextTarget } from './files.ts';
+import { ModelsPanel } from './ModelsPanel.tsx';
+
+const TABS = [
+  { id: 'create', label: 'Create' },
+  { id: 'edit', label: 'Edit' },
+  { id: 'models', label: 'Models' },
+  { id: 'device', label: 'Device' },
+] as const;
+type TabId = (typeof TABS)[number]['id'];
+
+const tabFromHash = (): TabId => {
+  const h = location.hash.replace('#', '');
+  return TABS.some((t) => t.id === h) ? (h as TabId) : 'create';
+};
 
 export function App() {
-  const check = useDevice((s) => s.check);
+  const [tab, setTabState] = useState<TabId>(tabFromHash);
+  const [dragging, setDragging] = useState(false);
+  const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
+  const modelsBusy = useStudio((s) => s.models.loadingSetId !== null || Object.keys(s.models.transfers).length > 0);
+  const generating = useStudio((s) => s.generate.status !== 'idle');
+  const editing = useStudio((s) => s.editor.status !== 'idle');
+
+  const setTab = useCallback((t: TabId) => {
+    setTabState(t);
+    history.replaceState(null, '', t === 'create' ? location.pathname + location.search : `#${t}`);
+  }, []);
+
+  // Start-up: the device (which starts the engine worker), the stored gallery, and the model list.
   useEffect(() => {
-    void check();
-  }, [check]);
+    const s = studioStore.getState();
+    void s.device.check().then(() => {
+      const st = studioStore.getState();
+      void st.models.refresh();
+      st.generate.recountTokens();
+    });
+    void s.gallery.load();
+  }, []);
+
+  const openImage = useCallback(
+    (f: File) => {
+      setTab('edit');
+      void studioStore.getState().editor.openBlob(f, { name: f.name });
+    },
+    [setTab],
+  );
+
+  const handleFiles = useCallback(
+    async (files: File[]) => {
+      const s = studioStore.getState();
+      if (files.length === 0) return;
+      if (tab === 'models' || files.every(isModelFile)) {
+        setTab('models');
+        void s.models.importFiles(files.map((file) => ({ file, path: file.webkitRelativePath || file.name })));
+        return;
+      }
+      const f = files.find(isImageFile);
+      if (!f) return;
+      // On the Create tab a studio PNG restores its settings; anything else (or any image on Edit) opens in the editor.
+      if (tab !== 'edit' && f.type === 'image/png' && s.generate.restoreFromPng(new Uint8Array(await f.arrayBuffer()))) {
+        setTab('create');
+        return;
+      }
+      openImage(f);
+    },
+    [tab, setTab, openImage],
+  );
+
+  // Keyboard: Ctrl+Enter runs the visible tab's job.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+        const s = studioStore.getState();
+        if (tab === 'create') void s.generate.generate();
+        else if (tab === 'edit') void s.editor.applyEdit();
+        else return;
+        e.preventDefault();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [tab]);
+
+  // Drag and drop and paste, anywhere on the page.
+  useEffect(() => {
+    let depth = 0;
+    const hasFiles = (e: DragEvent) => !!e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files');
+    const enter = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      depth++;
+      setDragging(true);
+    };
+    const over = (e: DragEvent) => {
+      if (hasFiles(e)) e.preventDefault();
+    };
+    const leave = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setDragging(false);
+    };
+    const drop = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      depth = 0;
+      setDragging(false);
+      void handleFiles(filesOf(e.dataTransfer));
+    };
+    const paste = (e: ClipboardEvent) => {
+      const img = filesOf(e.clipboardData).find(isImageFile);
+      if (!img) return;
+      if (isTextTarget(e.target) && e.clipboardData?.types.includes('text/plain')) return;
+      e.preventDefault();
+      openImage(img);
+    };
+    window.addEventListener('dragenter', enter);
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    window.addEventListener('paste', paste);
+    return () => {
+      window.removeEventListener('dragenter', enter);
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+      window.removeEventListener('paste', paste);
+    };
+  }, [handleFiles, openImage]);
+
+  const onTabKey = (e: React.KeyboardEvent, i: number) => {
+    const n = TABS.length;
+    const next = e.key === 'ArrowRight' ? (i + 1) % n : e.key === 'ArrowLeft' ? (i - 1 + n) % n : e.key === 'Home' ? 0 : e.key === 'End' ? n - 1 : -1;
+    if (next < 0) return;
+    e.preventDefault();
+    setTab(TABS[next].id);
+    tabRefs.current[TABS[next].id]?.focus();
+  };
+  const busyDot: Partial<Record<TabId, boolean>> = { create: generating, edit: editing, models: modelsBusy };
+
   return (
     <div className="app">
       <header className="app-header">
-        <h1>Z-Image Studio</h1>
-        <p className="tagline">Generate and edit images privately, on your own GPU.</p>
+        <div className="brand">
+          <div className="brand-mark" aria-hidden="true" />
+          <div>
+            <h1>Z-Image Studio</h1>
+            <p className="tagline">Generate and edit images privately, on your own GPU.</p>
+          </div>
+        </div>
+        <nav className="tabs" role="tablist" aria-label="Studio sections">
+          {TABS.map((t, i) => (
+            <button
+              key={t.id}
+              ref={(el) => {
+                tabRefs.current[t.id] = el;
+              }}
+              type="button"
+              role="tab"
+              id={`tab-${t.id}`}
+              className="tab"
+              aria-selected={tab === t.id}
+              aria-controls={`panel-${t.id}`}
+              tabIndex={tab === t.id ? 0 : -1}
+              onClick={() => setTab(t.id)}
+              onKeyDown={(e) => onTabKey(e, i)}
+            >
+              {t.label}
+              {busyDot[t.id] && <span className="tab-busy" aria-label=" (working)" />}
+            </button>
+          ))}
+        </nav>
+        <DeviceChip onOpen={() => setTab('device')} />
       </header>
-      <main>
-        <DeviceStatus />
+      <div className="banners">
+        <DeviceBanner />
+      </div>
+      <main className="app-main">
+        <div role="tabpanel" id="panel-create" aria-labelledby="tab-create" hidden={tab !== 'create'}>
+          <CreateView onEdit={() => setTab('edit')} onImageFile={openImage} />
+        </div>
+        <div role="tabpanel" id="panel-edit" aria-labelledby="tab-edit" hidden={tab !== 'edit'}>
+          <EditorView active={tab === 'edit'} onOpenFile={openImage} />
+        </div>
+        <div role="tabpanel" id="panel-models" aria-labelledby="tab-models" hidden={tab !== 'models'}>
+          <ModelsPanel active={tab === 'models'} />
+        </div>
+        <div role="tabpanel" id="panel-device" aria-labelledby="tab-device" hidden={tab !== 'device'}>
+          <DevicePanel active={tab === 'device'} />
+        </div>
       </main>
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          {tab === 'models' ? 'Drop model files to import them' : tab === 'edit' ? 'Drop an image to edit it' : 'Drop a studio PNG to restore its settings, or any image to edit it'}
+        </div>
+      )}
     </div>
   );
 }

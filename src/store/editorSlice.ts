@@ -1,0 +1,272 @@
+// The editor: a source image, the mask painter (pure, in paint/), the brush, and the edit job with its before/after
+// result. The painter is a mutable object outside React state: the canvas paints into it directly and calls
+// strokeCommitted() once per stroke, so pointer movement never re-renders React. A failed edit leaves the mask
+// exactly as it was.
+import { toErrorData, type ErrorData } from '../lib/errors.ts';
+import type { ImageMetadata } from '../lib/png.ts';
+import { MAX_BRUSH, MIN_BRUSH, type BrushSettings } from '../paint/brush.ts';
+import { MaskPainter } from '../paint/painter.ts';
+import type { GenerateMode, GenerateRequest, RgbaImage } from '../worker/protocol.ts';
+import type { JobState, JobStatus } from './generateSlice.ts';
+import { modelSize } from './imaging.ts';
+import { clampNum, saveSettings } from './settings.ts';
+import type { SliceContext } from './studio.ts';
+
+export type EditorTool = 'brush' | 'eraser' | 'pan';
+
+export interface EditorSource {
+  image: RgbaImage;
+  name: string;
+  galleryId?: string;
+  meta?: ImageMetadata;
+}
+
+export interface EditResult {
+  itemId: string;
+  before: RgbaImage;
+  after: RgbaImage;
+  ranMode: GenerateMode;
+  instruction: string;
+}
+
+export interface EditorSlice {
+  source: EditorSource | null;
+  painter: MaskPainter | null;
+  /** Bumps when the mask's content or history changes (per stroke, undo, clear...), never per pointer move. */
+  revision: number;
+  /** Bumps when a different image is opened: the canvases reload and the view refits. */
+  documentId: number;
+  tool: EditorTool;
+  /** Size, hardness and pressure; the tool comes from `tool`. */
+  brush: BrushSettings;
+  overlayVisible: boolean;
+  instruction: string;
+  strength: number;
+  status: JobStatus;
+  job: JobState | null;
+  opening: boolean;
+  error: ErrorData | null;
+  notice: string | null;
+  result: EditResult | null;
+  open: (image: RgbaImage, opts: { name: string; galleryId?: string; meta?: ImageMetadata }) => void;
+  /** Decodes any image file and opens it, resized to a size the model takes when needed. */
+  openBlob: (blob: Blob, opts: { name: string; galleryId?: string; meta?: ImageMetadata }) => Promise<boolean>;
+  close: () => void;
+  setTool: (tool: EditorTool) => void;
+  setBrush: (b: Partial<Omit<BrushSettings, 'tool'>>) => void;
+  /** [ and ]: one step smaller or larger on a roughly logarithmic scale. */
+  nudgeSize: (dir: -1 | 1) => void;
+  setOverlayVisible: (v: boolean) => void;
+  setInstruction: (s: string) => void;
+  setStrength: (s: number) => void;
+  strokeCommitted: () => void;
+  undo: () => void;
+  redo: () => void;
+  clearMask: () => void;
+  invertMask: () => void;
+  applyEdit: () => Promise<void>;
+  cancelEdit: () => Promise<void>;
+  abandonJob: () => void;
+  /** Continues editing from the result (the mask stays). */
+  keepResult: () => void;
+  dismissResult: () => void;
+  dismiss: () => void;
+}
+
+const DEFAULT_BRUSH: BrushSettings = { tool: 'brush', size: 48, hardness: 0.7, pressure: true };
+
+export function createEditorSlice(ctx: SliceContext): EditorSlice {
+  const { patch, get, deps, rt } = ctx;
+  const ed = () => get().editor;
+  const saved = deps.settings.load().brush ?? {};
+  const bump = () => patch('editor', (s) => ({ revision: s.revision + 1 }));
+  let run = 0;
+  let cancelRequested = false;
+
+  return {
+    source: null,
+    painter: null,
+    revision: 0,
+    documentId: 0,
+    tool: 'brush',
+    brush: {
+      tool: 'brush',
+      size: Math.round(clampNum(saved.size, MIN_BRUSH, MAX_BRUSH, DEFAULT_BRUSH.size)),
+      hardness: clampNum(saved.hardness, 0, 1, DEFAULT_BRUSH.hardness),
+      pressure: typeof saved.pressure === 'boolean' ? saved.pressure : DEFAULT_BRUSH.pressure,
+    },
+    overlayVisible: true,
+    instruction: '',
+    strength: 0.8,
+    status: 'idle',
+    job: null,
+    opening: false,
+    error: null,
+    notice: null,
+    result: null,
+    open: (image, opts) => {
+      const painter = new MaskPainter(image.width, image.height);
+      patch('editor', (s) => ({
+        source: { image, name: opts.name, ...(opts.galleryId ? { galleryId: opts.galleryId } : {}), ...(opts.meta ? { meta: opts.meta } : {}) },
+        painter,
+        documentId: s.documentId + 1,
+        revision: s.revision + 1,
+        result: null,
+        error: null,
+      }));
+    },
+    openBlob: async (blob, opts) => {
+      patch('editor', { opening: true, error: null, notice: null });
+      try {
+        let image = await deps.imaging.decode(blob);
+        const fit = modelSize(image.width, image.height);
+        let notice: string | null = null;
+        if (fit.width !== image.width || fit.height !== image.height) {
+          notice = `Resized from ${image.width}×${image.height} to ${fit.width}×${fit.height}: the model takes sides that are multiples of 16, from 256 to 2048 px.`;
+          image = await deps.imaging.resize(image, fit.width, fit.height);
+        }
+        ed().open(image, opts);
+        patch('editor', { notice, opening: false });
+        return true;
+      } catch (err) {
+        patch('editor', { opening: false, error: { code: 'bad-request', message: `Could not open ${opts.name}: ${toErrorData(err).message.replace(/^Unexpected error: /, '')}` } });
+        return false;
+      }
+    },
+    close: () => patch('editor', { source: null, painter: null, result: null, documentId: ed().documentId + 1 }),
+    setTool: (tool) => patch('editor', (s) => ({ tool, brush: tool === 'pan' ? s.brush : { ...s.brush, tool } })),
+    setBrush: (b) => {
+      patch('editor', (s) => ({
+        brush: {
+          ...s.brush,
+          ...b,
+          size: Math.round(clampNum(b.size ?? s.brush.size, MIN_BRUSH, MAX_BRUSH, s.brush.size)),
+          hardness: clampNum(b.hardness ?? s.brush.hardness, 0, 1, s.brush.hardness),
+        },
+      }));
+      saveSettings(get(), deps.settings);
+    },
+    nudgeSize: (dir) => {
+      const s = ed().brush.size;
+      const step = Math.max(1, Math.round(s * 0.15));
+      ed().setBrush({ size: s + dir * step });
+    },
+    setOverlayVisible: (overlayVisible) => patch('editor', { overlayVisible }),
+    setInstruction: (instruction) => patch('editor', { instruction }),
+    setStrength: (strength) => patch('editor', { strength: clampNum(strength, 0, 1, 0.8) }),
+    strokeCommitted: bump,
+    undo: () => {
+      if (ed().painter?.undo()) bump();
+    },
+    redo: () => {
+      if (ed().painter?.redo()) bump();
+    },
+    clearMask: () => {
+      if (ed().painter?.clear()) bump();
+    },
+    invertMask: () => {
+      const p = ed().painter;
+      if (!p) return;
+      p.invert();
+      bump();
+    },
+    applyEdit: async () => {
+      const { source, painter, instruction, strength, status } = ed();
+      if (status !== 'idle') return;
+      if (!source || !painter) {
+        patch('editor', { error: { code: 'bad-request', message: 'Open an image first: from the gallery, a file, drag and drop, or paste.' } });
+        return;
+      }
+      if (!instruction.trim()) {
+        patch('editor', { error: { code: 'bad-request', message: 'Describe the edit first, e.g. "make the sky stormy".' } });
+        return;
+      }
+      const dev = get().device;
+      if ((dev.status === 'error' || dev.status === 'lost') && dev.error) {
+        patch('editor', { error: { code: dev.error.code, message: `${dev.error.message} Your mask is kept.` }, notice: null });
+        return;
+      }
+      const myRun = ++run;
+      cancelRequested = false;
+      patch('editor', { status: 'loading-model', error: null, notice: null });
+      const model = await get().models.ensureLoaded();
+      if (myRun !== run) return;
+      if (!model || cancelRequested) {
+        patch('editor', { status: 'idle', error: cancelRequested ? null : get().models.loadError, notice: cancelRequested ? 'Cancelled.' : null });
+        return;
+      }
+      const gp = get().generate.params;
+      const seed = gp.randomSeed ? deps.randomSeed() : gp.seed;
+      const before = source.image;
+      // Copies: the request's buffers are transferred to the worker, the editor keeps its own.
+      const req: GenerateRequest = {
+        mode: 'edit',
+        prompt: instruction,
+        width: before.width,
+        height: before.height,
+        steps: gp.steps,
+        seed,
+        strength,
+        image: { width: before.width, height: before.height, data: before.data.slice(0) },
+        ...(painter.isEmpty() ? {} : { mask: painter.exportMask() }),
+      };
+      const jobId = `edit-${myRun}-${deps.now()}`;
+      patch('editor', { status: 'running', job: { jobId, index: 0, count: 1, progress: null, startedAt: deps.now() } });
+      const r = await rt.handle().engine.generate(jobId, req, (progress) => {
+        if (myRun === run) patch('editor', (s) => ({ job: s.job && { ...s.job, progress } }));
+      });
+      if (myRun !== run) return;
+      patch('editor', { status: 'idle', job: null });
+      if (!r.ok) {
+        if (r.error.code === 'cancelled') patch('editor', { notice: 'Cancelled. The mask is unchanged.' });
+        else {
+          patch('editor', { error: { code: r.error.code, message: `${r.error.message} Your mask is kept.` } });
+          get().device.report(r.error);
+        }
+        return;
+      }
+      const res = r.value;
+      const meta: ImageMetadata = {
+        prompt: instruction,
+        negativePrompt: '',
+        seed: res.seed,
+        steps: gp.steps,
+        width: res.image.width,
+        height: res.image.height,
+        model: res.model,
+        mode: res.ranMode,
+        strength,
+        guidanceScale: null,
+      };
+      const item = await get().gallery.add(res, meta, source.galleryId ? { sourceId: source.galleryId } : {});
+      patch('editor', {
+        result: { itemId: item.id, before, after: res.image, ranMode: res.ranMode, instruction },
+        notice: res.ranMode === 'inpaint' ? 'No edit-capable model is loaded, so this ran as inpainting with your instruction as the prompt.' : null,
+      });
+      void get().device.refresh();
+    },
+    cancelEdit: async () => {
+      const { status, job } = ed();
+      if (status === 'idle') return;
+      cancelRequested = true;
+      patch('editor', { status: 'cancelling' });
+      if (job) await rt.handle().engine.cancel(job.jobId);
+    },
+    abandonJob: () => {
+      run++;
+      patch('editor', { status: 'idle', job: null });
+    },
+    keepResult: () => {
+      const r = ed().result;
+      if (!r) return;
+      const item = get().gallery.items.find((i) => i.id === r.itemId);
+      patch('editor', (s) => ({
+        source: { image: r.after, name: r.instruction, galleryId: r.itemId, ...(item ? { meta: item.meta } : {}) },
+        result: null,
+        documentId: s.documentId + 1,
+      }));
+    },
+    dismissResult: () => patch('editor', { result: null }),
+    dismiss: () => patch('editor', { error: null, notice: null }),
+  };
+}

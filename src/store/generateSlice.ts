@@ -1,0 +1,259 @@
+// Text-to-image: the settings, live token count, the running job (with batch), progress and cancel.
+import type { ErrorData } from '../lib/errors.ts';
+import { readStudioMetadata, type ImageMetadata } from '../lib/png.ts';
+import type { GenerateRequest, LoadedModel, Progress, TokenCount } from '../worker/protocol.ts';
+import { clampNum, saveSettings } from './settings.ts';
+import { ASPECTS, BASE_SIZES, matchPreset, presetSize, snapSide, type AspectChoice } from './sizes.ts';
+import type { SliceContext } from './studio.ts';
+
+export interface GenerateParams {
+  prompt: string;
+  negativePrompt: string;
+  /** The seed of the next image (random mode overwrites it with a fresh one per image, so it shows the last used). */
+  seed: number;
+  randomSeed: boolean;
+  aspect: AspectChoice;
+  baseSize: number; // px
+  /** As typed; snapped to multiples of 16 in 256..2048 when committed or generating. */
+  width: number;
+  height: number;
+  steps: number;
+  guidanceScale: number;
+  batchCount: number;
+}
+
+export type JobStatus = 'idle' | 'loading-model' | 'running' | 'cancelling';
+
+export interface JobState {
+  jobId: string;
+  /** 0-based image index in the batch, and the batch size. */
+  index: number;
+  count: number;
+  progress: Progress | null;
+  startedAt: number; // ms, deps.now()
+}
+
+export interface GenerateSlice {
+  params: GenerateParams;
+  tokens: TokenCount | null;
+  status: JobStatus;
+  job: JobState | null;
+  error: ErrorData | null;
+  /** A short, non-error message: "Cancelled.", "Settings restored from the image." */
+  notice: string | null;
+  setPrompt: (prompt: string) => void;
+  setParams: (p: Partial<GenerateParams>) => void;
+  setAspect: (aspect: AspectChoice) => void;
+  setBaseSize: (base: number) => void;
+  /** Custom size as typed (switches the aspect to 'custom'); commitSize() snaps it. */
+  setSize: (width: number, height: number) => void;
+  commitSize: () => void;
+  newSeed: () => void;
+  /** Counts the current prompt's tokens now (at start-up, after a restart). */
+  recountTokens: () => void;
+  generate: () => Promise<void>;
+  cancel: () => Promise<void>;
+  applyMetadata: (meta: ImageMetadata) => void;
+  /** Restores settings from a studio PNG's bytes; false when it carries none. */
+  restoreFromPng: (bytes: Uint8Array) => boolean;
+  onModelLoaded: (model: LoadedModel) => void;
+  /** Forgets a job whose worker was stopped (its promise will never settle). */
+  abandonJob: () => void;
+  dismiss: () => void;
+}
+
+export const MAX_STEPS = 100;
+export const MAX_BATCH = 16;
+
+export function defaultParams(): GenerateParams {
+  return { prompt: '', negativePrompt: '', seed: 42, randomSeed: true, aspect: '1:1', baseSize: 1024, width: 1024, height: 1024, steps: 8, guidanceScale: 4, batchCount: 1 };
+}
+
+/** Persisted params, each field checked, over the defaults. */
+function restoredParams(saved: Partial<GenerateParams> | undefined): GenerateParams {
+  const d = defaultParams();
+  if (!saved) return d;
+  const aspect = saved.aspect === 'custom' || ASPECTS.includes(saved.aspect as never) ? (saved.aspect as AspectChoice) : d.aspect;
+  return {
+    prompt: typeof saved.prompt === 'string' ? saved.prompt : d.prompt,
+    negativePrompt: typeof saved.negativePrompt === 'string' ? saved.negativePrompt : d.negativePrompt,
+    seed: Math.floor(clampNum(saved.seed, 0, 2 ** 32 - 1, d.seed)),
+    randomSeed: typeof saved.randomSeed === 'boolean' ? saved.randomSeed : d.randomSeed,
+    aspect,
+    baseSize: BASE_SIZES.includes(saved.baseSize as never) ? (saved.baseSize as number) : d.baseSize,
+    width: snapSide(clampNum(saved.width, 256, 2048, d.width)),
+    height: snapSide(clampNum(saved.height, 256, 2048, d.height)),
+    steps: Math.round(clampNum(saved.steps, 1, MAX_STEPS, d.steps)),
+    guidanceScale: clampNum(saved.guidanceScale, 0, 20, d.guidanceScale),
+    batchCount: Math.round(clampNum(saved.batchCount, 1, MAX_BATCH, d.batchCount)),
+  };
+}
+
+export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
+  const { patch, get, deps, rt } = ctx;
+  const g = () => get().generate;
+  const setParams = (p: Partial<GenerateParams>) => {
+    patch('generate', (s) => ({ params: { ...s.params, ...p } }));
+    saveSettings(get(), deps.settings);
+  };
+  let tokenTimer: ReturnType<typeof setTimeout> | null = null;
+  let tokenSeq = 0;
+  let run = 0; // bumps per generate() and on abandon: a stale loop stops touching state
+  let cancelRequested = false;
+  let jobCounter = 0;
+
+  const countTokens = async (prompt: string) => {
+    const seq = ++tokenSeq;
+    if (!prompt) {
+      patch('generate', { tokens: null });
+      return;
+    }
+    const r = await rt.handle().engine.countTokens(prompt);
+    if (seq !== tokenSeq) return; // a newer prompt has been sent
+    patch('generate', { tokens: r.ok ? r.value : null });
+  };
+
+  return {
+    params: restoredParams(deps.settings.load().generate),
+    tokens: null,
+    status: 'idle',
+    job: null,
+    error: null,
+    notice: null,
+    setPrompt: (prompt) => {
+      setParams({ prompt });
+      if (tokenTimer) clearTimeout(tokenTimer);
+      tokenTimer = setTimeout(() => void countTokens(prompt), deps.tokenDebounceMs);
+    },
+    setParams,
+    setAspect: (aspect) => {
+      if (aspect === 'custom') setParams({ aspect });
+      else setParams({ aspect, ...presetSize(aspect, g().params.baseSize) });
+    },
+    setBaseSize: (baseSize) => {
+      const a = g().params.aspect;
+      setParams(a === 'custom' ? { baseSize } : { baseSize, ...presetSize(a, baseSize) });
+    },
+    setSize: (width, height) => setParams({ aspect: 'custom', width, height }),
+    commitSize: () => {
+      const { width, height } = g().params;
+      const w = snapSide(width);
+      const h = snapSide(height);
+      if (w !== width || h !== height) setParams({ width: w, height: h });
+    },
+    newSeed: () => setParams({ seed: deps.randomSeed() }),
+    recountTokens: () => void countTokens(g().params.prompt),
+    generate: async () => {
+      if (g().status !== 'idle') return;
+      const p0 = g().params;
+      if (!p0.prompt.trim()) {
+        patch('generate', { error: { code: 'bad-request', message: 'Write a prompt first: describe the image you want.' }, notice: null });
+        return;
+      }
+      const dev = get().device;
+      if ((dev.status === 'error' || dev.status === 'lost') && dev.error) {
+        patch('generate', { error: dev.error, notice: null });
+        return;
+      }
+      g().commitSize();
+      const myRun = ++run;
+      cancelRequested = false;
+      patch('generate', { status: 'loading-model', error: null, notice: null, job: null });
+      const model = await get().models.ensureLoaded();
+      if (myRun !== run) return;
+      if (!model || cancelRequested) {
+        patch('generate', { status: 'idle', error: cancelRequested ? null : get().models.loadError, notice: cancelRequested ? 'Cancelled.' : null });
+        return;
+      }
+      const count = g().params.batchCount;
+      for (let i = 0; i < count && !cancelRequested; i++) {
+        const p = g().params;
+        const seed = p.randomSeed ? deps.randomSeed() : (p.seed + i) >>> 0;
+        if (p.randomSeed) setParams({ seed });
+        const guidance = model.capabilities.guidance;
+        const req: GenerateRequest = {
+          mode: 'text-to-image',
+          prompt: p.prompt,
+          width: p.width,
+          height: p.height,
+          steps: p.steps,
+          seed,
+          ...(guidance ? { negativePrompt: p.negativePrompt, guidanceScale: p.guidanceScale } : {}),
+        };
+        const jobId = `gen-${++jobCounter}-${deps.now()}`;
+        patch('generate', { status: 'running', job: { jobId, index: i, count, progress: null, startedAt: deps.now() } });
+        const r = await rt.handle().engine.generate(jobId, req, (progress) => {
+          if (myRun === run && g().job?.jobId === jobId) patch('generate', (s) => ({ job: s.job && { ...s.job, progress } }));
+        });
+        if (myRun !== run) return;
+        if (!r.ok) {
+          if (r.error.code === 'cancelled') patch('generate', { notice: 'Cancelled.' });
+          else {
+            patch('generate', { error: r.error });
+            get().device.report(r.error);
+          }
+          break;
+        }
+        const res = r.value;
+        const meta: ImageMetadata = {
+          prompt: p.prompt,
+          negativePrompt: guidance ? p.negativePrompt : '',
+          seed: res.seed,
+          steps: p.steps,
+          width: res.image.width,
+          height: res.image.height,
+          model: res.model,
+          mode: res.ranMode,
+          strength: null,
+          guidanceScale: guidance ? p.guidanceScale : null,
+        };
+        await get().gallery.add(res, meta);
+      }
+      if (myRun !== run) return;
+      if (cancelRequested && !g().notice) patch('generate', { notice: 'Cancelled.' });
+      patch('generate', { status: 'idle', job: null });
+      void get().device.refresh();
+    },
+    cancel: async () => {
+      const { status, job } = g();
+      if (status === 'idle') return;
+      cancelRequested = true;
+      patch('generate', { status: 'cancelling' });
+      if (job) await rt.handle().engine.cancel(job.jobId);
+    },
+    applyMetadata: (meta) => {
+      const width = snapSide(meta.width);
+      const height = snapSide(meta.height);
+      const preset = matchPreset(width, height);
+      setParams({
+        prompt: meta.prompt,
+        negativePrompt: meta.negativePrompt,
+        seed: meta.seed >>> 0,
+        randomSeed: false,
+        steps: Math.round(clampNum(meta.steps, 1, MAX_STEPS, 8)),
+        width,
+        height,
+        aspect: preset?.aspect ?? 'custom',
+        baseSize: preset?.base ?? g().params.baseSize,
+        ...(meta.guidanceScale !== null ? { guidanceScale: meta.guidanceScale } : {}),
+      });
+      g().setPrompt(meta.prompt);
+    },
+    restoreFromPng: (bytes) => {
+      const meta = readStudioMetadata(bytes);
+      if (!meta) return false;
+      g().applyMetadata(meta);
+      patch('generate', { notice: 'Settings restored from the image.', error: null });
+      return true;
+    },
+    onModelLoaded: (model) => {
+      // A new model brings its own step count (Turbo 8, base 28-50); keep the person's choice otherwise.
+      if (model.capabilities.defaultSteps > 0) setParams({ steps: model.capabilities.defaultSteps });
+    },
+    abandonJob: () => {
+      run++;
+      patch('generate', { status: 'idle', job: null });
+    },
+    dismiss: () => patch('generate', { error: null, notice: null }),
+  };
+}

@@ -1,0 +1,298 @@
+// Model sets: what is stored, what is downloading, which set is active and loaded into the engine.
+//
+// The model manager (downloads, storage, import, verification) lives behind ModelsAdapter, one small object the
+// store calls and nothing else. The default adapter (modelsAdapter.ts) forwards each call to an engine-worker method
+// named in WORKER_METHODS there:
+//   listModelSets(): Promise<Result<ModelSetInfo[]>>
+//   downloadModelSet(setId, onProgress?: (p: TransferProgress) => void): Promise<Result<void>>   (start or resume;
+//       resolves { ok: false, error: { code: 'cancelled' } } when paused)
+//   pauseModelDownload(setId): Promise<Result<void>>
+//   deleteModelSet(setId): Promise<Result<void>>
+//   verifyModelSet(setId, onProgress?): Promise<Result<VerifyReport>>
+//   importModelFiles(files: ImportFile[], onProgress?): Promise<Result<ModelSetInfo>>
+//   addModelSource(url): Promise<Result<ModelSetInfo[]>>   (a file URL or a catalog JSON URL)
+// Storage figures (used, quota, persisted) come from navigator.storage on the main thread.
+// Loading a set into GPU memory is EngineApi.loadModel(setId).
+import type { ErrorData } from '../lib/errors.ts';
+import type { LoadedModel, ModelCapabilities, Progress, Result } from '../worker/protocol.ts';
+import { formatBytes } from './format.ts';
+import { saveSettings } from './settings.ts';
+import type { SliceContext } from './studio.ts';
+
+export type SetStatus = 'absent' | 'partial' | 'complete' | 'verified' | 'error';
+
+export interface ModelFileInfo {
+  name: string;
+  /** What the file is for: 'transformer', 'text-encoder', 'vae', 'tokenizer', ... */
+  role?: string;
+  bytes: number;
+  storedBytes: number;
+  sha256?: string;
+}
+
+export interface ModelSetInfo {
+  id: string;
+  label: string;
+  description?: string;
+  totalBytes: number;
+  storedBytes: number;
+  /** absent: nothing stored; partial: some chunks (resumable); complete: all bytes; verified: sizes and hashes checked. */
+  status: SetStatus;
+  /** The tiny random-weight self-test model shipped with the app (works offline, no download). */
+  embedded?: boolean;
+  /** The catalog's recommended set. */
+  isDefault?: boolean;
+  capabilities?: Partial<ModelCapabilities>;
+  files: ModelFileInfo[];
+  /** Where it comes from (catalog URL, 'import', 'embedded'). */
+  source?: string;
+  error?: ErrorData;
+}
+
+export interface StorageInfo {
+  usedBytes: number;
+  quotaBytes: number;
+  persisted: boolean;
+}
+
+export interface TransferProgress {
+  setId: string;
+  phase: 'downloading' | 'verifying' | 'importing';
+  bytesDone: number;
+  bytesTotal: number;
+  bytesPerSecond: number;
+  etaMs: number | null;
+  /** The file being worked on. */
+  file?: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  /** Files whose size or sha256 did not match. */
+  badFiles: string[];
+}
+
+/** A file to import, with its path inside a picked folder (or just its name). */
+export interface ImportFile {
+  file: File;
+  path: string;
+}
+
+export interface ModelsAdapter {
+  listSets(): Promise<Result<ModelSetInfo[]>>;
+  storage(): Promise<Result<StorageInfo>>;
+  /** Asks the browser not to evict stored data; true when granted. */
+  requestPersistence(): Promise<boolean>;
+  download(setId: string, onProgress?: (p: TransferProgress) => void): Promise<Result<void>>;
+  pause(setId: string): Promise<Result<void>>;
+  remove(setId: string): Promise<Result<void>>;
+  verify(setId: string, onProgress?: (p: TransferProgress) => void): Promise<Result<VerifyReport>>;
+  importFiles(files: ImportFile[], onProgress?: (p: TransferProgress) => void): Promise<Result<ModelSetInfo>>;
+  addSource(url: string): Promise<Result<ModelSetInfo[]>>;
+}
+
+/** Loaded when no set was chosen and the catalog names none: the embedded self-test set's id (align with the manager). */
+export const FALLBACK_SET_ID = 'embedded-selftest';
+
+export interface ModelsSlice {
+  sets: ModelSetInfo[];
+  listStatus: 'idle' | 'loading' | 'ready' | 'error';
+  listError: ErrorData | null;
+  storage: StorageInfo | null;
+  /** The set the person chose (persisted); null = the default. */
+  activeSetId: string | null;
+  loaded: LoadedModel | null;
+  loadingSetId: string | null;
+  loadProgress: Progress | null;
+  loadError: ErrorData | null;
+  /** Running downloads / verifications by set id. */
+  transfers: Record<string, TransferProgress>;
+  /** The last failure per set (download, verify, delete). */
+  setErrors: Record<string, ErrorData>;
+  importing: TransferProgress | null;
+  importError: ErrorData | null;
+  refresh: () => Promise<void>;
+  download: (setId: string) => Promise<void>;
+  pause: (setId: string) => Promise<void>;
+  remove: (setId: string) => Promise<void>;
+  verify: (setId: string) => Promise<void>;
+  importFiles: (files: ImportFile[]) => Promise<ModelSetInfo | null>;
+  addSource: (url: string) => Promise<boolean>;
+  /** Makes a set the active one and loads it into the engine. */
+  activate: (setId: string) => Promise<LoadedModel | null>;
+  unload: () => Promise<void>;
+  /** The set generation will use: the chosen one, else the catalog default, else the embedded one. */
+  wantedSetId: () => string;
+  /** Loads the wanted set unless it already is loaded; null (with loadError set) on failure. */
+  ensureLoaded: () => Promise<LoadedModel | null>;
+  /** Asks the engine what it has loaded (after a page reload the worker starts empty, after HMR it may not). */
+  syncLoaded: () => Promise<void>;
+  /** The engine lost its state (restart, device loss): nothing is loaded any more. */
+  forgetLoaded: () => void;
+}
+
+export function createModelsSlice(ctx: SliceContext): ModelsSlice {
+  const { patch, get, deps, rt } = ctx;
+  const adapter = () => rt.handle().models;
+  const m = () => get().models;
+  const setErr = (setId: string, e: ErrorData | null) =>
+    patch('models', (s) => {
+      const setErrors = { ...s.setErrors };
+      if (e) setErrors[setId] = e;
+      else delete setErrors[setId];
+      return { setErrors };
+    });
+  const setTransfer = (setId: string, p: TransferProgress | null) =>
+    patch('models', (s) => {
+      const transfers = { ...s.transfers };
+      if (p) transfers[setId] = p;
+      else delete transfers[setId];
+      return { transfers };
+    });
+  const fail = (setId: string, e: ErrorData) => {
+    setErr(setId, e);
+    get().device.report(e);
+  };
+  let loading: Promise<LoadedModel | null> | null = null;
+
+  return {
+    sets: [],
+    listStatus: 'idle',
+    listError: null,
+    storage: null,
+    activeSetId: deps.settings.load().activeSetId ?? null,
+    loaded: null,
+    loadingSetId: null,
+    loadProgress: null,
+    loadError: null,
+    transfers: {},
+    setErrors: {},
+    importing: null,
+    importError: null,
+
+    refresh: async () => {
+      patch('models', { listStatus: 'loading' });
+      const [list, storage] = await Promise.all([adapter().listSets(), adapter().storage()]);
+      if (list.ok) patch('models', { sets: list.value, listStatus: 'ready', listError: null });
+      else patch('models', { listStatus: 'error', listError: list.error });
+      if (storage.ok) {
+        patch('models', { storage: storage.value });
+        const st = storage.value;
+        if (get().device.storageError && st.quotaBytes - st.usedBytes > 64 * 2 ** 20) get().device.clearStorageError();
+      }
+    },
+    download: async (setId) => {
+      const set = m().sets.find((s) => s.id === setId);
+      const st = m().storage;
+      if (set && st && st.quotaBytes > 0 && set.totalBytes - set.storedBytes > st.quotaBytes - st.usedBytes) {
+        const need = set.totalBytes - set.storedBytes;
+        fail(setId, {
+          code: 'storage-quota',
+          message: `${set.label} needs ${formatBytes(need)} more, but only ${formatBytes(Math.max(0, st.quotaBytes - st.usedBytes))} of browser storage is free. Delete a model set or free disk space, then try again.`,
+        });
+        return;
+      }
+      setErr(setId, null);
+      void adapter().requestPersistence();
+      setTransfer(setId, { setId, phase: 'downloading', bytesDone: set?.storedBytes ?? 0, bytesTotal: set?.totalBytes ?? 0, bytesPerSecond: 0, etaMs: null });
+      const r = await adapter().download(setId, (p) => setTransfer(setId, p));
+      setTransfer(setId, null);
+      if (!r.ok && r.error.code !== 'cancelled') fail(setId, r.error);
+      await m().refresh();
+    },
+    pause: async (setId) => {
+      const r = await adapter().pause(setId);
+      if (!r.ok) fail(setId, r.error);
+    },
+    remove: async (setId) => {
+      if (m().loaded?.setId === setId) await m().unload();
+      const r = await adapter().remove(setId);
+      if (!r.ok) fail(setId, r.error);
+      else setErr(setId, null);
+      if (m().activeSetId === setId) {
+        patch('models', { activeSetId: null });
+        saveSettings(get(), deps.settings);
+      }
+      await m().refresh();
+    },
+    verify: async (setId) => {
+      const set = m().sets.find((s) => s.id === setId);
+      setErr(setId, null);
+      setTransfer(setId, { setId, phase: 'verifying', bytesDone: 0, bytesTotal: set?.storedBytes ?? 0, bytesPerSecond: 0, etaMs: null });
+      const r = await adapter().verify(setId, (p) => setTransfer(setId, p));
+      setTransfer(setId, null);
+      if (!r.ok) fail(setId, r.error);
+      else if (!r.value.ok)
+        fail(setId, { code: 'integrity', message: `Verification failed for ${r.value.badFiles.join(', ')}: the stored bytes do not match. Delete and download the set again.` });
+      await m().refresh();
+    },
+    importFiles: async (files) => {
+      if (files.length === 0) return null;
+      const total = files.reduce((n, f) => n + f.file.size, 0);
+      patch('models', { importing: { setId: '', phase: 'importing', bytesDone: 0, bytesTotal: total, bytesPerSecond: 0, etaMs: null }, importError: null });
+      const r = await adapter().importFiles(files, (p) => patch('models', { importing: p }));
+      patch('models', { importing: null, importError: r.ok ? null : r.error });
+      if (!r.ok) get().device.report(r.error);
+      await m().refresh();
+      return r.ok ? r.value : null;
+    },
+    addSource: async (url) => {
+      const r = await adapter().addSource(url);
+      if (!r.ok) {
+        patch('models', { listError: r.error });
+        return false;
+      }
+      patch('models', { sets: r.value, listError: null });
+      return true;
+    },
+    activate: async (setId) => {
+      patch('models', { activeSetId: setId });
+      saveSettings(get(), deps.settings);
+      return m().ensureLoaded();
+    },
+    unload: async () => {
+      await rt.handle().engine.unloadModel();
+      patch('models', { loaded: null });
+    },
+    wantedSetId: () => {
+      const { activeSetId, sets } = m();
+      if (activeSetId) return activeSetId;
+      const ready = (s: ModelSetInfo) => s.status === 'verified' || s.status === 'complete';
+      return (
+        sets.find((s) => s.isDefault && ready(s))?.id ??
+        sets.find((s) => ready(s) && !s.embedded)?.id ??
+        sets.find((s) => s.embedded)?.id ??
+        FALLBACK_SET_ID
+      );
+    },
+    ensureLoaded: () => {
+      // One load at a time: a second caller waits for the first instead of loading twice.
+      loading ??= (async () => {
+        if (m().listStatus === 'idle') await m().refresh();
+        const want = m().wantedSetId();
+        const cur = m().loaded;
+        if (cur && cur.setId === want) return cur;
+        patch('models', { loadingSetId: want, loadProgress: null, loadError: null });
+        const r = await rt.handle().engine.loadModel(want, (p) => patch('models', { loadProgress: p }));
+        patch('models', { loadingSetId: null, loadProgress: null });
+        if (!r.ok) {
+          patch('models', { loadError: r.error });
+          get().device.report(r.error);
+          return null;
+        }
+        patch('models', { loaded: r.value });
+        get().generate.onModelLoaded(r.value);
+        return r.value;
+      })().finally(() => {
+        loading = null;
+      });
+      return loading;
+    },
+    syncLoaded: async () => {
+      const cur = await rt.handle().engine.loadedModel();
+      patch('models', { loaded: cur });
+    },
+    forgetLoaded: () => patch('models', { loaded: null, loadingSetId: null, loadProgress: null }),
+  };
+}
+

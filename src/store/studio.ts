@@ -1,0 +1,73 @@
+// The studio store: one zustand store made of namespaced slices (device, models, generate, gallery, editor). Every
+// outside effect comes in through StudioDeps, so tests build a store around a fake engine and in-memory storage.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createDeviceSlice, type DeviceSlice } from './deviceSlice.ts';
+import { createEditorSlice, type EditorSlice } from './editorSlice.ts';
+import type { EngineHandle } from './engine.ts';
+import { createGallerySlice, type GallerySlice, type GalleryStorage } from './gallerySlice.ts';
+import { createGenerateSlice, type GenerateSlice } from './generateSlice.ts';
+import type { Imaging } from './imaging.ts';
+import { createModelsSlice, type ModelsSlice } from './modelsSlice.ts';
+import type { SettingsStorage } from './settings.ts';
+
+export interface Studio {
+  device: DeviceSlice;
+  models: ModelsSlice;
+  generate: GenerateSlice;
+  gallery: GallerySlice;
+  editor: EditorSlice;
+}
+
+export interface StudioDeps {
+  /** Starts the engine worker and the model manager behind it; called lazily, and again after "Restart engine". */
+  startEngine: () => EngineHandle;
+  gallery: GalleryStorage;
+  imaging: Imaging;
+  settings: SettingsStorage;
+  hasWebGpu: () => boolean;
+  randomSeed: () => number;
+  now: () => number;
+  /** Delay before a prompt change is sent for token counting, ms. */
+  tokenDebounceMs: number;
+}
+
+/** The live engine, started on first use. */
+export interface Runtime {
+  handle: () => EngineHandle;
+  /** Stops the worker (if any) so the next handle() starts a fresh one. */
+  stop: () => void;
+  started: () => boolean;
+}
+
+export interface SliceContext {
+  get: () => Studio;
+  patch: <K extends keyof Studio>(key: K, part: Partial<Studio[K]> | ((s: Studio[K]) => Partial<Studio[K]>)) => void;
+  deps: StudioDeps;
+  rt: Runtime;
+}
+
+export type StudioStore = StoreApi<Studio>;
+
+export function createStudioStore(deps: StudioDeps): StudioStore {
+  let handle: EngineHandle | null = null;
+  const rt: Runtime = {
+    handle: () => (handle ??= deps.startEngine()),
+    stop: () => {
+      handle?.terminate();
+      handle = null;
+    },
+    started: () => handle !== null,
+  };
+  return createStore<Studio>()((set, get) => {
+    const patch: SliceContext['patch'] = (key, part) =>
+      set((s) => ({ [key]: { ...s[key], ...(typeof part === 'function' ? part(s[key]) : part) } }) as Partial<Studio>);
+    const ctx: SliceContext = { get, patch, deps, rt };
+    return {
+      device: createDeviceSlice(ctx),
+      models: createModelsSlice(ctx),
+      generate: createGenerateSlice(ctx),
+      gallery: createGallerySlice(ctx),
+      editor: createEditorSlice(ctx),
+    };
+  });
+}

@@ -1,0 +1,17 @@
+// The engine protocol's types, re-exported for the UI: ui/ may not import worker/ or lib internals directly.
+export type {
+  DeviceInfo,
+  EngineApi,
+  GenerateMode,
+  GenerateRequest,
+  GenerateResult,
+  LoadedModel,
+  ModelCapabilities,
+  Progress,
+  ProgressPhase,
+  Result,
+  RgbaImage,
+  TokenCount,
+} from '../worker/protocol.ts';
+export type { ErrorCode, ErrorData } from '../lib/errors.ts';
+export type { ImageMetadata } from '../lib/png.ts';

@@ -1,0 +1,12 @@
+// Everything ui/ may use besides the store hook: types and pure helpers, re-exported so ui/ never reaches past the
+// store into worker/ or the engine.
+export * from './types.ts';
+export type { DeviceSlice, DeviceStatus } from './deviceSlice.ts';
+export type { EditorSlice, EditorSource, EditorTool, EditResult } from './editorSlice.ts';
+export type { GalleryItem, GallerySlice } from './gallerySlice.ts';
+export type { GenerateParams, GenerateSlice, JobState, JobStatus } from './generateSlice.ts';
+export { MAX_BATCH, MAX_STEPS } from './generateSlice.ts';
+export type { ImportFile, ModelSetInfo, ModelsSlice, SetStatus, StorageInfo, TransferProgress } from './modelsSlice.ts';
+export { FALLBACK_SET_ID } from './modelsSlice.ts';
+export { ASPECTS, BASE_SIZES, MAX_SIDE, MIN_SIDE, SIZE_STEP, presetSize, snapSide, type Aspect, type AspectChoice } from './sizes.ts';
+export { formatBytes, formatDuration, formatRate } from './format.ts';

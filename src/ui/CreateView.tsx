@@ -1,0 +1,40 @@
+import { useStudio } from '../store/index.ts';
+import { Gallery } from './Gallery.tsx';
+import { PromptForm } from './PromptForm.tsx';
+import { ResultView } from './ResultView.tsx';
+import './create.css';
+
+/** The Create tab: settings on the left, the current image and the gallery on the right. */
+export function CreateView({ onEdit, onImageFile }: { onEdit: () => void; onImageFile: (f: File) => void }) {
+  const restore = useStudio((s) => s.generate.restoreFromPng);
+  const patchNotice = useStudio((s) => s.generate.dismiss);
+  return (
+    <div className="create-grid">
+      <div className="create-side">
+        <PromptForm />
+        <div className="panel load-png">
+          <label className="btn small">
+            Load settings from PNG
+            <input
+              type="file"
+              accept="image/png"
+              className="visually-hidden"
+              onChange={async (e) => {
+                const f = e.target.files?.[0];
+                e.target.value = '';
+                if (!f) return;
+                patchNotice();
+                if (!restore(new Uint8Array(await f.arrayBuffer()))) onImageFile(f);
+              }}
+            />
+          </label>
+          <span className="muted small">or drop a Z-Image Studio PNG anywhere</span>
+        </div>
+      </div>
+      <div className="create-main">
+        <ResultView onEdit={onEdit} />
+        <Gallery />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+import { useId } from 'react';
+import { useStudio } from '../store/index.ts';
+import { maskCoverage } from '../paint/mask.ts';
+import { JobProgress } from './JobProgress.tsx';
+import { ErrorMessage, Notice } from './Messages.tsx';
+
+/** The edit instruction, strength, Apply edit, progress and the outcome. */
+export function EditPanel() {
+  const instruction = useStudio((s) => s.editor.instruction);
+  const strength = useStudio((s) => s.editor.strength);
+  const status = useStudio((s) => s.editor.status);
+  const job = useStudio((s) => s.editor.job);
+  const error = useStudio((s) => s.editor.error);
+  const notice = useStudio((s) => s.editor.notice);
+  const hasSource = useStudio((s) => s.editor.source !== null);
+  const loadProgress = useStudio((s) => s.models.loadProgress);
+  // Re-read on each committed change of the mask (never per pointer move).
+  const coverage = useStudio((s) => (s.editor.painter && s.editor.revision >= 0 ? maskCoverage(s.editor.painter.mask) : 0));
+  const ed = useStudio((s) => s.editor);
+  const busy = status !== 'idle';
+  const id = useId();
+  return (
+    <section className="panel edit-panel" aria-label="Edit">
+      <label className="field">
+        <span className="field-label">Edit instruction</span>
+        <textarea rows={4} value={instruction} placeholder="Turn the sky into a stormy sunset" onChange={(e) => ed.setInstruction(e.target.value)} />
+      </label>
+      <div className="field">
+        <span className="field-row label-row">
+          <label className="field-label" htmlFor={`${id}-strength`}>
+            Strength
+          </label>
+          <span className="muted small">{Math.round(strength * 100)}%</span>
+        </span>
+        <input id={`${id}-strength`} aria-describedby={`${id}-strength-hint`} type="range" min={0.05} max={1} step={0.05} value={strength} onChange={(e) => ed.setStrength(Number(e.target.value))} aria-valuetext={`${Math.round(strength * 100)}%`} />
+        <span id={`${id}-strength-hint`} className="muted small">
+          Low keeps the original close; high repaints freely.
+        </span>
+      </div>
+      <p className="muted small mask-info" data-testid="mask-coverage">
+        {!hasSource ? 'No image open.' : coverage === 0 ? 'No mask painted: the edit may change the whole image.' : `The mask covers ${(coverage * 100).toFixed(coverage < 0.01 ? 2 : 1)}% of the image; only that area changes.`}
+      </p>
+      <button type="button" className="btn primary big" disabled={busy || !hasSource} onClick={() => void ed.applyEdit()} aria-keyshortcuts="Control+Enter">
+        Apply edit <kbd aria-hidden="true">Ctrl</kbd>
+        <kbd aria-hidden="true">Enter</kbd>
+      </button>
+      {busy && <JobProgress label="Edit progress" status={status} job={job} loadProgress={loadProgress} onCancel={() => void ed.cancelEdit()} />}
+      {error && <ErrorMessage error={error} title="Edit failed" onDismiss={ed.dismiss} />}
+      {notice && !error && <Notice text={notice} onDismiss={ed.dismiss} />}
+    </section>
+  );
+}

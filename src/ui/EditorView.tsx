@@ -1,0 +1,198 @@
+import { useEffect } from 'react';
+import { studioStore, useStudio } from '../store/index.ts';
+import { Compare } from './Compare.tsx';
+import { EditPanel } from './EditPanel.tsx';
+import { isTextTarget } from './files.ts';
+import { MaskCanvas } from './MaskCanvas.tsx';
+import './editor.css';
+
+/** The Edit tab: toolbar, the mask canvas (or the before/after of the last edit), and the edit panel. */
+export function EditorView({ active, onOpenFile }: { active: boolean; onOpenFile: (f: File) => void }) {
+  const source = useStudio((s) => s.editor.source);
+  const result = useStudio((s) => s.editor.result);
+  const opening = useStudio((s) => s.editor.opening);
+  const keepResult = useStudio((s) => s.editor.keepResult);
+  const dismissResult = useStudio((s) => s.editor.dismissResult);
+
+  useEffect(() => {
+    if (!active) return;
+    const onKey = (e: KeyboardEvent) => {
+      const ed = studioStore.getState().editor;
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && (e.key === 'z' || e.key === 'Z') && !isTextTarget(e.target)) {
+        e.preventDefault();
+        if (e.shiftKey) ed.redo();
+        else ed.undo();
+        return;
+      }
+      if (mod && (e.key === 'y' || e.key === 'Y') && !isTextTarget(e.target)) {
+        e.preventDefault();
+        ed.redo();
+        return;
+      }
+      if (mod || e.altKey || isTextTarget(e.target)) return;
+      if (e.key === '[') ed.nudgeSize(-1);
+      else if (e.key === ']') ed.nudgeSize(1);
+      else if (e.key === 'b' || e.key === 'B') ed.setTool('brush');
+      else if (e.key === 'e' || e.key === 'E') ed.setTool('eraser');
+      else if (e.key === 'h' || e.key === 'H') ed.setTool('pan');
+      else if (e.key === 'm' || e.key === 'M') ed.setOverlayVisible(!ed.overlayVisible);
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [active]);
+
+  return (
+    <div className="editor-grid">
+      <div className="editor-main">
+        <EditorToolbar onOpenFile={onOpenFile} disabled={!source || !!result} />
+        {!source ? (
+          <div className="editor-empty panel">
+            <div className="empty">
+              <div className="empty-art" aria-hidden="true" />
+              <p>{opening ? 'Opening…' : 'Open an image to edit: choose a file, drop one here, paste it (Ctrl+V), or use “Send to editor” on a gallery image.'}</p>
+              <OpenImageButton onOpenFile={onOpenFile} primary />
+            </div>
+          </div>
+        ) : result ? (
+          <div className="panel compare-panel">
+            <div className="panel-title">
+              <h2>Before and after</h2>
+              <div className="actions">
+                <button type="button" className="btn small" onClick={keepResult}>
+                  Keep editing result
+                </button>
+                <button type="button" className="btn small ghost" onClick={dismissResult}>
+                  Back to mask
+                </button>
+              </div>
+            </div>
+            <Compare before={result.before} after={result.after} instruction={result.instruction} />
+          </div>
+        ) : (
+          <MaskCanvas active={active} />
+        )}
+      </div>
+      <aside className="editor-side">
+        <EditPanel />
+        <Shortcuts />
+      </aside>
+    </div>
+  );
+}
+
+function OpenImageButton({ onOpenFile, primary }: { onOpenFile: (f: File) => void; primary?: boolean }) {
+  return (
+    <label className={`btn ${primary ? 'primary' : 'small'}`}>
+      Open image
+      <input
+        type="file"
+        accept="image/*"
+        className="visually-hidden"
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          e.target.value = '';
+          if (f) onOpenFile(f);
+        }}
+      />
+    </label>
+  );
+}
+
+function EditorToolbar({ onOpenFile, disabled }: { onOpenFile: (f: File) => void; disabled: boolean }) {
+  const tool = useStudio((s) => s.editor.tool);
+  const brush = useStudio((s) => s.editor.brush);
+  const overlayVisible = useStudio((s) => s.editor.overlayVisible);
+  const canUndo = useStudio((s) => s.editor.revision >= 0 && !!s.editor.painter?.canUndo);
+  const canRedo = useStudio((s) => s.editor.revision >= 0 && !!s.editor.painter?.canRedo);
+  const hasSource = useStudio((s) => s.editor.source !== null);
+  const ed = useStudio((s) => s.editor);
+  return (
+    <div className="toolbar panel" role="toolbar" aria-label="Mask tools">
+      <div className="tb-row">
+        <OpenImageButton onOpenFile={onOpenFile} />
+        <span className="sep" aria-hidden="true" />
+        <div className="tool-group" role="group" aria-label="Tool">
+          {(
+            [
+              ['brush', 'Brush', 'B'],
+              ['eraser', 'Eraser', 'E'],
+              ['pan', 'Pan', 'H'],
+            ] as const
+          ).map(([t, name, key]) => (
+            <button key={t} type="button" className="btn small" aria-pressed={tool === t} onClick={() => ed.setTool(t)} aria-keyshortcuts={key} title={`${name} (${key})`} disabled={disabled}>
+              {name}
+            </button>
+          ))}
+        </div>
+        <span className="sep" aria-hidden="true" />
+        <button type="button" className="btn small" onClick={ed.undo} disabled={disabled || !canUndo} aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)">
+          Undo
+        </button>
+        <button type="button" className="btn small" onClick={ed.redo} disabled={disabled || !canRedo} aria-keyshortcuts="Control+Shift+Z" title="Redo (Ctrl+Shift+Z)">
+          Redo
+        </button>
+        <button type="button" className="btn small" onClick={ed.clearMask} disabled={disabled || !hasSource}>
+          Clear mask
+        </button>
+        <button type="button" className="btn small" onClick={ed.invertMask} disabled={disabled || !hasSource}>
+          Invert mask
+        </button>
+      </div>
+      <div className="tb-row">
+        <div className="tb-field" title="Brush size ([ and ])">
+          <label className="field-label" htmlFor="brush-size">
+            Brush size
+          </label>
+          <input id="brush-size" type="range" min={1} max={512} value={brush.size} onChange={(e) => ed.setBrush({ size: Number(e.target.value) })} aria-valuetext={`${brush.size} pixels`} aria-keyshortcuts="[ ]" disabled={disabled} />
+          <span className="tb-value">{brush.size}px</span>
+        </div>
+        <div className="tb-field">
+          <label className="field-label" htmlFor="brush-hardness">
+            Hardness
+          </label>
+          <input id="brush-hardness" type="range" min={0} max={100} value={Math.round(brush.hardness * 100)} onChange={(e) => ed.setBrush({ hardness: Number(e.target.value) / 100 })} aria-valuetext={`${Math.round(brush.hardness * 100)}%`} disabled={disabled} />
+          <span className="tb-value">{Math.round(brush.hardness * 100)}%</span>
+        </div>
+        <label className="check" title="A pen's pressure scales the brush">
+          <input type="checkbox" checked={brush.pressure} onChange={(e) => ed.setBrush({ pressure: e.target.checked })} disabled={disabled} />
+          Pen pressure
+        </label>
+        <label className="check" title="Show or hide the mask overlay (M)">
+          <input type="checkbox" checked={overlayVisible} onChange={(e) => ed.setOverlayVisible(e.target.checked)} disabled={disabled} aria-keyshortcuts="M" />
+          Show mask
+        </label>
+      </div>
+    </div>
+  );
+}
+
+function Shortcuts() {
+  return (
+    <details className="panel shortcuts">
+      <summary>Keyboard shortcuts</summary>
+      <dl>
+        <dt><kbd>B</kbd> <kbd>E</kbd> <kbd>H</kbd></dt>
+        <dd>Brush, eraser, pan</dd>
+        <dt><kbd>[</kbd> <kbd>]</kbd></dt>
+        <dd>Smaller, larger brush</dd>
+        <dt><kbd>Ctrl</kbd>+<kbd>Z</kbd></dt>
+        <dd>Undo a stroke</dd>
+        <dt><kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>Z</kbd></dt>
+        <dd>Redo</dd>
+        <dt><kbd>Space</kbd> drag</dt>
+        <dd>Pan (or the middle button)</dd>
+        <dt>Wheel, <kbd>+</kbd> <kbd>−</kbd> <kbd>0</kbd></dt>
+        <dd>Zoom, fit</dd>
+        <dt><kbd>M</kbd></dt>
+        <dd>Show or hide the mask</dd>
+        <dt><kbd>Esc</kbd></dt>
+        <dd>Drop the stroke in progress</dd>
+        <dt><kbd>Ctrl</kbd>+<kbd>Enter</kbd></dt>
+        <dd>Apply edit</dd>
+      </dl>
+    </details>
+  );
+}

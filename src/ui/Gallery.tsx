@@ -1,0 +1,50 @@
+import { memo } from 'react';
+import { useStudio } from '../store/index.ts';
+import type { GalleryItem } from '../store/ui.ts';
+import { useObjectUrl } from './hooks.ts';
+
+/** Every result, newest first, as thumbnails; choosing one makes it the current image. */
+export function Gallery() {
+  const items = useStudio((s) => s.gallery.items);
+  const selectedId = useStudio((s) => s.gallery.selectedId);
+  const status = useStudio((s) => s.gallery.status);
+  const unsaved = useStudio((s) => s.gallery.unsaved);
+  const select = useStudio((s) => s.gallery.select);
+  const error = useStudio((s) => s.gallery.error);
+  return (
+    <section className="panel gallery" aria-labelledby="gallery-title">
+      <div className="panel-title">
+        <h2 id="gallery-title">Gallery</h2>
+        <span className="muted small">{status === 'loading' ? 'Loading…' : `${items.length} image${items.length === 1 ? '' : 's'}, kept in this browser`}</span>
+      </div>
+      {error && (
+        <p className="message warn small gallery-error" role="status" data-error-code={error.code}>
+          {error.message}
+        </p>
+      )}
+      {items.length === 0 ? (
+        <p className="muted small">Images you generate or edit appear here and stay after a reload.</p>
+      ) : (
+        <ul className="thumbs" aria-label="Gallery images">
+          {items.map((item, i) => (
+            <Thumb key={item.id} item={item} index={items.length - i} selected={item.id === selectedId} unsaved={!!unsaved[item.id]} onSelect={select} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+const Thumb = memo(function Thumb({ item, index, selected, unsaved, onSelect }: { item: GalleryItem; index: number; selected: boolean; unsaved: boolean; onSelect: (id: string) => void }) {
+  const url = useObjectUrl(item.thumb);
+  const label = `Image ${index}: ${item.meta.prompt || 'untitled'} (seed ${item.meta.seed}${item.sourceId ? ', edit' : ''})`;
+  return (
+    <li>
+      <button type="button" className="thumb" aria-pressed={selected} aria-label={label} title={item.meta.prompt} onClick={() => onSelect(item.id)}>
+        {url && <img src={url} alt="" loading="lazy" />}
+        {item.sourceId && <span className="badge accent corner">Edit</span>}
+        {unsaved && <span className="badge warn corner right">Unsaved</span>}
+      </button>
+    </li>
+  );
+});

@@ -1,0 +1,266 @@
+import { useEffect, useState } from 'react';
+import { useStudio } from '../store/index.ts';
+import { FALLBACK_SET_ID, formatBytes, formatDuration, formatRate, type ImportFile, type ModelSetInfo, type TransferProgress } from '../store/ui.ts';
+import { ErrorMessage } from './Messages.tsx';
+import './models.css';
+
+const STATUS: Record<ModelSetInfo['status'], { text: string; cls: string }> = {
+  absent: { text: 'Not downloaded', cls: '' },
+  partial: { text: 'Partly downloaded', cls: 'warn' },
+  complete: { text: 'Complete', cls: 'accent' },
+  verified: { text: 'Verified', cls: 'ok' },
+  error: { text: 'Damaged', cls: 'bad' },
+};
+
+/** The Models tab: storage, the active set, every set with its actions and progress, import and add-source. */
+export function ModelsPanel({ active }: { active: boolean }) {
+  const sets = useStudio((s) => s.models.sets);
+  const listStatus = useStudio((s) => s.models.listStatus);
+  const listError = useStudio((s) => s.models.listError);
+  const storage = useStudio((s) => s.models.storage);
+  const importing = useStudio((s) => s.models.importing);
+  const importError = useStudio((s) => s.models.importError);
+  const m = useStudio((s) => s.models);
+  const [url, setUrl] = useState('');
+
+  useEffect(() => {
+    if (active) void m.refresh();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- refresh when the tab opens, not on every store change
+  }, [active]);
+
+  const importFiles = (files: FileList | null) => {
+    const list: ImportFile[] = Array.from(files ?? []).map((file) => ({ file, path: file.webkitRelativePath || file.name }));
+    if (list.length) void m.importFiles(list);
+  };
+  const free = storage ? Math.max(0, storage.quotaBytes - storage.usedBytes) : 0;
+  const usedPct = storage && storage.quotaBytes > 0 ? Math.min(100, (storage.usedBytes / storage.quotaBytes) * 100) : 0;
+
+  return (
+    <div className="models-grid">
+      <div className="models-main">
+        <ActiveModel />
+        <section className="panel" aria-labelledby="sets-title">
+          <div className="panel-title">
+            <h2 id="sets-title">Model sets</h2>
+            <button type="button" className="btn small" onClick={() => void m.refresh()} disabled={listStatus === 'loading'}>
+              {listStatus === 'loading' ? 'Refreshing…' : 'Refresh'}
+            </button>
+          </div>
+          {listError && (
+            <p className="message warn small" role="status" data-error-code={listError.code}>
+              {listError.message}
+            </p>
+          )}
+          {sets.length === 0 && listStatus !== 'loading' && !listError && <p className="muted">No model sets yet.</p>}
+          <ul className="sets">
+            {sets.map((set) => (
+              <SetCard key={set.id} set={set} />
+            ))}
+          </ul>
+        </section>
+      </div>
+      <aside className="models-side">
+        <section className="panel" aria-labelledby="storage-title">
+          <h2 id="storage-title">Storage</h2>
+          {storage ? (
+            <>
+              <div className="bar storage-bar" role="meter" aria-label="Storage used" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(usedPct)} aria-valuetext={`${formatBytes(storage.usedBytes)} used, ${formatBytes(free)} free`}>
+                <div style={{ width: `${usedPct}%` }} />
+              </div>
+              <p className="small storage-text">
+                <strong>{formatBytes(storage.usedBytes)}</strong> used · <strong>{formatBytes(free)}</strong> free
+              </p>
+              <p className="muted small">{storage.persisted ? 'Persistent: the browser will not evict models.' : 'Not persistent yet; the first download asks the browser to keep models.'}</p>
+            </>
+          ) : (
+            <p className="muted small">Reading storage…</p>
+          )}
+        </section>
+        <section className="panel" aria-labelledby="import-title">
+          <h2 id="import-title">Import from files</h2>
+          <p className="muted small">A .gguf or .safetensors file, several files, or a diffusers folder. Stored like a download, so it works offline.</p>
+          <div className="import-row">
+            <label className="btn small">
+              Import model files
+              <input type="file" multiple accept=".gguf,.safetensors,.json,.txt,.model" className="visually-hidden" onChange={(e) => (importFiles(e.target.files), (e.target.value = ''))} />
+            </label>
+            <label className="btn small">
+              Import a folder
+              <input
+                type="file"
+                multiple
+                className="visually-hidden"
+                ref={(el) => {
+                  if (el) el.setAttribute('webkitdirectory', '');
+                }}
+                onChange={(e) => (importFiles(e.target.files), (e.target.value = ''))}
+              />
+            </label>
+          </div>
+          {importing && <Transfer p={importing} label="Import progress" />}
+          {importError && <ErrorMessage error={importError} title="Import failed" />}
+        </section>
+        <section className="panel" aria-labelledby="source-title">
+          <h2 id="source-title">Add a source</h2>
+          <form
+            className="source-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (url.trim()) void m.addSource(url.trim()).then((ok) => ok && setUrl(''));
+            }}
+          >
+            <label className="field">
+              <span className="field-label">Source URL</span>
+              <input type="url" value={url} placeholder="https://mirror.example/zimage/catalog.json" onChange={(e) => setUrl(e.target.value)} />
+            </label>
+            <button type="submit" className="btn small" disabled={!url.trim()}>
+              Add source
+            </button>
+          </form>
+          <p className="muted small">A model file or a catalog JSON, e.g. a mirror.</p>
+        </section>
+      </aside>
+    </div>
+  );
+}
+
+function ActiveModel() {
+  const loaded = useStudio((s) => s.models.loaded);
+  const loadingSetId = useStudio((s) => s.models.loadingSetId);
+  const loadProgress = useStudio((s) => s.models.loadProgress);
+  const loadError = useStudio((s) => s.models.loadError);
+  const wanted = useStudio((s) => s.models.wantedSetId());
+  const sets = useStudio((s) => s.models.sets);
+  const label = (id: string) => sets.find((s) => s.id === id)?.label ?? (id === FALLBACK_SET_ID ? 'The built-in self-test model' : id);
+  return (
+    <section className="panel active-model" aria-labelledby="active-title">
+      <h2 id="active-title">Active model</h2>
+      {loaded ? (
+        <p>
+          <strong>{loaded.label}</strong> <span className="badge ok">Loaded</span> {loaded.selfTest && <span className="badge warn">Self-test, random weights</span>}{' '}
+          <span className="muted small">
+            {formatBytes(loaded.weightBytes)} on the GPU · {loaded.capabilities.defaultSteps} steps{loaded.capabilities.guidance ? ' · guidance' : ''}
+            {loaded.capabilities.omni ? ' · edit (omni)' : ''}
+          </span>
+        </p>
+      ) : loadingSetId ? (
+        <div>
+          <p>Loading {label(loadingSetId)}…</p>
+          {loadProgress && <div className="bar"><div style={{ width: `${Math.round(loadProgress.fraction * 100)}%` }} /></div>}
+        </div>
+      ) : (
+        <p className="muted">
+          {label(wanted)} is chosen; it loads onto the GPU when you generate.
+        </p>
+      )}
+      {loadError && <p className="message error small" data-error-code={loadError.code}>{loadError.message}</p>}
+    </section>
+  );
+}
+
+function SetCard({ set }: { set: ModelSetInfo }) {
+  const transfer = useStudio((s) => s.models.transfers[set.id]);
+  const error = useStudio((s) => s.models.setErrors[set.id]);
+  const isActive = useStudio((s) => s.models.wantedSetId() === set.id);
+  const isLoaded = useStudio((s) => s.models.loaded?.setId === set.id);
+  const m = useStudio((s) => s.models);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const st = STATUS[set.status];
+  const ready = set.status === 'verified' || set.status === 'complete' || set.embedded;
+  const downloading = transfer?.phase === 'downloading';
+  const pct = set.totalBytes > 0 ? Math.round((set.storedBytes / set.totalBytes) * 100) : 0;
+  return (
+    <li className={`set-card${isActive ? ' active' : ''}`} aria-labelledby={`set-${set.id}`}>
+      <div className="set-head">
+        <div className="set-title">
+          <h3 id={`set-${set.id}`}>{set.label}</h3>
+          <span className={`badge ${st.cls}`}>{set.embedded ? 'Built in' : st.text}</span>
+          {set.isDefault && <span className="badge accent">Recommended</span>}
+          {isActive && <span className="badge ok">{isLoaded ? 'Active, loaded' : 'Active'}</span>}
+        </div>
+        <span className="muted small set-size">
+          {set.status === 'partial' ? `${formatBytes(set.storedBytes)} of ${formatBytes(set.totalBytes)} (${pct}%)` : formatBytes(set.totalBytes)}
+        </span>
+      </div>
+      {set.description && <p className="muted small">{set.description}</p>}
+      {transfer && <Transfer p={transfer} label={`${transfer.phase === 'verifying' ? 'Verification' : 'Download'} progress for ${set.label}`} />}
+      {error && <p className="message error small" data-error-code={error.code}>{error.message}</p>}
+      <div className="set-actions">
+        {!isActive && ready && (
+          <button type="button" className="btn small primary" onClick={() => void m.activate(set.id)} aria-label={`Use ${set.label}`}>
+            Use
+          </button>
+        )}
+        {!set.embedded && (downloading ? (
+          <button type="button" className="btn small" onClick={() => void m.pause(set.id)} aria-label={`Pause ${set.label}`}>
+            Pause
+          </button>
+        ) : set.status === 'absent' ? (
+          <button type="button" className="btn small" onClick={() => void m.download(set.id)} disabled={!!transfer} aria-label={`Download ${set.label}`}>
+            Download
+          </button>
+        ) : set.status === 'partial' ? (
+          <button type="button" className="btn small" onClick={() => void m.download(set.id)} disabled={!!transfer} aria-label={`Resume ${set.label}`}>
+            Resume
+          </button>
+        ) : null)}
+        {!set.embedded && set.storedBytes > 0 && !downloading && (
+          <button type="button" className="btn small" onClick={() => void m.verify(set.id)} disabled={!!transfer} aria-label={`Verify ${set.label}`}>
+            Verify
+          </button>
+        )}
+        {!set.embedded && set.storedBytes > 0 && !transfer && (confirmDelete ? (
+          <>
+            <button type="button" className="btn small danger" onClick={() => (setConfirmDelete(false), void m.remove(set.id))} aria-label={`Confirm delete ${set.label}`}>
+              Confirm delete
+            </button>
+            <button type="button" className="btn small ghost" onClick={() => setConfirmDelete(false)}>
+              Keep
+            </button>
+          </>
+        ) : (
+          <button type="button" className="btn small danger" onClick={() => setConfirmDelete(true)} aria-label={`Delete ${set.label}`}>
+            Delete
+          </button>
+        ))}
+      </div>
+      {set.files.length > 0 && (
+        <details className="files">
+          <summary>{set.files.length} files</summary>
+          <table>
+            <tbody>
+              {set.files.map((f) => (
+                <tr key={f.name}>
+                  <td className="mono">{f.name}</td>
+                  <td className="muted">{f.role ?? ''}</td>
+                  <td className="num">{formatBytes(f.bytes)}</td>
+                  <td className="num muted">{f.storedBytes >= f.bytes ? 'stored' : f.storedBytes > 0 ? `${Math.round((f.storedBytes / f.bytes) * 100)}%` : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      )}
+    </li>
+  );
+}
+
+function Transfer({ p, label }: { p: TransferProgress; label: string }) {
+  const pct = p.bytesTotal > 0 ? Math.min(100, Math.round((p.bytesDone / p.bytesTotal) * 100)) : 0;
+  return (
+    <div className="progress transfer">
+      <div className="bar" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
+        <div style={{ width: `${pct}%` }} />
+      </div>
+      <div className="progress-meta">
+        <strong>{p.phase === 'verifying' ? 'Verifying' : p.phase === 'importing' ? 'Importing' : 'Downloading'}</strong>
+        <span>
+          {formatBytes(p.bytesDone)} of {formatBytes(p.bytesTotal)} ({pct}%)
+        </span>
+        {p.bytesPerSecond > 0 && <span>{formatRate(p.bytesPerSecond)}</span>}
+        {p.etaMs !== null && <span>ETA {formatDuration(p.etaMs)}</span>}
+        {p.file && <span className="mono">{p.file}</span>}
+      </div>
+    </div>
+  );
+}

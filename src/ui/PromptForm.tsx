@@ -1,0 +1,114 @@
+import { useId } from 'react';
+import { useStudio } from '../store/index.ts';
+import { MAX_BATCH, MAX_STEPS } from '../store/ui.ts';
+import { SizePicker } from './SizePicker.tsx';
+import { ErrorMessage, Notice } from './Messages.tsx';
+
+/** The generate settings: prompt with a live token count, size, steps, seed, guidance, batch, and Generate. */
+export function PromptForm() {
+  const id = useId();
+  const params = useStudio((s) => s.generate.params);
+  const tokens = useStudio((s) => s.generate.tokens);
+  const status = useStudio((s) => s.generate.status);
+  const error = useStudio((s) => s.generate.error);
+  const notice = useStudio((s) => s.generate.notice);
+  const loaded = useStudio((s) => s.models.loaded);
+  const g = useStudio((s) => s.generate);
+  const busy = status !== 'idle';
+  const guidance = loaded?.capabilities.guidance ?? false;
+  const maxTokens = tokens?.max ?? loaded?.capabilities.maxTokens ?? 512;
+
+  return (
+    <form
+      className="panel prompt-form"
+      aria-label="Generation settings"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void g.generate();
+      }}
+    >
+      <div className="field">
+        <span className="field-row label-row">
+          <label className="field-label" htmlFor={`${id}-prompt`}>
+            Prompt
+          </label>
+          <span id={`${id}-tokens`} className={`token-count${tokens && tokens.tokens > maxTokens ? ' over' : ''}`} aria-live="polite">
+            {tokens ? `${tokens.tokens} / ${tokens.max} tokens${tokens.truncated ? ' (the rest is cut off)' : ''}` : ''}
+          </span>
+        </span>
+        <textarea
+          id={`${id}-prompt`}
+          aria-describedby={`${id}-tokens`}
+          rows={4}
+          value={params.prompt}
+          placeholder="A lighthouse on a cliff at dusk, warm light, mist over the sea…"
+          onChange={(e) => g.setPrompt(e.target.value)}
+        />
+      </div>
+
+      {guidance && (
+        <>
+          <label className="field">
+            <span className="field-label">Negative prompt</span>
+            <textarea rows={2} value={params.negativePrompt} placeholder="What to keep out of the image" onChange={(e) => g.setParams({ negativePrompt: e.target.value })} />
+          </label>
+          <div className="field">
+            <span className="field-row label-row">
+              <label className="field-label" htmlFor={`${id}-cfg`}>
+                Guidance scale
+              </label>
+              <span className="muted small">{params.guidanceScale.toFixed(1)}</span>
+            </span>
+            <input id={`${id}-cfg`} type="range" min={1} max={10} step={0.5} value={params.guidanceScale} onChange={(e) => g.setParams({ guidanceScale: Number(e.target.value) })} />
+          </div>
+        </>
+      )}
+
+      <SizePicker />
+
+      <div className="field-row">
+        <label className="field">
+          <span className="field-label">Steps</span>
+          <input type="number" min={1} max={MAX_STEPS} value={params.steps} onChange={(e) => g.setParams({ steps: clampInt(e.target.value, 1, MAX_STEPS, params.steps) })} />
+        </label>
+        <label className="field">
+          <span className="field-label">Batch count</span>
+          <input type="number" min={1} max={MAX_BATCH} value={params.batchCount} onChange={(e) => g.setParams({ batchCount: clampInt(e.target.value, 1, MAX_BATCH, params.batchCount) })} />
+        </label>
+      </div>
+
+      <div className="seed-row">
+        <label className="field">
+          <span className="field-label">Seed</span>
+          <input
+            type="number"
+            min={0}
+            max={4294967295}
+            value={params.seed}
+            aria-describedby={`${id}-seedhint`}
+            onChange={(e) => g.setParams({ seed: clampInt(e.target.value, 0, 4294967295, params.seed), randomSeed: false })}
+          />
+        </label>
+        <label className="check" title="Pick a new random seed for every image">
+          <input type="checkbox" checked={params.randomSeed} onChange={(e) => g.setParams({ randomSeed: e.target.checked })} />
+          Random
+        </label>
+      </div>
+      <p id={`${id}-seedhint`} className="muted small hint">
+        {params.randomSeed ? 'A new seed for every image (the field shows the last one).' : params.batchCount > 1 ? `Fixed: images use seeds ${params.seed} to ${params.seed + params.batchCount - 1}.` : 'Fixed: the same settings give the same image.'}
+      </p>
+
+      <button type="button" className="btn primary big" disabled={busy} aria-keyshortcuts="Control+Enter" onClick={() => void g.generate()}>
+        Generate <kbd aria-hidden="true">Ctrl</kbd>
+        <kbd aria-hidden="true">Enter</kbd>
+      </button>
+      {error && <ErrorMessage error={error} title="Generation failed" onDismiss={g.dismiss} />}
+      {notice && !error && <Notice text={notice} onDismiss={g.dismiss} />}
+    </form>
+  );
+}
+
+function clampInt(v: string, lo: number, hi: number, fallback: number): number {
+  const n = Math.round(Number(v));
+  return v.trim() === '' || !Number.isFinite(n) ? fallback : Math.min(hi, Math.max(lo, n));
+}

@@ -1,0 +1,152 @@
+// A fake engine and model manager for store tests: deterministic images from the seed, scriptable failures.
+import type { ErrorData } from '../../src/lib/errors.ts';
+import type { EngineHandle } from '../../src/store/engine.ts';
+import { memoryGalleryStorage } from '../../src/store/galleryStorage.ts';
+import { pureImaging } from '../../src/store/imaging.ts';
+import type { ModelSetInfo, ModelsAdapter, StorageInfo, TransferProgress, VerifyReport } from '../../src/store/modelsSlice.ts';
+import { memorySettings } from '../../src/store/settings.ts';
+import { createStudioStore, type StudioDeps } from '../../src/store/studio.ts';
+import type { DeviceInfo, EngineApi, GenerateRequest, LoadedModel, Progress, Result } from '../../src/worker/protocol.ts';
+
+export const DEVICE: DeviceInfo = {
+  adapter: { vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader' },
+  features: { subgroups: false, timestampQuery: false, shaderF16: true },
+  limits: { maxBufferSize: 2 ** 30 },
+  memory: { inUseBytes: 1000, pooledBytes: 0, peakBytes: 2000 },
+};
+
+export const TURBO: LoadedModel = {
+  setId: 'turbo',
+  label: 'Z-Image Turbo',
+  capabilities: { guidance: false, omni: false, defaultSteps: 8, maxTokens: 512 },
+  selfTest: false,
+  weightBytes: 6e9,
+};
+
+const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+const err = (code: ErrorData['code'], message: string = code): Result<never> => ({ ok: false, error: { code, message } });
+
+/** A deterministic little image for a request: every pixel depends on the seed. */
+export function fakeImage(req: GenerateRequest): Uint8Array<ArrayBuffer> {
+  const data = new Uint8Array(req.width * req.height * 4);
+  for (let i = 0; i < data.length; i++) data[i] = (req.seed * 31 + i * 7) & 0xff;
+  for (let i = 3; i < data.length; i += 4) data[i] = 255;
+  return data;
+}
+
+export class FakeEngine implements EngineApi {
+  calls: { method: string; args: unknown[] }[] = [];
+  generated: GenerateRequest[] = [];
+  loaded: LoadedModel | null = null;
+  models: Record<string, LoadedModel> = { turbo: TURBO, 'embedded-selftest': { ...TURBO, setId: 'embedded-selftest', selfTest: true } };
+  deviceResult: Result<DeviceInfo> = ok(DEVICE);
+  /** Errors to return from the next generate calls, in order (undefined = succeed). */
+  generateErrors: (ErrorData | undefined)[] = [];
+  tokenResult: (prompt: string) => Result<{ tokens: number; max: number; truncated: boolean }> = (p) => ok({ tokens: p.split(/\s+/).length, max: 512, truncated: false });
+  /** When set, generate waits for this before finishing (to test cancel and progress). */
+  gate: Promise<void> | null = null;
+  cancelled = new Set<string>();
+
+  deviceInfo = async () => (this.calls.push({ method: 'deviceInfo', args: [] }), this.deviceResult);
+  loadModel = async (setId: string, onProgress?: (p: Progress) => void) => {
+    this.calls.push({ method: 'loadModel', args: [setId] });
+    onProgress?.({ phase: 'loading', fraction: 0.5, elapsedMs: 10, etaMs: 10 });
+    const m = this.models[setId];
+    if (!m) return err('bad-request', `No model set ${setId}.`);
+    this.loaded = m;
+    return ok(m);
+  };
+  unloadModel = async () => {
+    this.calls.push({ method: 'unloadModel', args: [] });
+    this.loaded = null;
+    return ok(undefined);
+  };
+  loadedModel = async () => this.loaded;
+  countTokens = async (prompt: string) => (this.calls.push({ method: 'countTokens', args: [prompt] }), this.tokenResult(prompt));
+  generate = async (jobId: string, req: GenerateRequest, onProgress?: (p: Progress) => void) => {
+    this.calls.push({ method: 'generate', args: [jobId] });
+    this.generated.push(req);
+    onProgress?.({ phase: 'denoising', step: 1, steps: req.steps, fraction: 0.3, elapsedMs: 100, etaMs: 300 });
+    if (this.gate) await this.gate;
+    if (this.cancelled.has(jobId)) return err('cancelled', 'Cancelled.');
+    const e = this.generateErrors.shift();
+    if (e) return { ok: false as const, error: e };
+    const data = fakeImage(req);
+    return ok({
+      image: { width: req.width, height: req.height, data: data.buffer },
+      png: new ArrayBuffer(0),
+      seed: req.seed,
+      ranMode: req.mode === 'edit' ? ('inpaint' as const) : req.mode,
+      elapsedMs: 1234,
+      model: this.loaded?.label ?? '?',
+    });
+  };
+  cancel = async (jobId: string) => {
+    this.cancelled.add(jobId);
+  };
+}
+
+export class FakeModels implements ModelsAdapter {
+  sets: ModelSetInfo[] = [
+    { id: 'embedded-selftest', label: 'Self-test', totalBytes: 1e6, storedBytes: 1e6, status: 'verified', embedded: true, files: [] },
+    { id: 'turbo', label: 'Z-Image Turbo', totalBytes: 6e9, storedBytes: 0, status: 'absent', isDefault: true, files: [] },
+  ];
+  storageInfo: StorageInfo = { usedBytes: 1e9, quotaBytes: 100e9, persisted: false };
+  downloadResult: Result<void> = ok(undefined);
+  verifyResult: Result<VerifyReport> = ok({ ok: true, badFiles: [] });
+  calls: string[] = [];
+  listSets = async () => ok(this.sets.map((s) => ({ ...s })));
+  storage = async () => ok({ ...this.storageInfo });
+  requestPersistence = async () => true;
+  download = async (setId: string, onProgress?: (p: TransferProgress) => void) => {
+    this.calls.push(`download ${setId}`);
+    onProgress?.({ setId, phase: 'downloading', bytesDone: 3e9, bytesTotal: 6e9, bytesPerSecond: 1e7, etaMs: 300000 });
+    if (this.downloadResult.ok) {
+      const s = this.sets.find((x) => x.id === setId)!;
+      s.storedBytes = s.totalBytes;
+      s.status = 'verified';
+    }
+    return this.downloadResult;
+  };
+  pause = async (setId: string) => (this.calls.push(`pause ${setId}`), ok(undefined));
+  remove = async (setId: string) => {
+    this.calls.push(`remove ${setId}`);
+    this.sets = this.sets.filter((s) => s.id !== setId);
+    return ok(undefined);
+  };
+  verify = async (setId: string) => (this.calls.push(`verify ${setId}`), this.verifyResult);
+  importFiles = async () => err('bad-model-file', 'Not a model file.');
+  addSource = async () => ok(this.sets);
+}
+
+type MemGallery = ReturnType<typeof memoryGalleryStorage>;
+type MemSettings = ReturnType<typeof memorySettings>;
+
+export function makeStudio(over: Partial<Omit<StudioDeps, 'gallery' | 'settings'>> & { engine?: FakeEngine; models?: FakeModels; gallery?: MemGallery; settings?: MemSettings } = {}) {
+  const engines: FakeEngine[] = [];
+  const models = over.models ?? new FakeModels();
+  let first = over.engine;
+  const terminated: FakeEngine[] = [];
+  const gallery = over.gallery ?? memoryGalleryStorage();
+  const settings = over.settings ?? memorySettings();
+  let seed = 1000;
+  const deps: StudioDeps = {
+    startEngine: (): EngineHandle => {
+      const e = first ?? new FakeEngine();
+      first = undefined;
+      engines.push(e);
+      return { engine: e, models, terminate: () => terminated.push(e) };
+    },
+    gallery,
+    imaging: pureImaging,
+    settings,
+    hasWebGpu: () => true,
+    randomSeed: () => seed++,
+    now: () => 0,
+    tokenDebounceMs: 50,
+    ...(over.hasWebGpu ? { hasWebGpu: over.hasWebGpu } : {}),
+    ...(over.imaging ? { imaging: over.imaging } : {}),
+  };
+  const store = createStudioStore(deps);
+  return { store, engines, engine: () => engines[engines.length - 1], models, terminated, gallery, settings, deps, s: () => store.getState() };
+}
