@@ -63,8 +63,10 @@ function init(name: string, shape: number[], rng: Rng): Float32Array {
   const fanIn = shape.length > 1 ? shape.slice(1).reduce((a, b) => a * b, 1) : 1;
   let scale: number;
   let offset = 0;
-  if (shape.length === 1 && /norm|cap_embedder\.0/.test(name) && name.endsWith('weight')) (scale = 0.1), (offset = 1);
-  else if (name.endsWith('bias')) scale = 0.02;
+  if (shape.length === 1 && /norm|cap_embedder\.0/.test(name) && name.endsWith('weight')) {
+    scale = 0.1;
+    offset = 1;
+  } else if (name.endsWith('bias')) scale = 0.02;
   else if (name.includes('pad_token')) scale = 0.5;
   else if (name.includes('adaLN')) scale = 0.2 / Math.sqrt(fanIn);
   else if (name.includes('embed_tokens')) scale = 1;

@@ -14,68 +14,17 @@
 // Storage figures (used, quota, persisted) come from navigator.storage on the main thread.
 // Loading a set into GPU memory is EngineApi.loadModel(setId).
 import type { ErrorData } from '../lib/errors.ts';
-import type { LoadedModel, ModelCapabilities, Progress, Result } from '../worker/protocol.ts';
+import type { ImportFile, LoadedModel, ModelSetInfo, Progress, Result, TransferProgress, VerifyReport } from '../worker/protocol.ts';
+
+export type { ImportFile, ModelFileInfo, ModelSetInfo, SetStatus, TransferProgress, VerifyReport } from '../worker/protocol.ts';
 import { formatBytes } from './format.ts';
 import { saveSettings } from './settings.ts';
 import type { SliceContext } from './studio.ts';
-
-export type SetStatus = 'absent' | 'partial' | 'complete' | 'verified' | 'error';
-
-export interface ModelFileInfo {
-  name: string;
-  /** What the file is for: 'transformer', 'text-encoder', 'vae', 'tokenizer', ... */
-  role?: string;
-  bytes: number;
-  storedBytes: number;
-  sha256?: string;
-}
-
-export interface ModelSetInfo {
-  id: string;
-  label: string;
-  description?: string;
-  totalBytes: number;
-  storedBytes: number;
-  /** absent: nothing stored; partial: some chunks (resumable); complete: all bytes; verified: sizes and hashes checked. */
-  status: SetStatus;
-  /** The tiny random-weight self-test model shipped with the app (works offline, no download). */
-  embedded?: boolean;
-  /** The catalog's recommended set. */
-  isDefault?: boolean;
-  capabilities?: Partial<ModelCapabilities>;
-  files: ModelFileInfo[];
-  /** Where it comes from (catalog URL, 'import', 'embedded'). */
-  source?: string;
-  error?: ErrorData;
-}
 
 export interface StorageInfo {
   usedBytes: number;
   quotaBytes: number;
   persisted: boolean;
-}
-
-export interface TransferProgress {
-  setId: string;
-  phase: 'downloading' | 'verifying' | 'importing';
-  bytesDone: number;
-  bytesTotal: number;
-  bytesPerSecond: number;
-  etaMs: number | null;
-  /** The file being worked on. */
-  file?: string;
-}
-
-export interface VerifyReport {
-  ok: boolean;
-  /** Files whose size or sha256 did not match. */
-  badFiles: string[];
-}
-
-/** A file to import, with its path inside a picked folder (or just its name). */
-export interface ImportFile {
-  file: File;
-  path: string;
 }
 
 export interface ModelsAdapter {

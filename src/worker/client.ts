@@ -1,10 +1,10 @@
 // The main thread's handle on the engine worker. Only the store imports this.
 import * as Comlink from 'comlink';
-import type { EngineApi } from './protocol.ts';
+import type { WorkerApi } from './protocol.ts';
 
-export type EngineClient = Comlink.Remote<EngineApi>;
+export type EngineClient = Comlink.Remote<WorkerApi>;
 
 export function createEngineClient(): { client: EngineClient; terminate: () => void } {
   const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'zimage-engine' });
-  return { client: Comlink.wrap<EngineApi>(worker), terminate: () => worker.terminate() };
+  return { client: Comlink.wrap<WorkerApi>(worker), terminate: () => worker.terminate() };
 }

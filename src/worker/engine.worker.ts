@@ -10,7 +10,7 @@ import { JobQueue, ProgressClock } from './jobs.ts';
 import { createModelManager } from '../weights/manager.ts';
 import { type LoadedSet, loadSet, type SetFiles } from './modelSet.ts';
 import { inspectFile, modelsApi } from './modelsApi.ts';
-import type { DeviceInfo, EngineApi, GenerateRequest, GenerateResult, LoadedModel, Progress, Result } from './protocol.ts';
+import type { DeviceInfo, GenerateRequest, GenerateResult, LoadedModel, Progress, Result, WorkerApi } from './protocol.ts';
 import { storedSet } from './storedSets.ts';
 
 /** The app's root URL: the worker is served from <base>/assets/ in a build and from <base>/src/worker/ in dev. */
@@ -67,7 +67,7 @@ async function load(setId: string, onProgress?: (p: Progress) => void): Promise<
   return info;
 }
 
-const api: EngineApi = {
+const api: WorkerApi = {
   deviceInfo: () =>
     guard(async (): Promise<DeviceInfo> => {
       const g = await ensureGpu();

@@ -4,7 +4,7 @@ import type { ModelManager } from '../weights/manager.ts';
 import type { SetInfo, TransferProgress as ManagerProgress } from '../weights/managerTypes.ts';
 import { openModelFile } from '../weights/modelFile.ts';
 import { BlobSource } from '../weights/source.ts';
-import type { EngineApi, ModelSetInfo, Result, TransferProgress } from './protocol.ts';
+import type { ModelSetInfo, ModelsApi, Result, TransferProgress } from './protocol.ts';
 
 export function toSetInfo(s: SetInfo): ModelSetInfo {
   return {
@@ -54,11 +54,6 @@ async function wrap<T>(fn: () => Promise<T>): Promise<Result<T>> {
     return { ok: false, error: toErrorData(err) };
   }
 }
-
-type ModelsApi = Pick<
-  EngineApi,
-  'listModelSets' | 'downloadModelSet' | 'pauseModelDownload' | 'deleteModelSet' | 'verifyModelSet' | 'importModelFiles' | 'addModelSource'
->;
 
 export function modelsApi(manager: ModelManager, isLoaded: (setId: string) => boolean): ModelsApi {
   return {

@@ -147,7 +147,10 @@ export interface EngineApi {
   generate(jobId: string, request: GenerateRequest, onProgress?: (p: Progress) => void): Promise<Result<GenerateResult>>;
   /** Stops a queued or running job between steps; its promise resolves with a 'cancelled' error. */
   cancel(jobId: string): Promise<void>;
+}
 
+/** The model manager's side of the worker: stored sets, downloads, import, verification. */
+export interface ModelsApi {
   listModelSets(): Promise<Result<ModelSetInfo[]>>;
   /** Starts or resumes; resolves with a 'cancelled' error when paused. */
   downloadModelSet(setId: string, onProgress?: (p: TransferProgress) => void): Promise<Result<void>>;
@@ -157,3 +160,6 @@ export interface EngineApi {
   importModelFiles(files: ImportFile[], onProgress?: (p: TransferProgress) => void): Promise<Result<ModelSetInfo>>;
   addModelSource(url: string): Promise<Result<ModelSetInfo[]>>;
 }
+
+/** Everything the engine worker exposes. */
+export type WorkerApi = EngineApi & ModelsApi;
