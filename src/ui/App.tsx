@@ -6,6 +6,7 @@ import { DevicePanel } from './DevicePanel.tsx';
 import { EditorView } from './EditorView.tsx';
 import { filesOf, isImageFile, isModelFile, isTextTarget } from './files.ts';
 import { ModelsPanel } from './ModelsPanel.tsx';
+import { UpdatePrompt } from './UpdatePrompt.tsx';
 
 const TABS = [
   { id: 'create', label: 'Create' },
@@ -194,6 +195,7 @@ export function App() {
           <DevicePanel active={tab === 'device'} />
         </div>
       </main>
+      <UpdatePrompt />
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
           {tab === 'models' ? 'Drop model files to import them' : tab === 'edit' ? 'Drop an image to edit it' : 'Drop a studio PNG to restore its settings, or any image to edit it'}
