@@ -8,7 +8,7 @@ describe('bench case registry', () => {
   for (const preset of ['default', 'full'] as const) {
     it(`${preset}: every op is present, and op + shape is unique`, () => {
       const cases = selectCases(preset);
-      expect(new Set(cases.map((c) => c.op))).toEqual(new Set(['euler_step', 'matmul_f32', 'matmul_q4', 'attention', 'conv2d_3x3']));
+      expect(new Set(cases.map((c) => c.op))).toEqual(new Set(['euler_step', 'matmul_f32', 'matmul_q4', 'attention', 'conv2d_3x3', 'rms_norm', 'layer_norm']));
       const names = cases.map((c) => `${c.op} ${c.shape}`);
       expect(new Set(names).size).toBe(names.length);
     });
