@@ -6,6 +6,7 @@ import { DevicePanel } from './DevicePanel.tsx';
 import { EditorView } from './EditorView.tsx';
 import { filesOf, isImageFile, isModelFile, isTextTarget } from './files.ts';
 import { ModelsPanel } from './ModelsPanel.tsx';
+import { UpdatePrompt } from './UpdatePrompt.tsx';
 
 const TABS = [
   { id: 'create', label: 'Create' },
@@ -165,7 +166,7 @@ export function App() {
               id={`tab-${t.id}`}
               className="tab"
               aria-selected={tab === t.id}
-              aria-controls={`panel-${t.id}`}
+              aria-controls={tab === t.id ? `panel-${t.id}` : undefined}
               tabIndex={tab === t.id ? 0 : -1}
               onClick={() => setTab(t.id)}
               onKeyDown={(e) => onTabKey(e, i)}
@@ -181,19 +182,16 @@ export function App() {
         <DeviceBanner />
       </div>
       <main className="app-main">
-        <div role="tabpanel" id="panel-create" aria-labelledby="tab-create" hidden={tab !== 'create'}>
-          <CreateView onEdit={() => setTab('edit')} onImageFile={openImage} />
-        </div>
-        <div role="tabpanel" id="panel-edit" aria-labelledby="tab-edit" hidden={tab !== 'edit'}>
-          <EditorView active={tab === 'edit'} onOpenFile={openImage} />
-        </div>
-        <div role="tabpanel" id="panel-models" aria-labelledby="tab-models" hidden={tab !== 'models'}>
-          <ModelsPanel active={tab === 'models'} />
-        </div>
-        <div role="tabpanel" id="panel-device" aria-labelledby="tab-device" hidden={tab !== 'device'}>
-          <DevicePanel active={tab === 'device'} />
+        {/* Only the visible tab is mounted: its state lives in the store, and labels on other tabs cannot
+            collide with this one's (a set named "... 50 steps" must not answer to the label "Steps"). */}
+        <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+          {tab === 'create' && <CreateView onEdit={() => setTab('edit')} onImageFile={openImage} />}
+          {tab === 'edit' && <EditorView active onOpenFile={openImage} />}
+          {tab === 'models' && <ModelsPanel active />}
+          {tab === 'device' && <DevicePanel active />}
         </div>
       </main>
+      <UpdatePrompt />
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
           {tab === 'models' ? 'Drop model files to import them' : tab === 'edit' ? 'Drop an image to edit it' : 'Drop a studio PNG to restore its settings, or any image to edit it'}
