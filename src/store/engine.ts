@@ -9,7 +9,11 @@ import type { EngineApi, GenerateRequest, Result } from '../worker/protocol.ts';
 import { createWorkerModelsAdapter } from './modelsAdapter.ts';
 import type { ModelsAdapter } from './modelsSlice.ts';
 
-export type Engine = EngineApi;
+/** The worker's model-set methods: the store reaches them through ModelsAdapter, not through Engine. */
+type ModelSetMethods = 'listModelSets' | 'downloadModelSet' | 'pauseModelDownload' | 'deleteModelSet' | 'verifyModelSet' | 'importModelFiles' | 'addModelSource';
+
+/** Devices, models in GPU memory, tokens and jobs. */
+export type Engine = Omit<EngineApi, ModelSetMethods>;
 
 /** A running engine: its API, the model manager adapter bound to it, and how to stop it. */
 export interface EngineHandle {

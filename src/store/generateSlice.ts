@@ -101,6 +101,7 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
   let run = 0; // bumps per generate() and on abandon: a stale loop stops touching state
   let cancelRequested = false;
   let jobCounter = 0;
+  let modelDefaultSteps = defaultParams().steps; // the step count the person has not changed from
 
   const countTokens = async (prompt: string) => {
     const seq = ++tokenSeq;
@@ -247,8 +248,12 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
       return true;
     },
     onModelLoaded: (model) => {
-      // A new model brings its own step count (Turbo 8, base 28-50); keep the person's choice otherwise.
-      if (model.capabilities.defaultSteps > 0) setParams({ steps: model.capabilities.defaultSteps });
+      // A new model brings its own step count (Turbo 8, base 28-50), unless the person chose one themselves.
+      const d = model.capabilities.defaultSteps;
+      if (d > 0 && g().params.steps === modelDefaultSteps) setParams({ steps: d });
+      if (d > 0) modelDefaultSteps = d;
+      // Token counts need the model's tokenizer: count the current prompt now that there is one.
+      void countTokens(g().params.prompt);
     },
     abandonJob: () => {
       run++;

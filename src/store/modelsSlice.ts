@@ -1,25 +1,17 @@
 // Model sets: what is stored, what is downloading, which set is active and loaded into the engine.
 //
-// The model manager (downloads, storage, import, verification) lives behind ModelsAdapter, one small object the
-// store calls and nothing else. The default adapter (modelsAdapter.ts) forwards each call to an engine-worker method
-// named in WORKER_METHODS there:
-//   listModelSets(): Promise<Result<ModelSetInfo[]>>
-//   downloadModelSet(setId, onProgress?: (p: TransferProgress) => void): Promise<Result<void>>   (start or resume;
-//       resolves { ok: false, error: { code: 'cancelled' } } when paused)
-//   pauseModelDownload(setId): Promise<Result<void>>
-//   deleteModelSet(setId): Promise<Result<void>>
-//   verifyModelSet(setId, onProgress?): Promise<Result<VerifyReport>>
-//   importModelFiles(files: ImportFile[], onProgress?): Promise<Result<ModelSetInfo>>
-//   addModelSource(url): Promise<Result<ModelSetInfo[]>>   (a file URL or a catalog JSON URL)
-// Storage figures (used, quota, persisted) come from navigator.storage on the main thread.
-// Loading a set into GPU memory is EngineApi.loadModel(setId).
+// The model manager (downloads, storage, import, verification) runs in the engine worker (EngineApi's
+// listModelSets, downloadModelSet, pauseModelDownload, deleteModelSet, verifyModelSet, importModelFiles,
+// addModelSource). The store reaches it only through ModelsAdapter, one small object (modelsAdapter.ts wraps the
+// worker; tests pass a fake). Storage figures (used, quota, persisted) come from navigator.storage on the main
+// thread. Loading a set into GPU memory is EngineApi.loadModel(setId).
 import type { ErrorData } from '../lib/errors.ts';
 import type { ImportFile, LoadedModel, ModelSetInfo, Progress, Result, TransferProgress, VerifyReport } from '../worker/protocol.ts';
-
-export type { ImportFile, ModelFileInfo, ModelSetInfo, SetStatus, TransferProgress, VerifyReport } from '../worker/protocol.ts';
 import { formatBytes } from './format.ts';
 import { saveSettings } from './settings.ts';
 import type { SliceContext } from './studio.ts';
+
+export type { ImportFile, ModelFileInfo, ModelSetInfo, SetStatus, TransferProgress, VerifyReport } from '../worker/protocol.ts';
 
 export interface StorageInfo {
   usedBytes: number;
@@ -27,6 +19,7 @@ export interface StorageInfo {
   persisted: boolean;
 }
 
+/** The store's view of the model manager: the worker's model-set methods plus main-thread storage figures. */
 export interface ModelsAdapter {
   listSets(): Promise<Result<ModelSetInfo[]>>;
   storage(): Promise<Result<StorageInfo>>;
@@ -40,8 +33,8 @@ export interface ModelsAdapter {
   addSource(url: string): Promise<Result<ModelSetInfo[]>>;
 }
 
-/** Loaded when no set was chosen and the catalog names none: the embedded self-test set's id (align with the manager). */
-export const FALLBACK_SET_ID = 'embedded-selftest';
+/** Loaded when no set was chosen and the list is unavailable: the embedded self-test set (tools/makeSelftest.ts). */
+export const FALLBACK_SET_ID = 'selftest';
 
 export interface ModelsSlice {
   sets: ModelSetInfo[];

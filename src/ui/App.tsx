@@ -166,7 +166,7 @@ export function App() {
               id={`tab-${t.id}`}
               className="tab"
               aria-selected={tab === t.id}
-              aria-controls={`panel-${t.id}`}
+              aria-controls={tab === t.id ? `panel-${t.id}` : undefined}
               tabIndex={tab === t.id ? 0 : -1}
               onClick={() => setTab(t.id)}
               onKeyDown={(e) => onTabKey(e, i)}
@@ -182,17 +182,13 @@ export function App() {
         <DeviceBanner />
       </div>
       <main className="app-main">
-        <div role="tabpanel" id="panel-create" aria-labelledby="tab-create" hidden={tab !== 'create'}>
-          <CreateView onEdit={() => setTab('edit')} onImageFile={openImage} />
-        </div>
-        <div role="tabpanel" id="panel-edit" aria-labelledby="tab-edit" hidden={tab !== 'edit'}>
-          <EditorView active={tab === 'edit'} onOpenFile={openImage} />
-        </div>
-        <div role="tabpanel" id="panel-models" aria-labelledby="tab-models" hidden={tab !== 'models'}>
-          <ModelsPanel active={tab === 'models'} />
-        </div>
-        <div role="tabpanel" id="panel-device" aria-labelledby="tab-device" hidden={tab !== 'device'}>
-          <DevicePanel active={tab === 'device'} />
+        {/* Only the visible tab is mounted: its state lives in the store, and labels on other tabs cannot
+            collide with this one's (a set named "... 50 steps" must not answer to the label "Steps"). */}
+        <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+          {tab === 'create' && <CreateView onEdit={() => setTab('edit')} onImageFile={openImage} />}
+          {tab === 'edit' && <EditorView active onOpenFile={openImage} />}
+          {tab === 'models' && <ModelsPanel active />}
+          {tab === 'device' && <DevicePanel active />}
         </div>
       </main>
       <UpdatePrompt />

@@ -37,10 +37,11 @@ export function Gallery() {
 
 const Thumb = memo(function Thumb({ item, index, selected, unsaved, onSelect }: { item: GalleryItem; index: number; selected: boolean; unsaved: boolean; onSelect: (id: string) => void }) {
   const url = useObjectUrl(item.thumb);
-  const label = `Image ${index}: ${item.meta.prompt || 'untitled'} (seed ${item.meta.seed}${item.sourceId ? ', edit' : ''})`;
+  // No "seed" or "prompt" in the name: labels elsewhere (the Seed and Prompt fields) must stay unambiguous.
+  const label = `Image ${index}${item.sourceId ? ' (edit)' : ''}: ${item.meta.prompt || 'untitled'}`;
   return (
     <li>
-      <button type="button" className="thumb" aria-pressed={selected} aria-label={label} title={item.meta.prompt} onClick={() => onSelect(item.id)}>
+      <button type="button" className="thumb" aria-pressed={selected} aria-label={label} title={`${item.meta.prompt}\n${item.meta.width}×${item.meta.height}, ${item.meta.seed}`} onClick={() => onSelect(item.id)}>
         {url && <img src={url} alt="" loading="lazy" />}
         {item.sourceId && <span className="badge accent corner">Edit</span>}
         {unsaved && <span className="badge warn corner right">Unsaved</span>}

@@ -169,6 +169,8 @@ function SetCard({ set }: { set: ModelSetInfo }) {
   const ready = set.status === 'verified' || set.status === 'complete' || set.embedded;
   const downloading = transfer?.phase === 'downloading';
   const pct = set.totalBytes > 0 ? Math.round((set.storedBytes / set.totalBytes) * 100) : 0;
+  // The catalog may not know every file's size before the server reports it.
+  const sizeUnknown = set.files.some((f) => !f.bytes);
   return (
     <li className={`set-card${isActive ? ' active' : ''}`} aria-labelledby={`set-${set.id}`}>
       <div className="set-head">
@@ -179,7 +181,11 @@ function SetCard({ set }: { set: ModelSetInfo }) {
           {isActive && <span className="badge ok">{isLoaded ? 'Active, loaded' : 'Active'}</span>}
         </div>
         <span className="muted small set-size">
-          {set.status === 'partial' ? `${formatBytes(set.storedBytes)} of ${formatBytes(set.totalBytes)} (${pct}%)` : formatBytes(set.totalBytes)}
+          {set.embedded
+            ? 'Ships with the app'
+            : set.status === 'partial'
+              ? `${formatBytes(set.storedBytes)} of ${formatBytes(set.totalBytes)}${sizeUnknown ? '+' : ''} (${pct}%)`
+              : `${formatBytes(set.totalBytes)}${sizeUnknown ? '+ (some sizes unknown until download)' : ''}`}
         </span>
       </div>
       {set.description && <p className="muted small">{set.description}</p>}

@@ -13,17 +13,17 @@ export function UpdatePrompt() {
       {needRefresh ? (
         <>
           <span>A new version of Z-Image Studio is available.</span>
-          <button type="button" onClick={() => void updateServiceWorker(true)}>
+          <button type="button" className="btn small primary" onClick={() => void updateServiceWorker(true)}>
             Update
           </button>
-          <button type="button" onClick={() => setNeedRefresh(false)}>
+          <button type="button" className="btn small" onClick={() => setNeedRefresh(false)}>
             Later
           </button>
         </>
       ) : (
         <>
           <span>Ready to work offline.</span>
-          <button type="button" onClick={() => setOfflineReady(false)}>
+          <button type="button" className="btn small" onClick={() => setOfflineReady(false)}>
             OK
           </button>
         </>

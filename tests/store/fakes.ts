@@ -1,12 +1,12 @@
 // A fake engine and model manager for store tests: deterministic images from the seed, scriptable failures.
 import type { ErrorData } from '../../src/lib/errors.ts';
-import type { EngineHandle } from '../../src/store/engine.ts';
+import type { Engine, EngineHandle } from '../../src/store/engine.ts';
 import { memoryGalleryStorage } from '../../src/store/galleryStorage.ts';
 import { pureImaging } from '../../src/store/imaging.ts';
 import type { ModelSetInfo, ModelsAdapter, StorageInfo, TransferProgress, VerifyReport } from '../../src/store/modelsSlice.ts';
 import { memorySettings } from '../../src/store/settings.ts';
 import { createStudioStore, type StudioDeps } from '../../src/store/studio.ts';
-import type { DeviceInfo, EngineApi, GenerateRequest, LoadedModel, Progress, Result } from '../../src/worker/protocol.ts';
+import type { DeviceInfo, GenerateRequest, LoadedModel, Progress, Result } from '../../src/worker/protocol.ts';
 
 export const DEVICE: DeviceInfo = {
   adapter: { vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader' },
@@ -34,11 +34,11 @@ export function fakeImage(req: GenerateRequest): Uint8Array<ArrayBuffer> {
   return data;
 }
 
-export class FakeEngine implements EngineApi {
+export class FakeEngine implements Engine {
   calls: { method: string; args: unknown[] }[] = [];
   generated: GenerateRequest[] = [];
   loaded: LoadedModel | null = null;
-  models: Record<string, LoadedModel> = { turbo: TURBO, 'embedded-selftest': { ...TURBO, setId: 'embedded-selftest', selfTest: true } };
+  models: Record<string, LoadedModel> = { turbo: TURBO, 'selftest': { ...TURBO, setId: 'selftest', selfTest: true } };
   deviceResult: Result<DeviceInfo> = ok(DEVICE);
   /** Errors to return from the next generate calls, in order (undefined = succeed). */
   generateErrors: (ErrorData | undefined)[] = [];
@@ -88,7 +88,7 @@ export class FakeEngine implements EngineApi {
 
 export class FakeModels implements ModelsAdapter {
   sets: ModelSetInfo[] = [
-    { id: 'embedded-selftest', label: 'Self-test', totalBytes: 1e6, storedBytes: 1e6, status: 'verified', embedded: true, files: [] },
+    { id: 'selftest', label: 'Self-test', totalBytes: 1e6, storedBytes: 1e6, status: 'verified', embedded: true, files: [] },
     { id: 'turbo', label: 'Z-Image Turbo', totalBytes: 6e9, storedBytes: 0, status: 'absent', isDefault: true, files: [] },
   ];
   storageInfo: StorageInfo = { usedBytes: 1e9, quotaBytes: 100e9, persisted: false };

@@ -63,7 +63,7 @@ describe('generate slice', () => {
     g().setSize(300, 301); // snapped to 304 x 304 when generating
     await g().generate();
     const e = t.engine();
-    expect(e.calls.filter((c) => c.method === 'loadModel').map((c) => c.args[0])).toEqual(['embedded-selftest']);
+    expect(e.calls.filter((c) => c.method === 'loadModel').map((c) => c.args[0])).toEqual(['selftest']);
     expect(e.generated.map((r) => [r.width, r.height, r.seed, r.mode])).toEqual([
       [304, 304, 1000, 'text-to-image'],
       [304, 304, 1001, 'text-to-image'],
@@ -81,7 +81,7 @@ describe('generate slice', () => {
 
   it('a fixed seed counts up through a batch; guidance and the negative prompt go only to a model that takes them', async () => {
     const engine = new FakeEngine();
-    engine.models['embedded-selftest'] = { ...TURBO, setId: 'embedded-selftest', capabilities: { ...TURBO.capabilities, guidance: true, defaultSteps: 30 } };
+    engine.models['selftest'] = { ...TURBO, setId: 'selftest', capabilities: { ...TURBO.capabilities, guidance: true, defaultSteps: 30 } };
     const t = makeStudio({ engine });
     const g = () => t.s().generate;
     g().setPrompt('x');
@@ -153,5 +153,19 @@ describe('generate slice', () => {
     expect(t.s().generate.restoreFromPng(new Uint8Array([1, 2, 3]))).toBe(false);
     const again = makeStudio({ settings: t.settings });
     expect(again.s().generate.params).toMatchObject({ prompt: 'a castle', seed: 99, aspect: '16:9' });
+  });
+
+  it("a model's default step count replaces the default, never a count the person chose", async () => {
+    const engine = new FakeEngine();
+    engine.models.base = { ...TURBO, setId: 'base', capabilities: { ...TURBO.capabilities, guidance: true, defaultSteps: 30 } };
+    const t = makeStudio({ engine });
+    const g = () => t.s().generate;
+    await t.s().models.activate('base');
+    expect(g().params.steps).toBe(30); // untouched default: follows the model
+    await t.s().models.activate('turbo');
+    expect(g().params.steps).toBe(8);
+    g().setParams({ steps: 2 });
+    await t.s().models.activate('base');
+    expect(g().params.steps).toBe(2); // chosen: kept
   });
 });

@@ -8,9 +8,9 @@ describe('models slice', () => {
     const t = makeStudio();
     const m = () => t.s().models;
     await m().refresh();
-    expect(m().sets.map((s) => s.id)).toEqual(['embedded-selftest', 'turbo']);
+    expect(m().sets.map((s) => s.id)).toEqual(['selftest', 'turbo']);
     expect(m().storage?.quotaBytes).toBe(100e9);
-    expect(m().wantedSetId()).toBe('embedded-selftest');
+    expect(m().wantedSetId()).toBe('selftest');
   });
 
   it('downloads with progress, then prefers the catalog default and loads it', async () => {
@@ -66,7 +66,7 @@ describe('models slice', () => {
     expect(m().loaded).toBeNull();
     expect(m().activeSetId).toBeNull();
     expect(t.engine().calls.some((c) => c.method === 'unloadModel')).toBe(true);
-    expect(m().sets.map((s) => s.id)).toEqual(['embedded-selftest']);
+    expect(m().sets.map((s) => s.id)).toEqual(['selftest']);
   });
 
   it('shows import failures', async () => {
@@ -77,11 +77,11 @@ describe('models slice', () => {
     expect(t.s().models.importing).toBeNull();
   });
 
-  it('the worker adapter turns a method the worker lacks into a clear error', async () => {
-    const remote = new Proxy({}, { get: () => async () => Promise.reject(new TypeError('rawValue.apply is not a function')) }) as unknown as EngineClient;
+  it('the worker adapter turns a rejected call (a crashed worker) into an error result', async () => {
+    const remote = new Proxy({}, { get: () => async () => Promise.reject(new Error('Worker terminated')) }) as unknown as EngineClient;
     const a = createWorkerModelsAdapter(remote);
     const r = await a.listSets();
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toEqual({ code: 'bad-request', message: 'The model manager is not available in this build yet.' });
+    if (!r.ok) expect(r.error).toEqual({ code: 'internal', message: 'Unexpected error: Worker terminated' });
   });
 });
