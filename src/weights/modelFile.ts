@@ -210,3 +210,28 @@ export async function openShardedModel(indexJson: string, openShard: (fileName: 
   const s = await openShardedSafetensors(indexJson, openShard);
   return new ModelFile('safetensors', s.tensors, metadataMap(s.metadata), { headerBytes: s.headerBytes, shards: s.index.shards.length });
 }
+
+/**
+ * Joins safetensors shards without their index JSON (a diffusers folder downloaded file by file): every shard's own
+ * header lists its tensors, so the union is the model. A tensor named in two shards is a bad set.
+ */
+export async function openShardFiles(sources: ByteSource[]): Promise<ModelFile> {
+  if (sources.length === 1) return openModelFile(sources[0]);
+  const raw: RawTensor[] = [];
+  const seen = new Set<string>();
+  let headerBytes = 0;
+  const metadata = new Map<string, GgufValue>();
+  for (const src of sources) {
+    const head = await readRange(src, 0, Math.min(9, src.size));
+    if (head.length < 9 || head[8] !== 0x7b) throw badFile(`${src.name ?? 'a shard'} is not a safetensors file; only safetensors shards can be joined`);
+    const s = await parseSafetensors(src);
+    for (const t of s.tensors) {
+      if (seen.has(t.name)) throw badFile(`tensor ${t.name} appears in two shards`);
+      seen.add(t.name);
+      raw.push(t);
+    }
+    for (const [k, v] of Object.entries(s.metadata)) metadata.set(k, v);
+    headerBytes += s.headerBytes;
+  }
+  return new ModelFile('safetensors', raw, metadata, { headerBytes, shards: sources.length });
+}

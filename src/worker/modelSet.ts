@@ -19,7 +19,7 @@ import type { Qwen3TextEncoder } from '../models/zimage/textEncoder.ts';
 import { ZImageTokenizer } from '../models/zimage/tokenizer.ts';
 import type { ZImageTransformer } from '../models/zimage/transformer.ts';
 import type { DitConfig, Qwen3Config, VaeConfig as DetectedVae } from '../weights/detect.ts';
-import { type ModelFile, openModelFile } from '../weights/modelFile.ts';
+import { type ModelFile, openShardFiles } from '../weights/modelFile.ts';
 import { DEFAULT_POLICY } from '../weights/policy.ts';
 import { BlobSource } from '../weights/source.ts';
 
@@ -28,8 +28,8 @@ export interface SetFiles {
   label: string;
   selfTest: boolean;
   guidance: boolean;
-  /** File names by role. */
-  files: { transformer: string; textEncoder: string; vae: string; tokenizer: string; configs: Record<string, string> };
+  /** File names by role; a network may be split into several safetensors shards. */
+  files: { transformer: string[]; textEncoder: string[]; vae: string[]; tokenizer: string; configs: Record<string, string> };
   blob(name: string): Promise<Blob>;
 }
 
@@ -39,8 +39,9 @@ export interface LoadedSet {
   release(): void;
 }
 
-async function openFile(set: SetFiles, name: string): Promise<ModelFile> {
-  const f = await openModelFile(new BlobSource(await set.blob(name)));
+async function openFile(set: SetFiles, names: string[]): Promise<ModelFile> {
+  const name = names.length === 1 ? names[0] : `${names[0]} (+${names.length - 1} shards)`;
+  const f = await openShardFiles(await Promise.all(names.map(async (n) => new BlobSource(await set.blob(n), n))));
   const report = f.detect();
   if (!report.ok) {
     const problems = [...report.problems, ...report.missing.slice(0, 3).map((m) => `missing ${m}`), ...report.misshaped.slice(0, 3).map((m) => `mis-shaped ${m.name}`)];
@@ -99,7 +100,8 @@ export function vaeConfigFromShapes(v: DetectedVae): VaeConfig {
 }
 
 /** The config a file's shapes imply, for the network the caller expects. */
-function inferred<T>(f: ModelFile, network: 'dit' | 'qwen3' | 'vae', name: string): T {
+function inferred<T>(f: ModelFile, network: 'dit' | 'qwen3' | 'vae', names: string[]): T {
+  const name = names[0];
   const c = f.detect().config;
   if (!c || c.network !== network) throw new StudioError('bad-model-file', `${name} does not hold the expected ${network} network.`);
   return c.config as T;

@@ -10,19 +10,18 @@ function configKey(name: string): 'transformer' | 'text_encoder' | 'vae' | null 
   if (!n.endsWith('.json') || n.includes('index') || n.includes('tokenizer')) return null;
   if (n.includes('text_encoder')) return 'text_encoder';
   if (n.includes('vae')) return 'vae';
-  if (n.includes('transformer') || n === 'config.json') return 'transformer';
+  if (n.includes('transformer') || n === 'config.json' || n.endsWith('/config.json')) return 'transformer';
   return null;
 }
 
 export async function storedSet(manager: ModelManager, setId: string): Promise<SetFiles> {
   const { set, files } = await manager.openSet(setId);
   const byRole = (role: string) => files.filter((f) => f.role === role);
-  const one = (role: string, what: string): string => {
+  // A network is one file or several safetensors shards (joined by their own headers).
+  const weightsOf = (role: string, what: string): string[] => {
     const found = byRole(role).filter((f) => !f.name.endsWith('.json'));
     if (found.length === 0) throw new StudioError('bad-model-file', `The set "${set.label}" has no ${what} file.`);
-    if (found.length > 1)
-      throw new StudioError('bad-model-file', `The set "${set.label}" has ${found.length} ${what} files (sharded sets are not loadable yet); import a single-file ${what}.`);
-    return found[0].name;
+    return found.map((f) => f.name).sort();
   };
   const tokenizer = files.find((f) => f.role === 'tokenizer' && f.name.endsWith('tokenizer.json'));
   if (!tokenizer) throw new StudioError('bad-model-file', `The set "${set.label}" has no tokenizer.json.`);
@@ -37,7 +36,7 @@ export async function storedSet(manager: ModelManager, setId: string): Promise<S
     label: set.label,
     selfTest: Boolean(set.selfTest),
     guidance: set.capabilities.guidance,
-    files: { transformer: one('transformer', 'transformer'), textEncoder: one('text_encoder', 'text encoder'), vae: one('vae', 'VAE'), tokenizer: tokenizer.name, configs },
+    files: { transformer: weightsOf('transformer', 'transformer'), textEncoder: weightsOf('text_encoder', 'text encoder'), vae: weightsOf('vae', 'VAE'), tokenizer: tokenizer.name, configs },
     blob: async (name) => {
       const b = blobs.get(name);
       if (!b) throw new StudioError('bad-model-file', `The set "${set.label}" has no file ${name}.`);
