@@ -52,6 +52,8 @@ async function check(seed: number, c: Case): Promise<void> {
 // Shapes: C in {1, 3, 16, 33, 70} (70 > one 64-channel tile), H/W in {1, 2, 7, 17, 33}, both weight dtypes.
 const CASES: Case[] = [
   { cin: 3, h: 7, w: 7, cout: 16, k: 3, dtype: 'f32' },
+  { cin: 32, h: 17, w: 33, cout: 32, k: 3, dtype: 'f32' }, // the 17..32-channel tile
+  { cin: 16, h: 9, w: 5, cout: 17, k: 3, dtype: 'f16', padding: 'vae-down' },
   { cin: 33, h: 17, w: 17, cout: 33, k: 3, dtype: 'f16' },
   { cin: 16, h: 1, w: 1, cout: 3, k: 3, dtype: 'f32' },
   { cin: 1, h: 33, w: 2, cout: 70, k: 3, dtype: 'f16' },

@@ -30,6 +30,8 @@ const R = 4; // register tile per thread along each GEMM axis (RM = RN in the sh
 export const TILES_WIDE: Conv2dTiles = { WG_M: 16, WG_N: 16, TK: 16 };
 /** 16 channels x 128 pixels: few output channels (conv_out's 3, the encoder's 32) waste less of the tile. */
 export const TILES_NARROW: Conv2dTiles = { WG_M: 4, WG_N: 32, TK: 16 };
+/** 32 channels x 128 pixels: 17..32 output channels fill the tile instead of half of a wide one. */
+export const TILES_MID: Conv2dTiles = { WG_M: 8, WG_N: 32, TK: 16 };
 
 /** Shapes and padding of one convolution, validated; shared with the naive kernel. */
 export interface ConvGeometry {
@@ -120,7 +122,7 @@ function checkTiles(b: Batch, t: Conv2dTiles): void {
 }
 
 function dispatchConv(b: Batch, g: ConvGeometry, x: Tensor, weight: Tensor, bias: Tensor, out: Tensor | undefined, tiles?: Conv2dTiles): Tensor {
-  const t = tiles ?? (g.cout <= 16 ? TILES_NARROW : TILES_WIDE);
+  const t = tiles ?? (g.cout <= 16 ? TILES_NARROW : g.cout <= 32 ? TILES_MID : TILES_WIDE);
   checkTiles(b, t);
   const maxDim = b.gpu.limits.maxComputeWorkgroupsPerDimension;
   const nPix = g.ho * g.wo; // GEMM N
