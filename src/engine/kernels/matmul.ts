@@ -161,9 +161,10 @@ function run(b: Batch, op: string, x: Tensor, w0: readonly Tensor[], w1: readonl
       constants = { MV_WG, MV_TPR: tpr, MV_M: M };
     } else {
       const wgy = M <= 32 ? 8 : 16; // short M: a 32-row tile wastes less
-      groups = [Math.ceil(vcols / (4 * TILE_WGX)), Math.ceil(M / (4 * wgy)), 1];
+      const wgx = vcols <= 128 ? 8 : TILE_WGX; // few columns: 32-column tiles
+      groups = [Math.ceil(vcols / (4 * wgx)), Math.ceil(M / (4 * wgy)), 1];
       if (groups[0] > lim || groups[1] > lim) throw new RangeError(`${op}: ${M} x ${vcols} exceeds the dispatch grid; split the weight rows or x`);
-      constants = { WGX: TILE_WGX, WGY: wgy, TK: TILE_TK };
+      constants = { WGX: wgx, WGY: wgy, TK: TILE_TK };
     }
     const u = params().u32(M).u32(N).u32(K).u32(ldy).u32(col0).u32(groups[0]).u32(G).build();
     const name = `matmul_${small ? 'matvec' : 'tiled'}_${fmt}${w0[c].paramType}_${tag}`;
