@@ -17,7 +17,11 @@ if (!existsSync(dir)) {
   console.error(`golden: folder not found: ${dir} (set ZIMAGE_GOLDEN_DIR)`);
   process.exit(1);
 }
-const files = readdirSync(dir).sort();
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg >= 0 ? process.argv[onlyArg + 1] : '';
+const files = readdirSync(dir)
+  .sort()
+  .filter((f) => !only || f.startsWith(only) || !/^(tokenizer_cases|quants)/.test(f));
 let ran = 0;
 let failed = 0;
 let checked = 0;
@@ -78,6 +82,7 @@ if (files.includes('quants.gguf') && files.includes('quants_expected.safetensors
 const result = await runPage<{ ran: number; checked: number; failed: number }>({
   page: 'tools/golden/index.html',
   mounts: { golden: dir },
+  query: only ? { only } : {},
   timeoutMs: 20 * 60_000,
   onLine: (l) => {
     if (l.startsWith('golden ') || l.startsWith('[gpu]')) console.log(l);

@@ -5,6 +5,7 @@ import type { Tensor } from '../../src/engine/tensor.ts';
 import { compareArrays } from '../../src/lib/compare.ts';
 import { parseTextEncoderConfig, parseTransformerConfig, parseVaeConfig } from '../../src/models/zimage/config.ts';
 import { loadTextEncoder, loadTransformer, loadVae } from '../../src/models/zimage/load.ts';
+import { omniForward } from '../../src/models/zimage/omni.ts';
 import { flowMatchSchedule } from '../../src/models/zimage/scheduler.ts';
 import { KEEP_POLICY, REFERENCE_POLICY } from '../../src/weights/policy.ts';
 import { type ModelFile, openModelFile } from '../../src/weights/modelFile.ts';
@@ -58,7 +59,7 @@ async function check(gpu: Gpu, report: Report, c: Case, t: string, got: Tensor |
   report(c.name, t, g.length === want.length ? r.relToMax : Infinity, tol);
 }
 
-export async function runGpuCases(files: string[], report: Report, skip: (file: string, why: string) => void): Promise<number> {
+export async function runGpuCases(files: string[], report: Report): Promise<number> {
   const gpu = await Gpu.create();
   console.log(`[gpu] adapter: ${gpu.adapter.vendor} / ${gpu.adapter.architecture} ${gpu.adapter.description}`);
   let ran = 0;
@@ -111,8 +112,34 @@ export async function runGpuCases(files: string[], report: Report, skip: (file: 
     dit.release();
   }
 
+  // Omni mode: clean reference latents (t = 1) and the noisy target, caption segments, optional SigLIP features.
   const omni = files.filter((f) => f.startsWith('omni_') && f.endsWith('.safetensors'));
-  for (const f of omni) skip(f, 'the omni (reference-image) forward is not implemented yet');
+  if (omni.length) {
+    if (!has('config_omni.json') || !has('transformer_omni.safetensors')) throw new Error('omni_* cases need config_omni.json and transformer_omni.safetensors');
+    const dit = await loadTransformer(gpu, await open('transformer_omni.safetensors'), parseTransformerConfig(await json('config_omni.json')), REFERENCE_POLICY);
+    for (const f of omni) {
+      const c = new Case(f, await open(f));
+      const n = [...c.file.tensors.keys()].filter((k) => /^in\.x\.\d+$/.test(k)).length;
+      const images = await Promise.all(Array.from({ length: n }, (_, i) => c.upload(gpu, `in.x.${i}`)));
+      const caps = await Promise.all(Array.from({ length: n + 1 }, (_, i) => c.upload(gpu, `in.cap_feats.${i}`)));
+      const anySiglip = Array.from({ length: n }, (_, i) => c.has(`in.siglip_feats.${i}`)).some(Boolean);
+      const siglip = anySiglip
+        ? await Promise.all(
+            Array.from({ length: n }, async (_, i) => {
+              if (!c.has(`in.siglip_feats.${i}`)) return null;
+              const { data, shape } = await c.f32(`in.siglip_feats.${i}`);
+              return { h: shape[0], w: shape[1], data };
+            }),
+          )
+        : undefined;
+      const t = (await c.f32('in.t')).data[0];
+      const out = omniForward(dit, { images, caps, siglip, noisy: images.map((_, i) => i === n - 1), t });
+      await check(gpu, report, c, 'out.sample', out, 1e-3);
+      for (const tt of [...images, ...caps, out]) tt.release();
+      ran++;
+    }
+    dit.release();
+  }
 
   // Qwen3 text encoder: every layer's output and hidden_states[-2].
   const teCases = files.filter((f) => f.startsWith('te_') && f.endsWith('.safetensors'));

@@ -12,7 +12,7 @@ import { readRange } from '../../weights/source.ts';
 import { AutoencoderKL } from './autoencoder.ts';
 import type { TextEncoderConfig, TransformerConfig, VaeConfig } from './config.ts';
 import { Qwen3TextEncoder, type EmbeddingLookup, type Qwen3LayerWeights } from './textEncoder.ts';
-import { type BlockWeights, ZImageTransformer } from './transformer.ts';
+import { type BlockWeights, type TransformerWeights, ZImageTransformer } from './transformer.ts';
 
 export type LoadProgress = (done: number, total: number, name: string) => void;
 
@@ -113,10 +113,22 @@ export async function loadTransformer(gpu: Gpu, file: ModelFile, cfg: Transforme
       noiseRefiner: [] as BlockWeights[],
       contextRefiner: [] as BlockWeights[],
       layers: [] as BlockWeights[],
+      siglip: null as TransformerWeights['siglip'],
     };
     for (const i of range(cfg.nRefinerLayers)) w.noiseRefiner.push(await block(`noise_refiner.${i}`, true));
     for (const i of range(cfg.nRefinerLayers)) w.contextRefiner.push(await block(`context_refiner.${i}`, false));
     for (const i of range(cfg.nLayers)) w.layers.push(await block(`layers.${i}`, true));
+    if (cfg.siglipFeatDim) {
+      const refiner: BlockWeights[] = [];
+      for (const i of range(cfg.nRefinerLayers)) refiner.push(await block(`siglip_refiner.${i}`, false));
+      w.siglip = {
+        norm: await up.get('siglip_embedder.0.weight'),
+        w: await up.get('siglip_embedder.1.weight'),
+        b: await up.get('siglip_embedder.1.bias'),
+        padToken: await up.floats('siglip_pad_token'),
+        refiner,
+      };
+    }
     return new ZImageTransformer(gpu, cfg, w, up.loaded);
   });
 }

@@ -40,12 +40,14 @@ export interface TransformerWeights {
   noiseRefiner: BlockWeights[];
   contextRefiner: BlockWeights[];
   layers: BlockWeights[];
+  /** Omni checkpoints only (siglip_feat_dim set): SigLIP feature embedder, pad token and refiner. */
+  siglip: { norm: Tensor; w: Tensor; b: Tensor; padToken: Float32Array; refiner: BlockWeights[] } | null;
 }
 
 /** Per-token adaLN inputs: `temb` (G, adaLN) and, when G > 1, a row selector (M) of integer rows stored as f32. */
 export interface Modulation {
   temb: Tensor; // (G, 256)
-  rowSel?: Tensor; // u32 (M)
+  rowSel?: Tensor; // (M) f32 integer rows
 }
 
 export class ZImageTransformer {
