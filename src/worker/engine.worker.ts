@@ -61,7 +61,7 @@ async function load(setId: string, onProgress?: (p: Progress) => void): Promise<
     label: files.label,
     selfTest: files.selfTest,
     weightBytes: set.weightBytes,
-    capabilities: { guidance: files.guidance, omni: false, defaultSteps: files.guidance ? 28 : 8, maxTokens: MAX_TOKENS },
+    capabilities: { guidance: files.guidance, omni: set.networks.transformer.cfg.siglipFeatDim !== null, defaultSteps: files.guidance ? 28 : 8, maxTokens: MAX_TOKENS },
   };
   current = { info, set, files };
   return info;

@@ -11,7 +11,8 @@ import type { AutoencoderKL } from './autoencoder.ts';
 import { chwToRgba, composite, inwardFeather, maskToLatent, rgbaToChw } from './imageOps.ts';
 import { flowMatchSchedule, strengthStartIndex } from './scheduler.ts';
 import type { Qwen3TextEncoder } from './textEncoder.ts';
-import type { ZImageTokenizer } from './tokenizer.ts';
+import { omniSegments, type ZImageTokenizer } from './tokenizer.ts';
+import { omniForward } from './omni.ts';
 import type { ZImageTransformer } from './transformer.ts';
 import { decodeTiled } from './vaeTiling.ts';
 
@@ -97,20 +98,23 @@ async function encodePrompt(net: ZImageNetworks, prompt: string): Promise<Tensor
 export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hooks: PipelineHooks): Promise<PipelineResult> {
   validateRequest(req);
   const gpu = net.gpu;
-  // Edit without an omni model: masked inpainting with the instruction as prompt (or img2img without a mask).
-  const ranMode: PipelineMode = req.mode === 'edit' ? (req.mask ? 'inpaint' : 'image-to-image') : req.mode;
+  // Edit runs the omni path (the source as a clean reference latent) on an omni-capable checkpoint; otherwise it
+  // runs as masked inpainting with the instruction as prompt, or image-to-image without a mask.
+  const omni = req.mode === 'edit' && net.transformer.cfg.siglipFeatDim !== null;
+  const ranMode: PipelineMode = req.mode === 'edit' && !omni ? (req.mask ? 'inpaint' : 'image-to-image') : req.mode;
   const guidance = req.guidanceScale ?? 0;
-  const useCfg = guidance > 0;
+  const useCfg = guidance > 0 && !omni; // CFG for the omni path (its negative branch reuses the references) is not built yet
 
   hooks.onPhase('tokenizing');
   hooks.checkCancelled();
   hooks.onPhase('encoding');
-  const cap = await encodePrompt(net, req.prompt);
+  const cap = omni ? null : await encodePrompt(net, req.prompt);
+  const segments = omni ? await encodeSegments(net, omniSegments(req.prompt, 1)) : [];
   const neg = useCfg ? await encodePrompt(net, req.negativePrompt ?? '') : null;
   if (req.lowMemory) net.releaseTextEncoder();
   const h = req.height / 8;
   const w = req.width / 8;
-  const held: Tensor[] = [cap];
+  const held: Tensor[] = cap ? [cap] : [...segments];
   if (neg) held.push(neg);
   try {
     const schedule = flowMatchSchedule(req.steps, net.shift);
@@ -120,13 +124,11 @@ export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hoo
     let z: Tensor;
     let x0: Tensor | null = null;
     let latentMask: Tensor | null = null;
-    if (ranMode === 'text-to-image') {
+    if (ranMode === 'text-to-image' || omni) {
       z = gpu.empty([LATENT_CHANNELS, h, w]);
       gpu.run((b) => ops.copyRows(b, noise.reshape([noise.numel, 1]), z.reshape([noise.numel, 1])));
     } else {
-      const img = gpu.upload(rgbaToChw(req.image!.data, req.width, req.height), [3, req.height, req.width], 'f32', 'source');
-      x0 = net.vae.encode(img);
-      img.release();
+      x0 = encodeSource(net, req);
       held.push(x0);
       start = strengthStartIndex(req.steps, req.strength ?? (ranMode === 'inpaint' ? 1 : 0.6));
       if (start >= req.steps) throw new StudioError('bad-request', 'The strength is too low to run any step; raise it.');
@@ -138,12 +140,22 @@ export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hoo
       }
     }
     held.push(z);
+    // The omni edit: the source image's latent is a clean reference; a mask, if any, confines the change.
+    const ref = omni ? encodeSource(net, req) : null;
+    if (ref) {
+      held.push(ref);
+      x0 = ref;
+      if (req.mask) {
+        latentMask = gpu.upload(maskToLatent(req.mask.data, req.width, req.height, w, h), [h, w], 'f32', 'latent-mask');
+        held.push(latentMask);
+      }
+    }
 
     for (let i = start; i < req.steps; i++) {
       hooks.checkCancelled();
       hooks.onPhase('denoising', i - start + 1, req.steps - start);
       const t = 1 - schedule.sigmas[i];
-      let pred = net.transformer.forward(z, cap, t);
+      let pred = ref ? omniForward(net.transformer, { images: [ref, z], noisy: [false, true], caps: segments, t }) : net.transformer.forward(z, cap!, t);
       if (neg && t <= (req.cfgTruncation ?? 1)) pred = await guide(gpu, net, pred, z, neg, t, guidance, req.cfgNormalization ?? 0);
       const dSigma = schedule.sigmas[i] - schedule.sigmas[i + 1];
       gpu.run((b) => ops.eulerStep(b, z, pred, dSigma)); // z += (sigma_i - sigma_{i+1}) * out  (velocity = -out)
@@ -160,11 +172,26 @@ export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hoo
     hooks.onPhase('decoding');
     const pixels = await decodeTiled(gpu, net.vae, z);
     let rgba = chwToRgba(pixels, req.width, req.height);
-    if (ranMode === 'inpaint' && req.image && req.mask) rgba = composite(rgba, req.image.data, inwardFeather(req.mask.data, req.width, req.height, 8));
+    if ((ranMode === 'inpaint' || omni) && req.image && req.mask) rgba = composite(rgba, req.image.data, inwardFeather(req.mask.data, req.width, req.height, 8));
     return { rgba, width: req.width, height: req.height, ranMode };
   } finally {
     for (const t of held) t.release();
   }
+}
+
+function encodeSource(net: ZImageNetworks, req: PipelineRequest): Tensor {
+  const img = net.gpu.upload(rgbaToChw(req.image!.data, req.width, req.height), [3, req.height, req.width], 'f32', 'source');
+  const x0 = net.vae.encode(img);
+  img.release();
+  return x0;
+}
+
+/** Each omni caption segment goes through the text encoder on its own (zimage-spec §9). */
+async function encodeSegments(net: ZImageNetworks, texts: string[]): Promise<Tensor[]> {
+  const te = await net.textEncoder();
+  const out: Tensor[] = [];
+  for (const text of texts) out.push(await te.encode(net.tokenizer.encodeText(text).ids));
+  return out;
 }
 
 /** sigma * noise + (1 - sigma) * x0 (diffusers' scale_noise). */
