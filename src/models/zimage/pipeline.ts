@@ -14,7 +14,7 @@ import type { Qwen3TextEncoder } from './textEncoder.ts';
 import { omniSegments, type ZImageTokenizer } from './tokenizer.ts';
 import { omniForward } from './omni.ts';
 import type { ZImageTransformer } from './transformer.ts';
-import { decodeTiled } from './vaeTiling.ts';
+import { decodeTiled, encodeTiled } from './vaeTiling.ts';
 
 export interface ZImageNetworks {
   gpu: Gpu;
@@ -128,7 +128,7 @@ export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hoo
       z = gpu.empty([LATENT_CHANNELS, h, w]);
       gpu.run((b) => ops.copyRows(b, noise.reshape([noise.numel, 1]), z.reshape([noise.numel, 1])));
     } else {
-      x0 = encodeSource(net, req);
+      x0 = await encodeSource(net, req);
       held.push(x0);
       start = strengthStartIndex(req.steps, req.strength ?? (ranMode === 'inpaint' ? 1 : 0.6));
       if (start >= req.steps) throw new StudioError('bad-request', 'The strength is too low to run any step; raise it.');
@@ -141,7 +141,7 @@ export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hoo
     }
     held.push(z);
     // The omni edit: the source image's latent is a clean reference; a mask, if any, confines the change.
-    const ref = omni ? encodeSource(net, req) : null;
+    const ref = omni ? await encodeSource(net, req) : null;
     if (ref) {
       held.push(ref);
       x0 = ref;
@@ -179,11 +179,9 @@ export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hoo
   }
 }
 
-function encodeSource(net: ZImageNetworks, req: PipelineRequest): Tensor {
-  const img = net.gpu.upload(rgbaToChw(req.image!.data, req.width, req.height), [3, req.height, req.width], 'f32', 'source');
-  const x0 = net.vae.encode(img);
-  img.release();
-  return x0;
+/** The source image's latent (tiled above 384² so large images fit the memory budget). */
+function encodeSource(net: ZImageNetworks, req: PipelineRequest): Promise<Tensor> {
+  return encodeTiled(net.gpu, net.vae, rgbaToChw(req.image!.data, req.width, req.height), req.height, req.width);
 }
 
 /** Each omni caption segment goes through the text encoder on its own (zimage-spec §9). */

@@ -88,3 +88,47 @@ export async function decodeTiled(gpu: Gpu, vae: AutoencoderKL, z: Tensor, tileL
   for (let i = 0; i < H * W; i++) for (let c = 0; c < 3; c++) acc[c * H * W + i] /= wsum[i];
   return acc;
 }
+
+/**
+ * Encodes an image (3, H, W) in [-1, 1], given as CPU floats, to the pipeline latent (C, H/8, W/8), tile by tile
+ * when the latent is larger than `tileLatents` on a side; tiles overlap and are blended with linear ramps.
+ */
+export async function encodeTiled(gpu: Gpu, vae: AutoencoderKL, pixels: Float32Array, H: number, W: number, tileLatents = TILE_LATENTS, overlapLatents = TILE_OVERLAP): Promise<Tensor> {
+  const h = H / 8;
+  const w = W / 8;
+  const C = vae.cfg.latentChannels;
+  if (h <= tileLatents && w <= tileLatents) {
+    const img = gpu.upload(pixels, [3, H, W], 'f32', 'source');
+    const z = vae.encode(img);
+    img.release();
+    return z;
+  }
+  const acc = new Float32Array(C * h * w);
+  const wsum = new Float32Array(h * w);
+  for (const t of planTiles(h, w, tileLatents, overlapLatents)) {
+    const th = t.h * 8;
+    const tw = t.w * 8;
+    const tile = new Float32Array(3 * th * tw); // (3, th, tw)
+    for (let c = 0; c < 3; c++)
+      for (let y = 0; y < th; y++) {
+        const src = c * H * W + (t.y * 8 + y) * W + t.x * 8;
+        tile.set(pixels.subarray(src, src + tw), (c * th + y) * tw);
+      }
+    const img = gpu.upload(tile, [3, th, tw], 'f32', 'source-tile');
+    const zt = vae.encode(img);
+    img.release();
+    const lat = await gpu.read(zt); // (C, t.h, t.w)
+    zt.release();
+    for (let y = 0; y < t.h; y++) {
+      const wy = rampWeight(y, t.h, overlapLatents, t.y > 0, t.y + t.h < h);
+      for (let x = 0; x < t.w; x++) {
+        const wt = wy * rampWeight(x, t.w, overlapLatents, t.x > 0, t.x + t.w < w);
+        const o = (t.y + y) * w + t.x + x;
+        wsum[o] += wt;
+        for (let c = 0; c < C; c++) acc[c * h * w + o] += wt * lat[(c * t.h + y) * t.w + x];
+      }
+    }
+  }
+  for (let i = 0; i < h * w; i++) for (let c = 0; c < C; c++) acc[c * h * w + i] /= wsum[i];
+  return gpu.upload(acc, [C, h, w], 'f32', 'source-latent');
+}
