@@ -20,7 +20,10 @@
 // Dispatch: (ceil(vcols / (4·WGX)), ceil(M / (4·WGY)), 1).
 override WGX: u32 = 16; // invocations along virtual columns
 override WGY: u32 = 16; // invocations along rows
-override TK: u32 = 16;  // K per stage; any value works (quant formats decode per element)
+override TK: u32 = 16;  // K per stage; a multiple of 8 when CHUNKED
+// K % 8 == 0: weights load as 8-wide chunks (one code word and one (scale, min) per 8 values for q4) instead of
+// per element; the matvec kernel's load_w8 does the decoding.
+override CHUNKED: bool = false;
 
 // Used by matmul_quant.wgsl (declared here once, since SwiGLU instantiates the format twice).
 override QBITS: u32 = 4u;        // 4 or 8
@@ -50,9 +53,24 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       let k = k0 + kk;
       xs[kk * (WGY + 1u) + s / TK] = vec4<f32>(x_at(m, k), x_at(m + 1u, k), x_at(m + 2u, k), x_at(m + 3u, k));
     }
-    for (var s = t; s < TK * WGX; s += threads) {
-      let kk = s % TK;
-      ws[kk * (WGX + 1u) + s / TK] = load_w4(vn0 + 4u * (s / TK), k0 + kk);
+    if (CHUNKED) {
+      // (virtual column, 8-wide chunk of k) per invocation; neighbours read neighbouring words of one row.
+      for (var s = t; s < (TK / 8u) * 4u * WGX; s += threads) {
+        let q = s % (TK / 8u);
+        let c = s / (TK / 8u);
+        let k = k0 + 8u * q;
+        var v = mat2x4<f32>();
+        if (k < p.K) { v = load_w8(vn0 + c, k); }
+        for (var j = 0u; j < 4u; j++) {
+          ws[(8u * q + j) * (WGX + 1u) + c / 4u][c % 4u] = v[0][j];
+          ws[(8u * q + 4u + j) * (WGX + 1u) + c / 4u][c % 4u] = v[1][j];
+        }
+      }
+    } else {
+      for (var s = t; s < TK * WGX; s += threads) {
+        let kk = s % TK;
+        ws[kk * (WGX + 1u) + s / TK] = load_w4(vn0 + 4u * (s / TK), k0 + kk);
+      }
     }
     workgroupBarrier();
     for (var kk = 0u; kk < TK; kk++) {

@@ -164,7 +164,7 @@ function run(b: Batch, op: string, x: Tensor, w0: readonly Tensor[], w1: readonl
       const wgx = vcols <= 128 ? 8 : TILE_WGX; // few columns: 32-column tiles
       groups = [Math.ceil(vcols / (4 * wgx)), Math.ceil(M / (4 * wgy)), 1];
       if (groups[0] > lim || groups[1] > lim) throw new RangeError(`${op}: ${M} x ${vcols} exceeds the dispatch grid; split the weight rows or x`);
-      constants = { WGX: wgx, WGY: wgy, TK: TILE_TK };
+      constants = { WGX: wgx, WGY: wgy, TK: TILE_TK, CHUNKED: K % 8 === 0 ? 1 : 0 };
     }
     const u = params().u32(M).u32(N).u32(K).u32(ldy).u32(col0).u32(groups[0]).u32(G).build();
     const name = `matmul_${small ? 'matvec' : 'tiled'}_${fmt}${w0[c].paramType}_${tag}`;
