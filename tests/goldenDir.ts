@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 export function goldenDir(): string {
   const fromEnv = process.env.ZIMAGE_GOLDEN_DIR;
   if (fromEnv) return resolve(fromEnv);
-  for (const c of [resolve(import.meta.dirname, '../../shared/golden'), '/work/shared/golden'])
-    if (existsSync(c)) return c;
+  const beside = resolve(import.meta.dirname, '../../shared/golden');
+  if (existsSync(beside)) return beside;
   throw new Error('golden files not found: set ZIMAGE_GOLDEN_DIR or put shared/golden beside the repository');
 }
