@@ -29,6 +29,13 @@ export function App() {
   const generating = useStudio((s) => s.generate.status !== 'idle');
   const editing = useStudio((s) => s.editor.status !== 'idle');
 
+  // Back/forward and links like #models switch tabs too.
+  useEffect(() => {
+    const onHash = () => setTabState(tabFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
   const setTab = useCallback((t: TabId) => {
     setTabState(t);
     history.replaceState(null, '', t === 'create' ? location.pathname + location.search : `#${t}`);
