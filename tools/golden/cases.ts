@@ -164,7 +164,7 @@ export async function runGpuCases(files: string[], report: Report): Promise<numb
   if (vaeCases.length) {
     const cfg = parseVaeConfig(await json('vae_config.json'));
     for (const weights of ['vae_diffusers_names.safetensors', 'vae_flux_names.safetensors']) {
-      const vae = await loadVae(gpu, await open(weights), cfg, { encoder: true });
+      const vae = await loadVae(gpu, await open(weights), cfg, { encoder: true, convWeights: 'f32' }); // stored precision
       for (const f of vaeCases) {
         const c = new Case(f, await open(f));
         const label = new Case(`${f} [${weights}]`, c.file);

@@ -49,6 +49,17 @@ class Uploader {
     return t;
   }
 
+  /** A float tensor stored on the GPU as packed f16 (rounded to nearest even). */
+  async getHalf(name: string): Promise<Tensor> {
+    this.gpu.assertAlive();
+    const l = await this.file.loadTensor(name, { matrix: 'f32', modulation: 'f32', embedding: 'f32' });
+    if (l.kind !== 'f32') throw new StudioError('bad-model-file', `${name}: expected float data`);
+    const t = this.gpu.upload(l.data, l.shape, 'f16', name);
+    this.loaded.push(t);
+    this.onProgress?.(++this.done, this.total, name);
+    return t;
+  }
+
   async floats(name: string): Promise<Float32Array> {
     const t = await this.file.loadTensor(name, { matrix: 'f32', modulation: 'f32', embedding: 'f32' });
     if (t.kind !== 'f32') throw new StudioError('bad-model-file', `${name}: expected float data`);
@@ -184,12 +195,27 @@ export async function loadTextEncoder(
   });
 }
 
-export async function loadVae(gpu: Gpu, file: ModelFile, cfg: VaeConfig, opts: { encoder: boolean }, onProgress?: LoadProgress): Promise<AutoencoderKL> {
+/**
+ * Loads the VAE. Convolution kernels are stored as f16 by default: the published VAE is bf16 (whose values f16
+ * holds exactly within its range) or fp32, and f16 halves the 0.34 GB the decoder and encoder take
+ * (`npm run plan`); accumulation stays f32. `convWeights: 'f32'` keeps the stored precision (golden checks).
+ */
+export async function loadVae(
+  gpu: Gpu,
+  file: ModelFile,
+  cfg: VaeConfig,
+  opts: { encoder: boolean; convWeights?: 'f16' | 'f32' },
+  onProgress?: LoadProgress,
+): Promise<AutoencoderKL> {
   const names = [...file.tensors.keys()].filter((k) => k.startsWith('decoder.') || (opts.encoder && k.startsWith('encoder.')));
   const up = new Uploader(gpu, file, DEFAULT_POLICY, names.length, onProgress);
+  const half = (opts.convWeights ?? 'f16') === 'f16';
   return guarded(up, async () => {
     const map = new Map<string, Tensor>();
-    for (const name of names) map.set(name, await up.get(name));
+    for (const name of names) {
+      const isConv = name.endsWith('.weight') && file.tensors.get(name)!.shape.length === 4;
+      map.set(name, isConv && half ? await up.getHalf(name) : await up.get(name));
+    }
     const lookup = (name: string): Tensor => {
       const t = map.get(name);
       if (!t) throw new StudioError('bad-model-file', `the VAE file has no tensor ${name}`);

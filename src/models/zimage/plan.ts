@@ -7,10 +7,11 @@ import { ffnDim, FLUX_VAE, headDim, QWEN3_4B, TILE_LATENTS, TURBO_TRANSFORMER, t
 import { padTo } from './sequence.ts';
 import { textEncoderShapes, transformerShapes, vaeDecoderShapes, vaeEncoderShapes, type TensorShapes } from './shapes.ts';
 
-export type StoredFormat = 'q4' | 'q8' | 'f32' | 'cpu';
+export type StoredFormat = 'q4' | 'q8' | 'f16' | 'f32' | 'cpu';
 const BYTES_PER_ELEMENT: Record<StoredFormat, number> = {
   q4: 0.5 + 4 / QUANT_BLOCK, // 4-bit codes + f16 scale and min per block of 32
   q8: 1 + 4 / QUANT_BLOCK,
+  f16: 2,
   f32: 4,
   cpu: 0, // the token table stays on the CPU side
 };
@@ -41,7 +42,8 @@ export function weightBytes(dit = TURBO_TRANSFORMER, te = QWEN3_4B, vae = FLUX_V
   return {
     transformer: weigh(transformerShapes(dit), (n) => (DIT_MATRIX.test(n) ? 'q4' : DIT_MOD.test(n) ? 'q8' : 'f32')),
     textEncoder: weigh(textEncoderShapes(te, te.nLayers - 1), (n) => (n === 'model.embed_tokens.weight' ? 'cpu' : TE_MATRIX.test(n) ? 'q4' : 'f32')),
-    vae: weigh([...vaeDecoderShapes(vae), ...vaeEncoderShapes(vae)], () => 'f32'),
+    // convolution kernels in f16 (load.ts loadVae), norms, biases and the attention projections in f32
+    vae: weigh([...vaeDecoderShapes(vae), ...vaeEncoderShapes(vae)], (n) => (n.endsWith('.weight') && !n.includes('attentions') && !n.includes('norm') ? 'f16' : 'f32')),
   };
 }
 
