@@ -175,17 +175,14 @@ export function omniForward(dit: ZImageTransformer, inp: OmniInputs): Tensor {
   const capRope = dit.uploadRope([layout.cap.positions]);
   for (const blk of w.noiseRefiner) gpu.run((b) => (x = dit.block(b, blk, x, imgRope, { temb, rowSel: selX })), 'omni-noise-refiner');
   for (const blk of w.contextRefiner) gpu.run((b) => (c = dit.block(b, blk, c, capRope, null)), 'omni-context-refiner');
-  const ropes = [imgRope, capRope];
   if (s && w.siglip && layout.sig) {
     const sigRope = dit.uploadRope([layout.sig.positions]);
-    ropes.push(sigRope);
     for (const blk of w.siglip.refiner) gpu.run((b) => (s = dit.block(b, blk, s!, sigRope, null)), 'omni-siglip-refiner');
   }
 
   const parts = s ? [c, x, s] : [c, x];
   const flags = [...layout.cap.flags, ...layout.img.flags, ...(s && layout.sig ? layout.sig.flags : [])];
   const rope = dit.uploadRope(s && layout.sig ? [layout.cap.positions, layout.img.positions, layout.sig.positions] : [layout.cap.positions, layout.img.positions]);
-  ropes.push(rope);
   let u!: Tensor;
   let mod!: Modulation;
   gpu.run((b) => {
@@ -215,11 +212,7 @@ export function omniForward(dit: ZImageTransformer, inp: OmniInputs): Tensor {
   }, 'omni-final');
   u.release();
   for (const t of held) t.release();
-  for (const r of ropes) {
-    r.cos.release();
-    r.sin.release();
-  }
-  return out;
+  return out; // the RoPE tables stay cached on the transformer for the next step
 }
 
 function repeatRow(row: Float32Array, n: number): Float32Array {

@@ -6,7 +6,7 @@ import * as ops from '../../engine/ops.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import { headDim, type TransformerConfig } from './config.ts';
 import { FREQ_DIM } from './shapes.ts';
-import { dit3AxisRope } from './rope.ts';
+import { dit3AxisRope, type RopeTables } from './rope.ts';
 import { standardLayout } from './sequence.ts';
 
 export interface BlockWeights {
@@ -59,8 +59,31 @@ export class ZImageTransformer {
     private readonly owned: Tensor[] = [],
   ) {}
 
+  /** RoPE tables and pad-token blocks by content: a generation's 8 steps reuse one upload (bounded, see remember()). */
+  private readonly constants = new Map<string, Tensor>();
+
   release(): void {
     for (const t of this.owned) t.release();
+    for (const t of this.constants.values()) t.release();
+    this.constants.clear();
+  }
+
+  /** A tensor built once per key and kept (the 32 most recent) until the weights are released. */
+  private remember(key: string, make: () => Tensor): Tensor {
+    let t = this.constants.get(key);
+    if (t) {
+      this.constants.delete(key); // re-insert: most recent last
+      this.constants.set(key, t);
+      return t;
+    }
+    t = make();
+    this.constants.set(key, t);
+    if (this.constants.size > 32) {
+      const [oldKey, old] = this.constants.entries().next().value as [string, Tensor];
+      this.constants.delete(oldKey);
+      old.release(); // any batch that read it was submitted already: gpu.run submits as it returns
+    }
+    return t;
   }
 
   get headDim(): number {
@@ -192,10 +215,6 @@ export class ZImageTransformer {
     }, 'dit-final');
     u.release();
     temb.release();
-    for (const r of [rope, imgRope, capRope]) {
-      r.cos.release();
-      r.sin.release();
-    }
     return out;
   }
 
@@ -203,16 +222,20 @@ export class ZImageTransformer {
   padRows(b: Batch, x: Tensor, total: number, token: Float32Array): Tensor {
     const rows = x.shape[0];
     if (total === rows) return x;
+    const n = total - rows;
     const D = token.length;
-    const pads = new Float32Array((total - rows) * D);
-    for (let i = 0; i < total - rows; i++) pads.set(token, i * D);
-    const padT = b.gpu.upload(pads, [total - rows, D], 'f32', 'pad-tokens');
+    const which = token === this.w.xPadToken ? 'x' : token === this.w.capPadToken ? 'cap' : 'siglip';
+    const padT = this.remember(`pad:${which}:${n}`, () => {
+      const pads = new Float32Array(n * D);
+      for (let i = 0; i < n; i++) pads.set(token, i * D);
+      return b.gpu.upload(pads, [n, D], 'f32', 'pad-tokens');
+    });
     const out = ops.concatRows(b, [x, padT]);
     x.release();
-    padT.release();
     return out;
   }
 
+  /** RoPE tables (L, hd/2) for the concatenated position ids, uploaded once per distinct layout. */
   uploadRope(parts: Int32Array[]): { cos: Tensor; sin: Tensor } {
     const total = parts.reduce((s, p) => s + p.length, 0);
     const pos = new Int32Array(total);
@@ -221,11 +244,22 @@ export class ZImageTransformer {
       pos.set(p, o);
       o += p.length;
     }
-    const t = dit3AxisRope(this.cfg, pos);
+    const key = `rope:${total}:${fnv1a(pos)}`;
+    let tables: RopeTables | null = null;
+    const build = () => (tables ??= dit3AxisRope(this.cfg, pos));
     return {
-      cos: this.gpu.upload(t.cos, [t.rows, t.pairs], 'f32', 'rope-cos'),
-      sin: this.gpu.upload(t.sin, [t.rows, t.pairs], 'f32', 'rope-sin'),
+      cos: this.remember(`${key}:cos`, () => this.gpu.upload(build().cos, [build().rows, build().pairs], 'f32', 'rope-cos')),
+      sin: this.remember(`${key}:sin`, () => this.gpu.upload(build().sin, [build().rows, build().pairs], 'f32', 'rope-sin')),
     };
   }
 }
 
+/** FNV-1a over 32-bit words: the cache key of a position-id list. */
+function fnv1a(words: Int32Array): string {
+  let h = 0x811c9dc5;
+  for (const w of words) {
+    h = Math.imul(h ^ (w & 0xffff), 0x01000193);
+    h = Math.imul(h ^ (w >>> 16), 0x01000193);
+  }
+  return (h >>> 0).toString(16);
+}
