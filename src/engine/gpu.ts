@@ -157,6 +157,7 @@ export class Gpu {
     const oom = await this.device.popErrorScope();
     const invalid = await this.device.popErrorScope();
     if (thrown) throw thrown;
+    if ((oom || invalid) && result instanceof Tensor) result.release();
     if (oom) throw outOfMemory(what, bytes);
     if (invalid) throw new StudioError('validation', `The GPU rejected ${what}: ${invalid.message}`);
     return result as T;

@@ -38,6 +38,15 @@ describe('engine runtime: limits, pool accounting, pipeline cache, device loss',
     expect(() => gpu.empty([elements])).toThrow(expect.objectContaining({ code: 'limits' }));
   });
 
+  it('turns a GPU error inside an error scope into a typed error instead of an uncaptured one', async () => {
+    const gpu = await getGpu();
+    const tooBig = () => gpu.device.createBuffer({ size: gpu.limits.maxBufferSize + 4, usage: GPUBufferUsage.STORAGE });
+    await expect(gpu.checked('a buffer past maxBufferSize', gpu.limits.maxBufferSize + 4, tooBig)).rejects.toMatchObject({ code: expect.stringMatching(/validation|out-of-memory/) });
+    const small = await gpu.checked('a small upload', 16, () => gpu.upload(new Float32Array(4), [4]));
+    expect(small.isReleased).toBe(false);
+    small.release();
+  });
+
   it('caches pipelines: the same kernel and constants compile once', async () => {
     const gpu = await getGpu();
     const { eulerStep } = await import('../../src/engine/kernels/eulerStep.ts');

@@ -29,6 +29,10 @@ export function uploadLoaded(gpu: Gpu, t: LoadedTensor, label: string): Tensor {
   }
 }
 
+function hostBytes(t: LoadedTensor): number {
+  return t.kind === 'quant' ? t.q.codes.byteLength + t.q.params.byteLength : t.data.byteLength;
+}
+
 /** Loads named tensors of one file onto the GPU; everything loaded is released if any tensor fails. */
 class Uploader {
   readonly loaded: Tensor[] = [];
@@ -43,7 +47,9 @@ class Uploader {
 
   async get(name: string): Promise<Tensor> {
     this.gpu.assertAlive();
-    const t = uploadLoaded(this.gpu, await this.file.loadTensor(name, this.policy), name);
+    const l = await this.file.loadTensor(name, this.policy);
+    // inside out-of-memory and validation error scopes: a weight that does not fit fails with a typed error here
+    const t = await this.gpu.checked(name, hostBytes(l), () => uploadLoaded(this.gpu, l, name));
     this.loaded.push(t);
     this.onProgress?.(++this.done, this.total, name);
     return t;
@@ -54,7 +60,7 @@ class Uploader {
     this.gpu.assertAlive();
     const l = await this.file.loadTensor(name, { matrix: 'f32', modulation: 'f32', embedding: 'f32' });
     if (l.kind !== 'f32') throw new StudioError('bad-model-file', `${name}: expected float data`);
-    const t = this.gpu.upload(l.data, l.shape, 'f16', name);
+    const t = await this.gpu.checked(name, l.data.length * 2, () => this.gpu.upload(l.data, l.shape, 'f16', name));
     this.loaded.push(t);
     this.onProgress?.(++this.done, this.total, name);
     return t;
