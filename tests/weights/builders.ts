@@ -1,18 +1,12 @@
 // Small model-file writers for tests: safetensors and GGUF from named tensors, written the way the format specs say
 // (independently of the readers under test), plus the golden folder lookup.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { f32ToF16Bits } from '../../src/lib/f16.ts';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+import { goldenDir } from '../goldenDir.ts';
 
-/** ZIMAGE_GOLDEN_DIR, else <repo>/../shared/golden, else /work/shared/golden (worktrees live elsewhere). */
-export function goldenDir(): string {
-  const candidates = [process.env.ZIMAGE_GOLDEN_DIR, resolve(repoRoot, '../shared/golden'), '/work/shared/golden'];
-  for (const c of candidates) if (c && existsSync(resolve(c, 'README.md'))) return c;
-  throw new Error(`golden folder not found (tried ${candidates.filter(Boolean).join(', ')}); set ZIMAGE_GOLDEN_DIR`);
-}
+export { goldenDir };
 
 export function goldenBytes(name: string): Uint8Array {
   return new Uint8Array(readFileSync(resolve(goldenDir(), name)));
