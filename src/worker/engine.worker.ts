@@ -52,10 +52,11 @@ async function load(setId: string, onProgress?: (p: Progress) => void): Promise<
   current = null;
   g.pool.trim();
   const files = await resolveSet(setId);
-  const clock = new ProgressClock(() => undefined);
-  const set = await loadSet(g, files, (_what, fraction) =>
-    onProgress?.({ phase: 'loading', fraction, elapsedMs: clock.elapsedMs, etaMs: null }),
-  );
+  const t0 = performance.now();
+  const set = await loadSet(g, files, (_what, fraction) => {
+    const elapsedMs = performance.now() - t0;
+    onProgress?.({ phase: 'loading', fraction, elapsedMs, etaMs: fraction > 0.02 ? (elapsedMs / fraction) * (1 - fraction) : null });
+  });
   const info: LoadedModel = {
     setId,
     label: files.label,
