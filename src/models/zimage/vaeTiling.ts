@@ -2,7 +2,6 @@
 // memory: the 1024² decode's full-resolution activations would need >1 GiB), and the decoded tiles are blended
 // with linear ramps across the overlap so no seam shows.
 import type { Gpu } from '../../engine/gpu.ts';
-import * as ops from '../../engine/ops.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import type { AutoencoderKL } from './autoencoder.ts';
 import { TILE_LATENTS, TILE_OVERLAP } from './config.ts';
@@ -60,15 +59,15 @@ export async function decodeTiled(gpu: Gpu, vae: AutoencoderKL, z: Tensor, tileL
   const acc = new Float32Array(3 * H * W);
   const wsum = new Float32Array(H * W);
   const ramp = overlapLatents * 8;
+  const lat = await gpu.read(z); // (C, h, w): small (1 MiB at 1024²), cut into tiles on the CPU
   for (const t of planTiles(h, w, tileLatents, overlapLatents)) {
-    let tileZ!: Tensor;
-    gpu.run((b) => {
-      // rows of the tile: copy each latent channel's row segment into a (C, t.h, t.w) tensor
-      tileZ = b.gpu.empty([C, t.h, t.w]);
-      for (let c = 0; c < C; c++)
-        for (let y = 0; y < t.h; y++)
-          ops.copyRows(b, z.reshape([C * h * w, 1]), tileZ.reshape([C * t.h * t.w, 1]), { srcRow: (c * h + t.y + y) * w + t.x, dstRow: (c * t.h + y) * t.w, rows: t.w });
-    }, 'vae-tile-gather');
+    const part = new Float32Array(C * t.h * t.w); // (C, t.h, t.w)
+    for (let c = 0; c < C; c++)
+      for (let y = 0; y < t.h; y++) {
+        const src = (c * h + t.y + y) * w + t.x;
+        part.set(lat.subarray(src, src + t.w), (c * t.h + y) * t.w);
+      }
+    const tileZ = gpu.upload(part, [C, t.h, t.w], 'f32', 'vae-tile');
     const img = vae.decode(tileZ);
     tileZ.release();
     const px = await gpu.read(img); // (3, 8t.h, 8t.w)
