@@ -27,7 +27,7 @@ override BK: u32; // keys per tile
 override TD: u32 = HD4 / C; // invocations per query row
 override WG: u32 = BQ * TD; // invocations per workgroup
 
-const MAXC = 8u;
+const MAXC = 16u;
 const NEG_BIG = -3.0e38; // finite "minus infinity": exp2(NEG_BIG - x) is 0 and NEG_BIG - NEG_BIG is 0
 
 struct Params {

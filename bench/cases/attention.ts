@@ -61,6 +61,7 @@ export const attentionCases: CaseFactory = (preset) =>
       ]
     : [
         attentionCase(dit(256, 2, 64)),
+        attentionCase(dit(160, 2, 128)), // the DiT's head dim of 128, fewer tokens and heads
         attentionCase(dit(64, 1, 512)),
         attentionCase({ L: 128, Lk: 128, heads: 4, kvHeads: 2, headDim: 64, causal: true }),
       ];

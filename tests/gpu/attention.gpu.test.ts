@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attention, attentionTiles } from '../../src/engine/kernels/attention.ts';
+import { attention, type AttentionKernel, attentionRowTiles, attentionTiles, ROWS_MAX_HEAD_DIM } from '../../src/engine/kernels/attention.ts';
 import { attentionNaive } from '../../src/engine/kernels/attentionNaive.ts';
 import { attentionRef } from '../../src/engine/ref/attention.ts';
 import { Rng } from '../../src/lib/rng.ts';
@@ -65,11 +65,18 @@ const FLASH_CASES: Case[] = [
   { lq: 1, lk: 301, heads: 1, kvHeads: 1, hd: 512, seed: 16 },
 ];
 
+/** Forces one of the two flash kernels. */
+const forced = (kernel: AttentionKernel): Kernel => (b, q, k, v, opts) => attention(b, q, k, v, { ...opts, kernel });
+
 describe('attention (flash, tiled online softmax)', () => {
-  for (const c of FLASH_CASES) it(`matches the CPU reference, ${name(c)}`, () => check(attention, c));
+  for (const kernel of ['rows', 'split'] as const)
+    for (const c of FLASH_CASES.filter((c) => kernel === 'split' || c.hd <= ROWS_MAX_HEAD_DIM))
+      it(`${kernel} kernel matches the CPU reference, ${name(c)}`, () => check(forced(kernel), c));
 
   it('matches the CPU reference on a long sequence, Lq=Lk=4099 heads=1/1 hd=32, seed=21', () =>
     check(attention, { lq: 4099, lk: 4099, heads: 1, kvHeads: 1, hd: 32, seed: 21 }));
+  it('split kernel matches the CPU reference with 16385 keys, Lq=17 heads=2/1 hd=32, seed=25', () =>
+    check(forced('split'), { lq: 17, lk: 16385, heads: 2, kvHeads: 1, hd: 32, seed: 25 }));
 
   // Index arithmetic at the 1024² scale (16384 VAE tokens) without the 16384² work: long key loops, many tiles.
   it('matches the CPU reference with 16385 keys, Lq=17 heads=2/1 hd=32, seed=22', () =>
@@ -121,15 +128,32 @@ describe('attention (flash, tiled online softmax)', () => {
     for (const x of [q, kv, kv4]) x.release();
   });
 
-  it('picks tiles within the 16 KiB default budget for every supported head dim', () => {
+  it('picks split tiles within the 16 KiB default budget for every supported head dim', () => {
     for (const hd of [4, 32, 64, 80, 96, 128, 256, 512, 1024]) {
       const tl = attentionTiles(hd);
       expect(tl.bytes, `hd=${hd}`).toBeLessThanOrEqual(16384);
       expect(tl.td * tl.c * 4, `hd=${hd}`).toBe(hd);
       expect(tl.bk, `hd=${hd}`).toBeGreaterThanOrEqual(1);
-      expect(tl.c, `hd=${hd}`).toBeLessThanOrEqual(8);
+      expect(tl.c, `hd=${hd}`).toBeLessThanOrEqual(16);
       expect(tl.wg, `hd=${hd}`).toBeLessThanOrEqual(256);
     }
+  });
+
+  it('picks rows tiles within the budget, sharing K/V tiles across a grouped-query group', () => {
+    for (const hd of [4, 32, 64, 96, 128])
+      for (const group of [1, 2, 3, 4, 6, 8, 16]) {
+        const tl = attentionRowTiles(hd, group);
+        const what = `hd=${hd} group=${group}`;
+        expect(tl.bytes, what).toBeLessThanOrEqual(16384);
+        expect(tl.bk % 4, what).toBe(0);
+        expect(tl.bk, what).toBeGreaterThanOrEqual(4);
+        expect(tl.bk, what).toBeLessThanOrEqual(32);
+        expect(group % tl.gh, what).toBe(0);
+        expect(tl.wg, what).toBe(tl.bq * tl.gh);
+        expect(tl.wg, what).toBeLessThanOrEqual(256);
+      }
+    expect(attentionRowTiles(128, 4).gh).toBe(4); // Qwen3: 32 query heads over 8 kv heads
+    expect(() => attentionRowTiles(132, 1)).toThrow(RangeError);
   });
 });
 

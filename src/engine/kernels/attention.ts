@@ -1,7 +1,11 @@
-// Flash-style attention (tiled online softmax, the score matrix never exists). Bindings, dispatch and the work split:
-// shaders/attention.wgsl. Shape checks and the output tensor: here; shared with attentionNaive.ts.
-import code from '../../../shaders/attention.wgsl?raw';
+// Flash-style attention (tiled online softmax, the score matrix never exists), two kernels with one contract:
+// shaders/attention_rows.wgsl (one invocation per query row, head dims <= 128) and shaders/attention.wgsl (a row
+// split over several invocations, any head dim). Bindings, dispatch and the work split: their headers. Shape
+// checks, the choice of kernel and tiles, and the output tensor: here; the checks are shared with attentionNaive.ts.
+import rowsCode from '../../../shaders/attention_rows.wgsl?raw';
+import splitCode from '../../../shaders/attention.wgsl?raw';
 import type { Batch } from '../gpu.ts';
+import type { KernelSpec } from '../pipelines.ts';
 import { params } from '../params.ts';
 import type { Tensor } from '../tensor.ts';
 
@@ -18,13 +22,21 @@ export interface AttentionOptions {
   scale?: number;
   /** Output tensor of Lq·heads·headDim f32 elements; allocated when absent. */
   out?: Tensor;
+  /** Forces a kernel (tests, bench); by default 'rows' for head dims up to ROWS_MAX_HEAD_DIM, else 'split'. */
+  kernel?: AttentionKernel;
 }
+
+export type AttentionKernel = 'rows' | 'split';
 
 /** Default workgroup-memory budget: WebGPU's guaranteed minimum maxComputeWorkgroupStorageSize. */
 export const ATTENTION_SMEM_BUDGET = 16384; // bytes
-const MAX_C = 8; // = MAXC in the shader: vec4s of the head dim one invocation keeps in registers
+const MAX_C = 16; // = MAXC in attention.wgsl: vec4s of the head dim one invocation keeps in registers
 const TARGET_WG = 128; // invocations per workgroup to aim for
-const MAX_BK = 32; // keys per tile: beyond this the tile loop gains little and registers/red grow
+const MAX_BK = 32; // keys per tile (= MAXBK in attention_rows.wgsl): beyond this the loop gains little, registers grow
+/** Largest head dim of the one-row-per-invocation kernel (= 4·MAXD4 in attention_rows.wgsl). */
+export const ROWS_MAX_HEAD_DIM = 128;
+const ROWS_WG = 64; // rows kernel: invocations per workgroup
+const ROWS_MAX_GH = 8; // rows kernel: query heads sharing one K/V tile per workgroup
 
 export interface AttentionTiles {
   /** vec4s of the head dim per invocation. */
@@ -42,10 +54,10 @@ export interface AttentionTiles {
 }
 
 /**
- * Tile sizes for a head dim under a workgroup-memory budget (bytes). Each invocation keeps c <= 8 vec4s of q and of
- * the accumulator (hd = 64: 2 invocations per row, 128: 4, 512: 16). Fewer invocations per row mean fewer partial
- * sums to reduce per key (`npm run bench`, attention L=256 H=2 hd=64 on SwiftShader: 51 ms with c = 4, 34 ms with
- * c = 8); the registers (2·c vec4s) stay well inside a real GPU's budget. About 128
+ * Tiles of the split kernel for a head dim under a workgroup-memory budget (bytes). Each invocation keeps c <= 16
+ * vec4s of q and of the accumulator (hd = 128: 2 invocations per row, 512: 8). Fewer invocations per row mean fewer
+ * partial sums to reduce per key (`npm run bench`, attention L=64 H=1 hd=512 on SwiftShader: 17 ms with c = 8,
+ * 12 ms with c = 16); 2·16 vec4s of registers is what a flash-attention thread holds on a real GPU too. About 128
  * invocations per workgroup; then as many keys per tile as the K/V tile (16·bk·hd/4 bytes) plus the
  * partial-dot scratch (4·bk·wg bytes) allow.
  */
@@ -64,6 +76,36 @@ export function attentionTiles(headDim: number, budget = ATTENTION_SMEM_BUDGET):
   if (bk < 1 || wg > 256)
     throw new RangeError(`attention: headDim ${headDim} does not fit a workgroup-memory budget of ${budget} bytes`);
   return { c, td, bq, bk, wg, bytes: bk * perKey };
+}
+
+export interface AttentionRowTiles {
+  /** Query heads per workgroup (they share one kv head and its K/V tiles). */
+  gh: number;
+  /** Query rows per workgroup. */
+  bq: number;
+  /** Keys per tile. */
+  bk: number;
+  /** Invocations per workgroup (bq · gh). */
+  wg: number;
+  /** Workgroup memory the K and V tiles need. */
+  bytes: number;
+}
+
+/**
+ * Tiles of the rows kernel: one invocation per (query row, head), ROWS_WG invocations, gh = the largest divisor of
+ * the grouped-query group up to ROWS_MAX_GH (Qwen3's 32/8 heads: 4 heads read each K/V tile), then as many keys per
+ * tile, a multiple of 4, as the K and V tiles (32·bk·hd/4 bytes) allow. Throws beyond ROWS_MAX_HEAD_DIM or the budget.
+ */
+export function attentionRowTiles(headDim: number, group: number, budget = ATTENTION_SMEM_BUDGET): AttentionRowTiles {
+  if (!Number.isInteger(headDim) || headDim < 4 || headDim % 4 !== 0 || headDim > ROWS_MAX_HEAD_DIM)
+    throw new RangeError(`attention rows kernel: headDim must be a multiple of 4 up to ${ROWS_MAX_HEAD_DIM}, got ${headDim}`);
+  let gh = Math.min(group, ROWS_MAX_GH);
+  while (group % gh !== 0) gh--;
+  const bq = ROWS_WG / gh;
+  const perKey = 32 * (headDim / 4);
+  const bk = Math.floor(Math.min(MAX_BK, Math.floor(budget / perKey)) / 4) * 4; // the kernel scores 4 keys at a time
+  if (bk < 4) throw new RangeError(`attention: headDim ${headDim} does not fit a workgroup-memory budget of ${budget} bytes`);
+  return { gh, bq, bk, wg: bq * gh, bytes: bk * perKey };
 }
 
 export interface AttentionShape {
@@ -113,9 +155,21 @@ export function checkAttention(name: string, q: Tensor, k: Tensor, v: Tensor, op
 export function attention(b: Batch, q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): Tensor {
   const s = checkAttention('attention', q, k, v, opts);
   const limits = b.gpu.limits;
-  const tiles = attentionTiles(s.headDim, Math.min(ATTENTION_SMEM_BUDGET, limits.maxComputeWorkgroupStorageSize));
-  const groups = Math.ceil(s.lq / tiles.bq);
-  if (groups > limits.maxComputeWorkgroupsPerDimension || s.heads > limits.maxComputeWorkgroupsPerDimension)
+  const budget = Math.min(ATTENTION_SMEM_BUDGET, limits.maxComputeWorkgroupStorageSize);
+  const kernel = opts.kernel ?? (s.headDim <= ROWS_MAX_HEAD_DIM ? 'rows' : 'split');
+  const group = s.heads / s.kvHeads;
+  let spec: KernelSpec;
+  let dispatch: [number, number, number];
+  if (kernel === 'rows') {
+    const t = attentionRowTiles(s.headDim, group, budget);
+    spec = { name: 'attention_rows', code: rowsCode, constants: { HD4: s.headDim / 4, BQ: t.bq, GH: t.gh, BK: t.bk } };
+    dispatch = [Math.ceil(s.lq / t.bq), s.heads / t.gh, 1];
+  } else {
+    const t = attentionTiles(s.headDim, budget);
+    spec = { name: 'attention', code: splitCode, constants: { HD4: s.headDim / 4, C: t.c, BQ: t.bq, BK: t.bk } };
+    dispatch = [Math.ceil(s.lq / t.bq), s.heads, 1];
+  }
+  if (dispatch[0] > limits.maxComputeWorkgroupsPerDimension || dispatch[1] > limits.maxComputeWorkgroupsPerDimension)
     throw new RangeError(`attention: Lq ${s.lq} with ${s.heads} heads exceeds the dispatch grid`);
   const out = opts.out ?? b.gpu.empty([s.lq, s.heads * s.headDim], 'f32', 'attention.out'); // (Lq, Hq·hd)
   const u = params()
@@ -123,11 +177,10 @@ export function attention(b: Batch, q: Tensor, k: Tensor, v: Tensor, opts: Atten
     .u32(s.lk)
     .u32(s.heads)
     .u32(s.kvHeads)
-    .u32(s.heads / s.kvHeads)
+    .u32(group)
     .u32(s.causal ? 1 : 0)
     .f32(s.scale * Math.LOG2E)
     .build();
-  const constants = { HD4: s.headDim / 4, C: tiles.c, BQ: tiles.bq, BK: tiles.bk };
-  b.dispatch({ name: 'attention', code, constants }, u, [q.data, k.data, v.data, out.data], [groups, s.heads, 1]);
+  b.dispatch(spec, u, [q.data, k.data, v.data, out.data], dispatch);
   return out;
 }
