@@ -1,7 +1,7 @@
 // Timed batches (src/engine/profiler.ts): GPU time from timestamp queries on a device that has them, covering
 // every compute pass of a batch (a copy splits passes); on a device without them, null and a still-right result.
 import { describe, expect, it } from 'vitest';
-import type { Gpu } from '../../src/engine/gpu.ts';
+import { Gpu } from '../../src/engine/gpu.ts';
 import { add } from '../../src/engine/kernels/elementwise.ts';
 import type { Tensor } from '../../src/engine/tensor.ts';
 import type { GpuTime } from '../../src/engine/timestamps.ts';
@@ -90,6 +90,16 @@ describe('timed batches with timestamp-query', () => {
     await expect(t.gpuTime()).rejects.toThrow(/submit/);
     t.submit();
     expect(await t.gpuTime()).not.toBeNull(); // an empty pass: written, ~0 ms
+  });
+
+  it('releases its query sets with the engine', async () => {
+    const gpu = await Gpu.create();
+    const b = gpu.batch('timed then destroyed', { timed: true });
+    b.submit();
+    expect(await b.gpuTime()).not.toBeNull();
+    const profiler = gpu.profiler!;
+    gpu.destroy();
+    expect(() => profiler.stopwatch()).toThrow(/after destroy/);
   });
 });
 
