@@ -1,7 +1,10 @@
 // Runs one case in the page: checks each implementation's output once (in-place ops see their fresh inputs),
 // then times each. Times are wall clock from submit to queue.onSubmittedWorkDone(), the one fence that means
-// the same thing for our batches and for ORT's runs on the same device.
+// the same thing for our batches and for ORT's runs on the same device. Where the device has timestamp-query, each
+// sample of ours and naive is also one timed batch, whose GPU time is the extra 'gpu ms' column (ORT's runs
+// cannot be timed this way, so ratios stay wall clock).
 import type { Gpu } from '../src/engine/gpu.ts';
+import type { GpuTime } from '../src/engine/timestamps.ts';
 import { compareArrays } from '../src/lib/compare.ts';
 import type { BenchCase, BenchContext, CaseSetup, Recorder } from './cases/types.ts';
 import { OrtRunner } from './ort.ts';
@@ -25,32 +28,48 @@ export const TIMING_NOTES: Record<ImplName, string> = {
   ort: 'N sequential session.run() with GPU-resident inputs and a preallocated GPU output (no upload/readback), then await onSubmittedWorkDone; per-execution = total / N',
 };
 
+export const GPU_TIMING_NOTE =
+  'ours, naive: each sample is one timed batch; GPU time of its compute passes from timestamp queries / N (no submit, fence or CPU recording cost)';
+
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
-/** One timed sample of `iterations` executions, in ms per execution. */
-type Sample = (iterations: number) => Promise<number>;
+/** One timed sample of `iterations` executions: wall ms per execution, and GPU ms per execution where measured. */
+type Sample = (iterations: number) => Promise<{ ms: number; gpu: GpuTime | null }>;
+type Measured = Omit<ImplResult, 'check'> & { gpuNote: string | null };
 
-async function measure(sample: Sample, cfg: TimingConfig): Promise<Omit<ImplResult, 'check'>> {
+/** `timed`: the samples should carry GPU times (ours and naive on a device with timestamp-query). */
+async function measure(sample: Sample, cfg: TimingConfig, timed: boolean): Promise<Measured> {
   await sample(1); // warm-up: pipelines compiled, buffers allocated
   let iterations = 1;
-  let t = await sample(iterations);
-  while (t * iterations < cfg.minSampleMs && iterations < cfg.maxIterations) {
-    iterations = Math.min(cfg.maxIterations, iterations * Math.max(2, Math.ceil(cfg.minSampleMs / Math.max(t * iterations, 0.01) / 2)));
-    t = await sample(iterations);
+  let s = await sample(iterations);
+  while (s.ms * iterations < cfg.minSampleMs && iterations < cfg.maxIterations) {
+    iterations = Math.min(cfg.maxIterations, iterations * Math.max(2, Math.ceil(cfg.minSampleMs / Math.max(s.ms * iterations, 0.01) / 2)));
+    s = await sample(iterations);
   }
-  const times = [t];
-  while (times.length < cfg.samples) times.push(await sample(iterations));
-  return { medianMs: median(times), minMs: Math.min(...times), iterations, samples: times.length };
+  const got = [s];
+  while (got.length < cfg.samples) got.push(await sample(iterations));
+  const times = got.map((g) => g.ms);
+  const gpu = got.map((g) => g.gpu).filter((g) => g !== null);
+  // A pass that read end <= begin (below a timer tick, or a backwards clock) counts as 0, and a pass not written
+  // gives no time: rather than report an understated time, report none, and say why.
+  const odd = gpu.filter((g) => g.flat || g.backwards).length;
+  const unwritten = got.length - gpu.length;
+  const gpuMs = timed && !unwritten && !odd ? median(gpu.map((g) => g.ms)) / iterations : null;
+  let gpuNote: string | null = null;
+  if (timed && unwritten) gpuNote = `no GPU time: ${unwritten} of ${got.length} samples came back with unwritten timestamps`;
+  else if (timed && odd) gpuNote = `no GPU time: ${odd} of ${got.length} samples had a pass whose end stamp was not after its begin`;
+  return { medianMs: median(times), minMs: Math.min(...times), iterations, samples: times.length, gpuMedianMs: gpuMs, gpuNote };
 }
 
 function gpuSample(gpu: Gpu, record: Recorder): Sample {
   return async (iterations) => {
     const t0 = performance.now();
-    const b = gpu.batch('bench');
+    const b = gpu.batch('bench', { timed: true }); // untimed (and gpuTime() null) without timestamp-query
     for (let i = 0; i < iterations; i++) record(b).release();
     b.submit();
     await gpu.sync();
-    return (performance.now() - t0) / iterations;
+    const ms = (performance.now() - t0) / iterations;
+    return { ms, gpu: await b.gpuTime() };
   };
 }
 
@@ -59,7 +78,7 @@ function ortSample(runner: OrtRunner): Sample {
     const t0 = performance.now();
     for (let i = 0; i < iterations; i++) await runner.run();
     await runner.sync();
-    return (performance.now() - t0) / iterations;
+    return { ms: (performance.now() - t0) / iterations, gpu: null };
   };
 }
 
@@ -89,6 +108,7 @@ export async function runCase(c: BenchCase, ctx: BenchContext, cfg: TimingConfig
     naive: null,
     ort: null,
     medianMs: { ours: null, naive: null, ort: null },
+    gpuMedianMs: { ours: null, naive: null },
     iterations: { ours: null, naive: null, ort: null },
     ratios: { oursOverNaive: null, oursOverOrt: null },
     notes: [],
@@ -130,11 +150,14 @@ export async function runCase(c: BenchCase, ctx: BenchContext, cfg: TimingConfig
       stage = `timing ${name}`;
       const vsItself = name === 'ort' && against === 'ort';
       const chk = check(outputs[name]!, vsItself ? null : truth, against, setup);
-      const timed = await measure(sample, cfg);
+      const { gpuNote, ...timed } = await measure(sample, cfg, name !== 'ort' && ctx.gpu.features.timestampQuery);
       result[name] = { ...timed, check: chk };
       result.medianMs[name] = timed.medianMs;
       result.iterations[name] = timed.iterations;
-      log(`  ${name}: ${timed.medianMs.toFixed(3)} ms (x${timed.iterations}, ${timed.samples} samples), check ${chk.ok ? 'ok' : 'FAILED'} vs ${chk.against}`);
+      if (name !== 'ort') result.gpuMedianMs[name] = timed.gpuMedianMs;
+      if (gpuNote) result.notes.push(`${name}: ${gpuNote}`);
+      const gpuMs = timed.gpuMedianMs === null ? '' : `, GPU ${timed.gpuMedianMs.toFixed(3)} ms`;
+      log(`  ${name}: ${timed.medianMs.toFixed(3)} ms${gpuMs} (x${timed.iterations}, ${timed.samples} samples), check ${chk.ok ? 'ok' : 'FAILED'} vs ${chk.against}`);
     }
     result.ratios.oursOverNaive = ratio(result.medianMs.ours, result.medianMs.naive);
     result.ratios.oursOverOrt = ratio(result.medianMs.ours, result.medianMs.ort);

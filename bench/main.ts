@@ -5,7 +5,7 @@ import { Gpu } from '../src/engine/gpu.ts';
 import { Rng } from '../src/lib/rng.ts';
 import { selectCases } from './cases/index.ts';
 import type { SizePreset } from './cases/types.ts';
-import { runCase, TIMING, TIMING_NOTES } from './harness.ts';
+import { GPU_TIMING_NOTE, runCase, TIMING, TIMING_NOTES } from './harness.ts';
 import { configureOrt, ortDevice, type OrtDeviceMode, ortVersion } from './ort.ts';
 import type { BenchResult } from './report.ts';
 
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     ort: { version: ortVersion(), device: ort.description },
     options: { quick, preset, filter, ortDevice: ortMode },
     timing: TIMING_NOTES,
+    gpuTiming: gpu.features.timestampQuery ? GPU_TIMING_NOTE : 'none: this device has no timestamp-query, so only wall clock was measured',
     cases: [],
   };
   for (const [i, c] of cases.entries()) {

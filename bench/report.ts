@@ -13,8 +13,11 @@ export interface CheckResult {
 }
 
 export interface ImplResult {
+  /** Wall clock per execution, submit to onSubmittedWorkDone (median of the samples). */
   medianMs: number;
   minMs: number;
+  /** GPU time per execution from timestamp queries (median); null for ORT and without timestamp-query. */
+  gpuMedianMs: number | null;
   /** Executions per timed sample (recorded into one submission for ours/naive; sequential runs for ORT). */
   iterations: number;
   samples: number;
@@ -31,6 +34,8 @@ export interface CaseResult {
   naive: ImplResult | null;
   ort: ImplResult | null;
   medianMs: Record<ImplName, number | null>;
+  /** GPU time per execution from timestamp queries, where the device has them (ORT cannot be timed this way). */
+  gpuMedianMs: { ours: number | null; naive: number | null };
   iterations: Record<ImplName, number | null>;
   ratios: { oursOverNaive: number | null; oursOverOrt: number | null };
   notes: string[];
@@ -55,6 +60,8 @@ export interface BenchResult {
   options: { quick: boolean; preset: 'default' | 'full'; filter: string[]; ortDevice: string };
   /** What a time means, for each implementation. */
   timing: Record<ImplName, string>;
+  /** What the 'gpu ms' columns mean, or why they are empty. */
+  gpuTiming: string;
   cases: CaseResult[];
 }
 
@@ -96,7 +103,7 @@ export function formatTable(r: BenchResult): string {
     `${r.date}; preset=${r.options.preset}${r.options.quick ? ' quick' : ''}`,
     '',
   ];
-  const rows = [['op', 'shape', 'ours ms', 'naive ms', 'ort ms', 'ours/naive', 'ours/ort', 'GFLOP/s ours', 'check']];
+  const rows = [['op', 'shape', 'ours ms', 'naive ms', 'ort ms', 'ours/naive', 'ours/ort', 'ours gpu ms', 'naive gpu ms', 'GFLOP/s ours', 'check']];
   for (const c of r.cases) {
     const gf = c.flops && c.medianMs.ours ? (c.flops / c.medianMs.ours / 1e6).toFixed(2) : '-';
     const checks = IMPLS.filter((i) => c[i]).map((i) => `${i}:${c[i]!.check.ok ? 'ok' : 'FAIL'}`);
@@ -108,6 +115,8 @@ export function formatTable(r: BenchResult): string {
       ms(c.medianMs.ort),
       x(c.ratios.oursOverNaive),
       x(c.ratios.oursOverOrt),
+      ms(c.gpuMedianMs.ours),
+      ms(c.gpuMedianMs.naive),
       gf,
       c.error ? 'ERROR' : checks.join(' ') || '-',
     ]);
@@ -117,6 +126,7 @@ export function formatTable(r: BenchResult): string {
     '',
     'Medians of per-execution wall time (ms). ours/x < 1: ours is faster.',
     ...IMPLS.map((i) => `  ${i}: ${r.timing[i]}`),
+    `gpu ms: ${r.gpuTiming}`,
   ];
   return [...head, pad(rows), ...legend, ...(notes.length ? ['', 'notes:', ...notes] : [])].join('\n');
 }

@@ -1,5 +1,5 @@
 // The engine context: one device with its pool, pipeline cache and uniform arena; tensor upload/readback;
-// command batches that record many dispatches into one submission.
+// command batches that record many dispatches into one submission, optionally timed on the GPU (profiler.ts).
 import { StudioError } from '../lib/errors.ts';
 import { f16ArrayToF32, f32ArrayToF16 } from '../lib/f16.ts';
 import { acquireDevice, type DeviceHandle, type DeviceOptions } from './device.ts';
@@ -7,7 +7,9 @@ import { outOfMemory } from './errors.ts';
 import type { DType, QuantMatrix } from './formats.ts';
 import { type KernelSpec, PipelineCache } from './pipelines.ts';
 import { BufferPool, STORAGE_USAGE } from './pool.ts';
+import { Profiler, type Stopwatch } from './profiler.ts';
 import { dataBytes, numel, Tensor } from './tensor.ts';
+import type { GpuTime } from './timestamps.ts';
 
 const UNIFORM_SLOT = 256; // bytes; >= minUniformBufferOffsetAlignment on every adapter
 const UNIFORM_ARENA = 256 * UNIFORM_SLOT; // bytes per uniform buffer (256 dispatches)
@@ -19,6 +21,8 @@ export class Gpu {
   readonly pool: BufferPool;
   readonly pipelines: PipelineCache;
   private uniformFree: GPUBuffer[] = [];
+  /** Timestamp query sets for timed batches; made on first use, only when the device has timestamp-query. */
+  profiler: Profiler | null = null;
   private lostError: StudioError | null = null;
   /** Validation / out-of-memory errors no error scope caught (a shader that failed to compile, a bad binding). */
   readonly uncapturedErrors: string[] = [];
@@ -61,6 +65,7 @@ export class Gpu {
 
   destroy(): void {
     this.pool.trim();
+    this.profiler?.destroy();
     for (const b of this.uniformFree) b.destroy();
     this.uniformFree = [];
     this.device.destroy();
@@ -173,9 +178,16 @@ export class Gpu {
 
   // ---- batches ---------------------------------------------------------------------------------------------
 
-  batch(label = ''): Batch {
+  batch(label = '', options: BatchOptions = {}): Batch {
     this.assertAlive();
-    return new Batch(this, label);
+    return new Batch(this, label, options);
+  }
+
+  /** @internal A stopwatch for a timed batch, or null when the device has no timestamp-query. */
+  stopwatch(): Stopwatch | null {
+    if (!this.features.timestampQuery) return null;
+    this.profiler ??= new Profiler(this.device);
+    return this.profiler.stopwatch();
   }
 
   /** Records and submits in one go. */
@@ -211,19 +223,36 @@ export function grid(n: number, maxPerDim = 65535): [number, number, number] {
   return [Math.ceil(n / y), y, 1];
 }
 
+export interface BatchOptions {
+  /** Measure the GPU time of the batch's compute passes with timestamp queries: see Batch.gpuTime(). */
+  timed?: boolean;
+}
+
 export class Batch {
   private encoder: GPUCommandEncoder;
   private pass: GPUComputePassEncoder;
   private uniformBuffers: { buffer: GPUBuffer; data: Uint8Array; used: number }[] = [];
   dispatches = 0;
   private done = false;
+  private readonly timed: boolean;
+  private stopwatch: Stopwatch | null;
+  private timing: Promise<GpuTime | null> | null = null;
 
   constructor(
     readonly gpu: Gpu,
     readonly label: string,
+    options: BatchOptions = {},
   ) {
+    this.timed = options.timed ?? false;
+    this.stopwatch = this.timed ? gpu.stopwatch() : null;
     this.encoder = gpu.device.createCommandEncoder({ label });
-    this.pass = this.encoder.beginComputePass({ label });
+    this.pass = this.beginPass();
+  }
+
+  /** Every pass of a timed batch writes its own (begin, end) stamps, so copies between passes are not timed. */
+  private beginPass(): GPUComputePassEncoder {
+    const timestampWrites = this.stopwatch?.nextPass();
+    return this.encoder.beginComputePass(timestampWrites ? { label: this.label, timestampWrites } : { label: this.label });
   }
 
   /**
@@ -247,18 +276,39 @@ export class Batch {
   copy(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
     this.pass.end();
     this.encoder.copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
-    this.pass = this.encoder.beginComputePass({ label: this.label });
+    this.pass = this.beginPass();
   }
 
   submit(): void {
     if (this.done) return;
     this.done = true;
     this.pass.end();
+    this.stopwatch?.resolve(this.encoder);
     const queue = this.gpu.device.queue;
     for (const u of this.uniformBuffers) queue.writeBuffer(u.buffer, 0, u.data.buffer, 0, u.used);
     queue.submit([this.encoder.finish()]);
     for (const u of this.uniformBuffers) this.gpu.returnUniformBuffer(u.buffer);
     this.gpu.pool.flushDeferred();
+    if (this.stopwatch) {
+      this.timing = this.stopwatch.read();
+      this.timing.catch(() => undefined); // observed by gpuTime(), if anyone asks
+    }
+  }
+
+  /**
+   * The GPU time of this timed batch's compute passes, once the GPU ran it (after submit()). Null, never an
+   * estimate, when the device has no timestamp-query or a pass's stamps were not written.
+   */
+  async gpuTime(): Promise<GpuTime | null> {
+    if (!this.timed) throw new Error(`gpuTime(): batch '${this.label}' was not created with { timed: true }`);
+    if (!this.done) throw new Error(`gpuTime(): submit batch '${this.label}' first`);
+    if (!this.timing) return null;
+    try {
+      return await this.timing;
+    } catch (err) {
+      this.gpu.assertAlive();
+      throw err;
+    }
   }
 
   private uniform(params: ArrayBuffer): GPUBufferBinding {

@@ -2,9 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { type BenchResult, type CaseResult, failures, formatTable, ratio } from '../../bench/report.ts';
 
-const impl = (medianMs: number, ok = true) => ({
+const impl = (medianMs: number, ok = true, gpuMedianMs: number | null = null) => ({
   medianMs,
   minMs: medianMs,
+  gpuMedianMs,
   iterations: 4,
   samples: 7,
   check: { ok, against: 'cpu' as const, maxAbsErr: ok ? 0 : 0.5, mismatches: ok ? 0 : 3 },
@@ -19,6 +20,7 @@ function result(cases: CaseResult[]): BenchResult {
     ort: { version: '1.30.0', device: 'our device' },
     options: { quick: true, preset: 'default', filter: [], ortDevice: 'auto' },
     timing: { ours: 'a', naive: 'b', ort: 'c' },
+    gpuTiming: 'timestamp queries',
     cases,
   };
 }
@@ -33,6 +35,7 @@ function caseResult(over: Partial<CaseResult>): CaseResult {
     naive: impl(8),
     ort: impl(4),
     medianMs: { ours: 2, naive: 8, ort: 4 },
+    gpuMedianMs: { ours: null, naive: null },
     iterations: { ours: 4, naive: 4, ort: 4 },
     ratios: { oursOverNaive: ratio(2, 8), oursOverOrt: ratio(2, 4) },
     notes: [],
@@ -54,6 +57,15 @@ describe('bench report', () => {
     const table = formatTable(r);
     expect(table).toContain('adapter: google / swiftshader (fallback)');
     expect(table).toMatch(/matmul_q4\s+M=64 K=256 N=256\s+2\.000\s+8\.000\s+4\.000\s+0\.25x\s+0\.50x/);
+  });
+
+  it('shows GPU times beside the wall times, and a dash where there are none', () => {
+    const timed = caseResult({ ours: impl(2, true, 1.5), naive: impl(8, true, 7.25), gpuMedianMs: { ours: 1.5, naive: 7.25 } });
+    const table = formatTable(result([timed, caseResult({ op: 'attention' })]));
+    expect(table).toMatch(/ours ms\s+naive ms\s+ort ms\s+ours\/naive\s+ours\/ort\s+ours gpu ms\s+naive gpu ms/);
+    expect(table).toMatch(/matmul_q4\s+M=64 K=256 N=256\s+2\.000\s+8\.000\s+4\.000\s+0\.25x\s+0\.50x\s+1\.500\s+7\.250/);
+    expect(table).toMatch(/attention\s+M=64 K=256 N=256\s+2\.000\s+8\.000\s+4\.000\s+0\.25x\s+0\.50x\s+-\s+-/);
+    expect(table).toContain('gpu ms: timestamp queries');
   });
 
   it('fails on a wrong output and on a case that threw', () => {
