@@ -94,8 +94,30 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
     }
     workgroupBarrier();
 
-    // 2. Partial dot products over this invocation's slice of the head dim.
-    for (var kk = 0u; kk < BK; kk++) {
+    // 2. Partial dot products over this invocation's slice of the head dim, four keys at a time (four independent
+    //    accumulation chains), then a scalar tail when BK is not a multiple of 4.
+    let bk4 = BK / 4u * 4u;
+    for (var kk = 0u; kk < bk4; kk += 4u) {
+      var d0 = vec4<f32>(0.0);
+      var d1 = vec4<f32>(0.0);
+      var d2 = vec4<f32>(0.0);
+      var d3 = vec4<f32>(0.0);
+      let b = kk * HD4 + t;
+      for (var i = 0u; i < C; i++) {
+        let x = qv[i];
+        let o = b + i * TD;
+        d0 += x * kv[o];
+        d1 += x * kv[o + HD4];
+        d2 += x * kv[o + 2u * HD4];
+        d3 += x * kv[o + 3u * HD4];
+      }
+      let one = vec4<f32>(1.0);
+      red[kk * WG + lid] = dot(d0, one);
+      red[(kk + 1u) * WG + lid] = dot(d1, one);
+      red[(kk + 2u) * WG + lid] = dot(d2, one);
+      red[(kk + 3u) * WG + lid] = dot(d3, one);
+    }
+    for (var kk = bk4; kk < BK; kk++) {
       var s = 0.0;
       for (var i = 0u; i < C; i++) {
         s += dot(qv[i], kv[kk * HD4 + t + i * TD]);
