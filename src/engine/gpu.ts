@@ -145,6 +145,7 @@ export class Gpu {
     const out = new Uint8Array(staging.getMappedRange().slice(0));
     staging.unmap();
     staging.destroy();
+    await this.pipelines.settle(); // bytes written by a pipeline that failed to build are not results
     return out;
   }
 
@@ -197,9 +198,11 @@ export class Gpu {
     b.submit();
   }
 
+  /** Waits for submitted work; throws if the device was lost or a pipeline it used failed to build. */
   async sync(): Promise<void> {
     await this.device.queue.onSubmittedWorkDone();
     this.assertAlive();
+    await this.pipelines.settle();
   }
 
   /** @internal */

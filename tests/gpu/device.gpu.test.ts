@@ -62,6 +62,22 @@ describe('engine runtime: limits, pool accounting, pipeline cache, device loss',
     v.release();
   });
 
+  it('reports a kernel that fails to build as a typed error naming it, at the next sync, not as an uncaptured error', async () => {
+    const gpu = await Gpu.create(); // its own device: the failure is sticky
+    const broken = { name: 'broken_kernel', code: '@compute @workgroup_size(1) fn main() { let x: u32 = 1.5; }' };
+    gpu.pipelines.get(broken);
+    await expect(gpu.sync()).rejects.toMatchObject({ code: 'validation', message: expect.stringContaining('broken_kernel') });
+    expect(gpu.uncapturedErrors).toEqual([]);
+    gpu.destroy();
+  });
+
+  it('builds valid kernels without a failure to report', async () => {
+    const gpu = await getGpu();
+    gpu.pipelines.get({ name: 'fine_kernel', code: '@compute @workgroup_size(1) fn main() {}' });
+    await gpu.sync();
+    expect(gpu.pipelines.failure).toBeNull();
+  });
+
   it('reports a lost device as a typed error, and a new device can be created after it', async () => {
     const gpu = await Gpu.create();
     gpu.device.destroy();
