@@ -5,6 +5,7 @@ import code from '../../../shaders/rms_norm.wgsl?raw';
 import { type Batch, grid } from '../gpu.ts';
 import { params } from '../params.ts';
 import type { Tensor } from '../tensor.ts';
+import { type Reduction, reductionFor, withBlockSum } from './blockSum.ts';
 import { checkF32, checkMod, checkNoAlias, checkRowSel, outputFor, placeholder, rowsOf, sameBuffer } from './common.ts';
 
 export interface RmsNormOptions {
@@ -19,6 +20,8 @@ export interface RmsNormOptions {
   rowSel?: Tensor;
   /** Result tensor of M*D elements; `out` = x (same buffer) normalizes in place. */
   out?: Tensor;
+  /** Forces the workgroup sum (tests, bench); default: reductionFor(gpu), see blockSum.ts. */
+  reduction?: Reduction;
 }
 
 /**
@@ -56,7 +59,7 @@ export function rmsNorm(b: Batch, x: Tensor, opts: RmsNormOptions): Tensor {
   const u = params().u32(rows).u32(cols).f32(opts.eps).u32(mod.stride).u32(mod.offset).u32(mod.groups).build();
   const constants = { WG, HAS_WEIGHT: opts.weight ? 1 : 0, HAS_SCALE: opts.scale ? 1 : 0, HAS_SEL: opts.rowSel ? 1 : 0, IN_PLACE: inPlace ? 1 : 0 };
   b.dispatch(
-    { name: 'rms_norm', code, constants },
+    { ...withBlockSum('rms_norm', code, reductionFor(b.gpu, opts.reduction)), constants },
     u,
     [x.data, inPlace ? spareOut : out.data, opts.weight?.data ?? spare, opts.scale?.data ?? spare, opts.rowSel?.data ?? spare],
     grid(rows, b.gpu.limits.maxComputeWorkgroupsPerDimension),
