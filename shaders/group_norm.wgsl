@@ -6,7 +6,9 @@
 // Passes (entry points; each has its own bindings, numbered from 1 after the params):
 //   partial: bindings 1 x (read), 2 part (rw, (G, P, 2) = chunk mean, chunk M2). Dispatch (P, G).
 //            Each workgroup takes the two-pass statistics of its chunk: sum -> mean, then sum of squared
-//            deviations (the second read hits the cache). No E[x^2] - E[x]^2 cancellation.
+//            deviations (the second read hits the cache). No E[x^2] - E[x]^2 cancellation. The sums are
+//            block_sum(lid, v), from block_sum.wgsl or block_sum_subgroups.wgsl (composed by
+//            src/engine/kernels/blockSum.ts: the subgroup one where the device has `subgroups`).
 //   combine: bindings 1 part (read), 2 stats (rw, (G, 2) = mean, rstd). Dispatch (G). Chan et al.'s pairwise
 //            merge of the P chunk (count, mean, M2) triples, strided per thread then as a tree.
 //   apply:   bindings 1 x, 2 stats, 3 weight, 4 bias (read), 5 out (rw). Dispatch (ceil(H*W / (WG*PER)), C):
@@ -31,20 +33,6 @@ struct Params {
 @group(0) @binding(1) var<storage, read> x_p: array<f32>;
 @group(0) @binding(2) var<storage, read_write> part_w: array<f32>;
 
-var<workgroup> red: array<f32, WG>;
-
-fn reduce_sum(lid: u32, v: f32) -> f32 {
-  red[lid] = v;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (lid < s) { red[lid] += red[lid + s]; }
-    workgroupBarrier();
-  }
-  let total = red[0];
-  workgroupBarrier(); // red is reused by the next reduction
-  return total;
-}
-
 @compute @workgroup_size(WG)
 fn partial(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
   let lid = lid3.x;
@@ -57,13 +45,13 @@ fn partial(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) 
   let pivot = x_p[base];
   var s = 0.0;
   for (var i = lid; i < len; i += WG) { s += x_p[base + i] - pivot; }
-  let mean = pivot + reduce_sum(lid, s) / f32(len);
+  let mean = pivot + block_sum(lid, s) / f32(len);
   var q = 0.0;
   for (var i = lid; i < len; i += WG) {
     let d = x_p[base + i] - mean;
     q = fma(d, d, q);
   }
-  let m2 = reduce_sum(lid, q);
+  let m2 = block_sum(lid, q);
   if (lid == 0u) {
     part_w[(g * prm.p + j) * 2u] = mean;
     part_w[(g * prm.p + j) * 2u + 1u] = m2;

@@ -6,6 +6,8 @@
 //   variant does not read are bound to a placeholder: layout 'auto' keeps every binding the code names.
 // Dispatch: M workgroups of WG threads (a power of two), folded into (x, y) by grid(). Two reductions (mean, then
 //   the squared deviations: no cancellation as with sum(x^2) - mean^2); the row is re-read from memory each time.
+// Composed by src/engine/kernels/blockSum.ts with block_sum.wgsl (workgroup tree) or block_sum_subgroups.wgsl
+//   (subgroupAdd, where the device has `subgroups`): those declare block_sum(lid, v) and its workgroup memory.
 override WG: u32 = 256;
 override HAS_SCALE: bool = false;
 override HAS_SEL: bool = false;
@@ -25,21 +27,6 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 @group(0) @binding(3) var<storage, read> s: array<f32>;
 @group(0) @binding(4) var<storage, read> sel: array<f32>;
-
-var<workgroup> red: array<f32, WG>;
-
-// Sum of v over the workgroup; every thread gets the result. Ends with a barrier so `red` can be reused.
-fn block_sum(lid: u32, v: f32) -> f32 {
-  red[lid] = v;
-  workgroupBarrier();
-  for (var k = WG / 2u; k > 0u; k = k / 2u) {
-    if (lid < k) { red[lid] = red[lid] + red[lid + k]; }
-    workgroupBarrier();
-  }
-  let total = red[0];
-  workgroupBarrier();
-  return total;
-}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,

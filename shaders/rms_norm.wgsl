@@ -4,8 +4,10 @@
 // Bindings: 0 params, 1 x (read_write: in place when IN_PLACE), 2 y (read_write), 3 w, 4 s, 5 sel (read). Inputs a
 //   variant does not read are bound to a placeholder: layout 'auto' keeps every binding the code names.
 // Dispatch: M workgroups of WG threads (a power of two), folded into (x, y) by grid(). Each thread strides the
-//   row by WG; a tree reduction in workgroup memory sums the squares. In place is race-free: every thread writes
-//   only the elements it read itself, after the reduction's barriers.
+//   row by WG; block_sum sums the squares. In place is race-free: every thread writes only the elements it read
+//   itself, after the reduction's barriers.
+// Composed by src/engine/kernels/blockSum.ts with block_sum.wgsl (workgroup tree) or block_sum_subgroups.wgsl
+//   (subgroupAdd, where the device has `subgroups`): those declare block_sum(lid, v) and its workgroup memory.
 override WG: u32 = 256;
 override HAS_WEIGHT: bool = false;
 override HAS_SCALE: bool = false;
@@ -27,21 +29,6 @@ struct Params {
 @group(0) @binding(3) var<storage, read> w: array<f32>;
 @group(0) @binding(4) var<storage, read> s: array<f32>;
 @group(0) @binding(5) var<storage, read> sel: array<f32>;
-
-var<workgroup> red: array<f32, WG>;
-
-// Sum of v over the workgroup; every thread gets the result. Ends with a barrier so `red` can be reused.
-fn block_sum(lid: u32, v: f32) -> f32 {
-  red[lid] = v;
-  workgroupBarrier();
-  for (var k = WG / 2u; k > 0u; k = k / 2u) {
-    if (lid < k) { red[lid] = red[lid] + red[lid + k]; }
-    workgroupBarrier();
-  }
-  let total = red[0];
-  workgroupBarrier();
-  return total;
-}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,

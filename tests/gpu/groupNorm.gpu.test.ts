@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { groupNorm, groupNormChunks } from '../../src/engine/kernels/groupNorm.ts';
 import { groupNormRef } from '../../src/engine/ref/groupNorm.ts';
 import { Rng } from '../../src/lib/rng.ts';
-import { expectClose, getGpu } from './harness.ts';
+import { expectClose, getGpu, SUBGROUP_PATHS } from './harness.ts';
 
 interface Case {
   c: number;
@@ -14,8 +14,8 @@ interface Case {
   spread?: number; // std of x
 }
 
-async function check(seed: number, k: Case, atol = 3e-5): Promise<void> {
-  const gpu = await getGpu();
+async function check(seed: number, k: Case, atol = 3e-5, device = getGpu): Promise<void> {
+  const gpu = await device();
   const rng = new Rng(seed);
   const x = rng.normalArray(k.c * k.h * k.w); // (C, H, W)
   for (let i = 0; i < x.length; i++) x[i] = (k.offset ?? 0) + (k.spread ?? 1) * x[i];
@@ -49,19 +49,21 @@ const CASES: Case[] = [
 ];
 
 describe('group_norm (split reduction) vs CPU loops', () => {
-  CASES.forEach((k, i) => {
-    const seed = 400 + i;
-    it(`C=${k.c} ${k.h}x${k.w} groups=${k.groups} silu=${k.silu}, seed=${seed}`, async () => {
-      await check(seed, k);
+  for (const { path, gpu: device } of SUBGROUP_PATHS) {
+    CASES.forEach((k, i) => {
+      const seed = 400 + i;
+      it(`C=${k.c} ${k.h}x${k.w} groups=${k.groups} silu=${k.silu}, ${path} reduction, seed=${seed}`, async () => {
+        await check(seed, k, undefined, device);
+      });
     });
-  });
 
-  it('stays accurate with a large mean and a small spread (no cancellation), seed=420', async () => {
-    // mean 300, std 0.01: a one-pass E[x^2] - E[x]^2 in f32 loses all digits of the variance here.
-    // The floor is the f32 mean itself: rounded by up to 1.5e-5 near 300, i.e. 1.5e-3 after dividing by the 0.01
-    // std and up to 2.3e-3 after the weight (<= 1.5). Measured on SwiftShader: 1.6e-3.
-    await check(420, { c: 64, h: 33, w: 17, groups: 2, silu: true, offset: 300, spread: 0.01 }, 3e-3);
-  });
+    it(`stays accurate with a large mean and a small spread (no cancellation), ${path} reduction, seed=420`, async () => {
+      // mean 300, std 0.01: a one-pass E[x^2] - E[x]^2 in f32 loses all digits of the variance here.
+      // The floor is the f32 mean itself: rounded by up to 1.5e-5 near 300, i.e. 1.5e-3 after dividing by the 0.01
+      // std and up to 2.3e-3 after the weight (<= 1.5). Measured on SwiftShader: 1.6e-3.
+      await check(420, { c: 64, h: 33, w: 17, groups: 2, silu: true, offset: 300, spread: 0.01 }, 3e-3, device);
+    });
+  }
 
   it('uses the maximum chunk count on a large group (2.16M elements), seed=421', async () => {
     const { chunk, p } = groupNormChunks(32 * 260 * 260);

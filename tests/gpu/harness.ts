@@ -55,3 +55,26 @@ export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, ato
 
 /** Sizes that are awkward for workgroup and vector widths. */
 export const AWKWARD_SIZES = [1, 3, 33, 1025, 4099];
+
+/**
+ * The two devices a kernel with a `subgroups` variant is tested on: the default one, which must grant the feature
+ * (SwiftShader does) so the subgroup path really runs, and one made without it, for the plain path.
+ */
+export const SUBGROUP_PATHS = [
+  {
+    path: 'subgroups',
+    async gpu(): Promise<Gpu> {
+      const gpu = await getGpu();
+      expect(gpu.features.subgroups, 'the default device must grant `subgroups`, or the subgroup path goes untested').toBe(true);
+      return gpu;
+    },
+  },
+  {
+    path: 'plain',
+    async gpu(): Promise<Gpu> {
+      const gpu = await getGpu({ disable: ['subgroups'] });
+      expect(gpu.features.subgroups).toBe(false);
+      return gpu;
+    },
+  },
+] as const;

@@ -2,28 +2,30 @@ import { describe, expect, it } from 'vitest';
 import { layerNorm } from '../../src/engine/kernels/layerNorm.ts';
 import { layerNormRef } from '../../src/engine/ref/layerNorm.ts';
 import { Rng } from '../../src/lib/rng.ts';
-import { expectClose, getGpu } from './harness.ts';
+import { expectClose, getGpu, SUBGROUP_PATHS } from './harness.ts';
 
 const TOL = 1e-5; // atol and rtol: f32 tree sums vs the f64 reference
 
 describe('layer_norm (no affine): (x - mean) / sqrt(var + eps) * (1 + scale[g])', () => {
-  const shapes: [number, number][] = [[1, 3840], [33, 3840], [1025, 128], [33, 130], [1025, 3], [33, 1], [7, 33]];
-  for (const [rows, cols] of shapes) {
-    const seed = rows * 104729 + cols;
-    // Long rows get an offset of 50: a one-pass sum(x^2) - mean^2 would lose ~4 digits there; two passes do not.
-    // Short rows keep a small one: their sample std can be ~0.03, which magnifies the f32 rounding of x and mean.
-    const offset = cols >= 128 ? 50 : 2;
-    it(`(${rows}, ${cols}), rows with mean ${offset}, seed=${seed}`, async () => {
-      const gpu = await getGpu();
-      const rng = new Rng(seed);
-      const x = rng.normalArray(rows * cols).map((v) => v + offset); // (rows, D)
-      const tx = gpu.upload(x, [rows, cols]);
-      let ty = tx;
-      gpu.run((b) => (ty = layerNorm(b, tx, { eps: 1e-6 })));
-      expectClose(await gpu.read(ty), layerNormRef(x, cols, 1e-6), TOL, TOL, `layer_norm (${rows},${cols})`);
-      tx.release();
-      ty.release();
-    });
+  const shapes: [number, number][] = [[1, 3840], [33, 3840], [2, 8195], [1025, 128], [33, 130], [1025, 3], [33, 1], [7, 33]];
+  for (const { path, gpu: device } of SUBGROUP_PATHS) {
+    for (const [rows, cols] of shapes) {
+      const seed = rows * 104729 + cols;
+      // Long rows get an offset of 50: a one-pass sum(x^2) - mean^2 would lose ~4 digits there; two passes do not.
+      // Short rows keep a small one: their sample std can be ~0.03, which magnifies the f32 rounding of x and mean.
+      const offset = cols >= 128 ? 50 : 2;
+      it(`(${rows}, ${cols}), rows with mean ${offset}, ${path} reduction, seed=${seed}`, async () => {
+        const gpu = await device();
+        const rng = new Rng(seed);
+        const x = rng.normalArray(rows * cols).map((v) => v + offset); // (rows, D)
+        const tx = gpu.upload(x, [rows, cols]);
+        let ty = tx;
+        gpu.run((b) => (ty = layerNorm(b, tx, { eps: 1e-6 })));
+        expectClose(await gpu.read(ty), layerNormRef(x, cols, 1e-6), TOL, TOL, `layer_norm (${rows},${cols})`);
+        tx.release();
+        ty.release();
+      });
+    }
   }
 
   it('FinalLayer: fused (1 + scale) by rowSel at a column offset, seed=21', async () => {

@@ -1,28 +1,32 @@
 import { describe, expect, it } from 'vitest';
+import { reductionFor } from '../../src/engine/kernels/blockSum.ts';
 import { rmsNorm } from '../../src/engine/kernels/rmsNorm.ts';
 import { rmsNormRef } from '../../src/engine/ref/rmsNorm.ts';
 import { Rng } from '../../src/lib/rng.ts';
-import { expectClose, getGpu } from './harness.ts';
+import { expectClose, getGpu, SUBGROUP_PATHS } from './harness.ts';
 
 const TOL = 1e-5; // atol and rtol: f32 tree sum vs the f64 reference
 
 describe('rms_norm: x / sqrt(mean(x^2) + eps) * w * (1 + scale[g])', () => {
-  // (rows, D): D=3840 (DiT), 2560 (Qwen3), 128 (QK-norm), and widths awkward for the workgroup.
-  const shapes: [number, number][] = [[1, 3840], [33, 3840], [3, 2560], [1025, 128], [33, 130], [1025, 3], [33, 1], [7, 33]];
-  for (const [rows, cols] of shapes) {
-    const seed = rows * 7919 + cols;
-    it(`with weight, (${rows}, ${cols}), seed=${seed}`, async () => {
-      const gpu = await getGpu();
-      const rng = new Rng(seed);
-      const x = rng.normalArray(rows * cols); // (rows, D)
-      const w = rng.uniformArray(cols, 0.5, 1.5); // (D)
-      const tx = gpu.upload(x, [rows, cols]);
-      const tw = gpu.upload(w, [cols]);
-      let ty = tx;
-      gpu.run((b) => (ty = rmsNorm(b, tx, { weight: tw, eps: 1e-6 })));
-      expectClose(await gpu.read(ty), rmsNormRef(x, cols, 1e-6, w), TOL, TOL, `rms_norm (${rows},${cols})`);
-      for (const t of [tx, tw, ty]) t.release();
-    });
+  // (rows, D): D=3840 (DiT), 2560 (Qwen3), 128 (QK-norm), 8195 (128 threads per row), and widths awkward for the
+  // workgroup.
+  const shapes: [number, number][] = [[1, 3840], [33, 3840], [3, 2560], [2, 8195], [1025, 128], [33, 130], [1025, 3], [33, 1], [7, 33]];
+  for (const { path, gpu: device } of SUBGROUP_PATHS) {
+    for (const [rows, cols] of shapes) {
+      const seed = rows * 7919 + cols;
+      it(`with weight, (${rows}, ${cols}), ${path} reduction, seed=${seed}`, async () => {
+        const gpu = await device();
+        const rng = new Rng(seed);
+        const x = rng.normalArray(rows * cols); // (rows, D)
+        const w = rng.uniformArray(cols, 0.5, 1.5); // (D)
+        const tx = gpu.upload(x, [rows, cols]);
+        const tw = gpu.upload(w, [cols]);
+        let ty = tx;
+        gpu.run((b) => (ty = rmsNorm(b, tx, { weight: tw, eps: 1e-6 })));
+        expectClose(await gpu.read(ty), rmsNormRef(x, cols, 1e-6, w), TOL, TOL, `rms_norm (${rows},${cols})`);
+        for (const t of [tx, tw, ty]) t.release();
+      });
+    }
   }
 
   it('without weight, eps dominating tiny rows, seed=5', async () => {
@@ -94,6 +98,32 @@ describe('rms_norm: x / sqrt(mean(x^2) + eps) * w * (1 + scale[g])', () => {
     expectClose(await gpu.read(ty), rmsNormRef(x, cols, 1e-6), TOL, TOL, 'rms_norm many rows');
     tx.release();
     ty.release();
+  });
+
+  it('forced plain and subgroup reductions are two pipelines in one cache, seed=15', async () => {
+    const gpu = await SUBGROUP_PATHS[0].gpu();
+    expect(reductionFor(gpu)).toBe('subgroups');
+    const rng = new Rng(15);
+    const rows = 5, cols = 1000; // prettier-ignore
+    const x = rng.normalArray(rows * cols); // (M, D)
+    const w = rng.uniformArray(cols, 0.5, 1.5); // (D)
+    const s = rng.uniformArray(cols, -0.5, 0.5); // (D)
+    const [tx, tw, ts] = [gpu.upload(x, [rows, cols]), gpu.upload(w, [cols]), gpu.upload(s, [cols])];
+    const [ya, yb] = [gpu.empty([rows, cols]), gpu.empty([rows, cols])];
+    const before = gpu.pipelines.size;
+    // weight + scale without rowSel: constants no other case here uses, so both pipelines are new
+    gpu.run((b) => {
+      rmsNorm(b, tx, { weight: tw, scale: ts, eps: 1e-6, out: ya, reduction: 'plain' });
+      rmsNorm(b, tx, { weight: tw, scale: ts, eps: 1e-6, out: yb }); // default: subgroups
+    });
+    expect(gpu.pipelines.size - before).toBe(2);
+    const want = rmsNormRef(x, cols, 1e-6, w, { scale: s, stride: cols });
+    expectClose(await gpu.read(ya), want, TOL, TOL, 'rms_norm forced plain');
+    expectClose(await gpu.read(yb), want, TOL, TOL, 'rms_norm subgroups');
+    for (const t of [tx, tw, ts, ya, yb]) t.release();
+    const plain = await SUBGROUP_PATHS[1].gpu();
+    expect(reductionFor(plain)).toBe('plain');
+    expect(() => reductionFor(plain, 'subgroups')).toThrow(/subgroups/);
   });
 
   it('rejects bad shapes and aliasing with RangeErrors', async () => {

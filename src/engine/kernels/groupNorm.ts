@@ -4,6 +4,7 @@ import code from '../../../shaders/group_norm.wgsl?raw';
 import type { Batch } from '../gpu.ts';
 import { params } from '../params.ts';
 import type { Tensor } from '../tensor.ts';
+import { type Reduction, reductionFor, withBlockSum } from './blockSum.ts';
 
 export interface GroupNormOptions {
   groups: number; // 32 in the VAE
@@ -12,6 +13,7 @@ export interface GroupNormOptions {
   bias: Tensor; // (C) f32
   silu?: boolean; // y = y * sigmoid(y) after the affine
   out?: Tensor; // (C, H, W) f32, must not alias x
+  reduction?: Reduction; // forces the workgroup sum of the statistics (tests, bench); default: reductionFor(gpu)
 }
 
 const WG = 256; // threads per workgroup, a power of two (tree reductions)
@@ -52,8 +54,10 @@ export function groupNorm(b: Batch, x: Tensor, opts: GroupNormOptions): Tensor {
     throw new RangeError(`groupNorm: [${x.shape}] exceeds the dispatch limit of ${maxDim} workgroups per dimension`);
 
   const u = params().u32(c).u32(hw).u32(cpg).u32(n).u32(chunk).u32(p).f32(eps).build();
-  // SILU only specialises apply: the statistics pipelines are shared by both variants.
-  const spec = (entryPoint: string, constants: Record<string, number> = { WG }) => ({ name: 'group_norm', code, entryPoint, constants });
+  // SILU only specialises apply: the statistics pipelines are shared by both variants. All three entry points
+  // come from one module, composed with the chosen block_sum (only partial calls it).
+  const kernel = withBlockSum('group_norm', code, reductionFor(b.gpu, opts.reduction));
+  const spec = (entryPoint: string, constants: Record<string, number> = { WG }) => ({ ...kernel, entryPoint, constants });
   const part = b.gpu.empty([groups, p, 2], 'f32', 'groupNorm.partials'); // (G, P, 2): chunk mean, chunk M2
   const stats = b.gpu.empty([groups, 2], 'f32', 'groupNorm.stats'); // (G, 2): mean, rstd
   const y = out ?? b.gpu.empty([c, h, w], 'f32', 'groupNorm.out'); // (C, H, W)

@@ -4,6 +4,7 @@ import code from '../../../shaders/layer_norm.wgsl?raw';
 import { type Batch, grid } from '../gpu.ts';
 import { params } from '../params.ts';
 import type { Tensor } from '../tensor.ts';
+import { type Reduction, reductionFor, withBlockSum } from './blockSum.ts';
 import { checkMod, checkNoAlias, checkRowSel, outputFor, placeholder, rowsOf, sameBuffer } from './common.ts';
 import { normWorkgroup } from './rmsNorm.ts';
 
@@ -17,6 +18,8 @@ export interface LayerNormOptions {
   rowSel?: Tensor;
   /** Result tensor of M*D elements; `out` = x (same buffer) normalizes in place. */
   out?: Tensor;
+  /** Forces the workgroup sum (tests, bench); default: reductionFor(gpu), see blockSum.ts. */
+  reduction?: Reduction;
 }
 
 /** x (..., D) -> (..., D), rows = every leading index. */
@@ -40,7 +43,7 @@ export function layerNorm(b: Batch, x: Tensor, opts: LayerNormOptions): Tensor {
   const u = params().u32(rows).u32(cols).f32(opts.eps).u32(mod.stride).u32(mod.offset).u32(mod.groups).build();
   const constants = { WG: normWorkgroup(cols), HAS_SCALE: opts.scale ? 1 : 0, HAS_SEL: opts.rowSel ? 1 : 0, IN_PLACE: inPlace ? 1 : 0 };
   b.dispatch(
-    { name: 'layer_norm', code, constants },
+    { ...withBlockSum('layer_norm', code, reductionFor(b.gpu, opts.reduction)), constants },
     u,
     [x.data, inPlace ? spareOut : out.data, opts.scale?.data ?? spare, opts.rowSel?.data ?? spare],
     grid(rows, b.gpu.limits.maxComputeWorkgroupsPerDimension),

@@ -5,6 +5,7 @@ import code from '../../../shaders/rms_norm.wgsl?raw';
 import { type Batch, grid } from '../gpu.ts';
 import { params } from '../params.ts';
 import type { Tensor } from '../tensor.ts';
+import { type Reduction, reductionFor, withBlockSum } from './blockSum.ts';
 import { checkF32, checkMod, checkNoAlias, checkRowSel, outputFor, placeholder, rowsOf, sameBuffer } from './common.ts';
 
 export interface RmsNormOptions {
@@ -19,12 +20,15 @@ export interface RmsNormOptions {
   rowSel?: Tensor;
   /** Result tensor of M*D elements; `out` = x (same buffer) normalizes in place. */
   out?: Tensor;
+  /** Forces the workgroup sum (tests, bench); default: reductionFor(gpu), see blockSum.ts. */
+  reduction?: Reduction;
 }
 
 /**
  * Threads per row. 64 threads give each ~60 elements of a 3840-wide row and a 6-level tree reduction; 256 threads
  * cost two more barrier levels for no more bandwidth (`npm run bench`, rms_norm 256x3840: 45 ms with 256 threads,
- * 17 ms with 64, ORT 18 ms, on SwiftShader). Very long rows get 128.
+ * 17 ms with 64, ORT 18 ms, on SwiftShader, plain block_sum). Very long rows get 128. The subgroup block_sum keeps
+ * the order (SwiftShader, same run: 64 threads 26 ms, 128 threads 38 ms, 256 threads 84 ms).
  */
 export function normWorkgroup(cols: number): number {
   return cols >= 8192 ? 128 : 64;
@@ -56,7 +60,7 @@ export function rmsNorm(b: Batch, x: Tensor, opts: RmsNormOptions): Tensor {
   const u = params().u32(rows).u32(cols).f32(opts.eps).u32(mod.stride).u32(mod.offset).u32(mod.groups).build();
   const constants = { WG, HAS_WEIGHT: opts.weight ? 1 : 0, HAS_SCALE: opts.scale ? 1 : 0, HAS_SEL: opts.rowSel ? 1 : 0, IN_PLACE: inPlace ? 1 : 0 };
   b.dispatch(
-    { name: 'rms_norm', code, constants },
+    { ...withBlockSum('rms_norm', code, reductionFor(b.gpu, opts.reduction)), constants },
     u,
     [x.data, inPlace ? spareOut : out.data, opts.weight?.data ?? spare, opts.scale?.data ?? spare, opts.rowSel?.data ?? spare],
     grid(rows, b.gpu.limits.maxComputeWorkgroupsPerDimension),
