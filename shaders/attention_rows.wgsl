@@ -66,7 +66,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   }
   var m = NEG_BIG;
   var l = 0.0;
-  var s: array<f32, MAXBK>;
+  var s: array<vec4<f32>, MAXBK / 4u>; // scores of the tile, four keys per vec4
 
   // Causal: no key of this tile of rows lies past q0 + BQ - 1, so later key tiles are skipped entirely.
   var kEnd = p.lk;
@@ -113,10 +113,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
       let sc = vec4<f32>(dot(d0, one), dot(d1, one), dot(d2, one), dot(d3, one));
       let ok = vec4<u32>(kk, kk + 1u, kk + 2u, kk + 3u) < vec4<u32>(n);
       let sv = select(vec4<f32>(NEG_BIG), sc, ok);
-      s[kk] = sv.x;
-      s[kk + 1u] = sv.y;
-      s[kk + 2u] = sv.z;
-      s[kk + 3u] = sv.w;
+      s[kk / 4u] = sv;
       mNew = max(mNew, max(max(sv.x, sv.y), max(sv.z, sv.w)));
     }
     // Online softmax in the log2 domain (q is pre-scaled by scale·log2(e)).
@@ -125,11 +122,14 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
     for (var i = 0u; i < HD4; i++) {
       acc[i] *= alpha;
     }
-    for (var kk = 0u; kk < n; kk++) {
-      let pk = exp2(s[kk] - mNew); // keys from n on contribute nothing: skipped
-      l += pk;
+    // p·V four keys at a time. A masked key scores NEG_BIG and gets p = 0: mNew is finite here, because key 0 of
+    // the first tile is visible to every row (Lk >= 1; causal row i sees keys 0..i).
+    for (var kk = 0u; kk < BK; kk += 4u) {
+      let pv = exp2(s[kk / 4u] - vec4<f32>(mNew));
+      l += dot(pv, vec4<f32>(1.0));
+      let b = kk * HD4;
       for (var i = 0u; i < HD4; i++) {
-        acc[i] += pk * vt[kk * HD4 + i];
+        acc[i] += pv.x * vt[b + i] + pv.y * vt[b + HD4 + i] + pv.z * vt[b + 2u * HD4 + i] + pv.w * vt[b + 3u * HD4 + i];
       }
     }
     m = mNew;
