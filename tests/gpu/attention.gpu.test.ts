@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attention, type AttentionKernel, attentionRowTiles, attentionTiles, ROWS_MAX_HEAD_DIM } from '../../src/engine/kernels/attention.ts';
+import { attention, type AttentionKernel, attentionRowTiles, attentionTiles, expandRows, ROWS_MAX_HEAD_DIM } from '../../src/engine/kernels/attention.ts';
 import { attentionNaive } from '../../src/engine/kernels/attentionNaive.ts';
 import { attentionRef } from '../../src/engine/ref/attention.ts';
 import { Rng } from '../../src/lib/rng.ts';
@@ -83,6 +83,11 @@ describe('attention (flash, tiled online softmax)', () => {
     check(attention, { lq: 17, lk: 16385, heads: 2, kvHeads: 1, hd: 32, seed: 22 }));
   it('matches the CPU reference with 16385 queries, Lk=3 heads=1/1 hd=512, seed=23', () =>
     check(attention, { lq: 16385, lk: 3, heads: 1, kvHeads: 1, hd: 512, seed: 23 }));
+  // Two rows per invocation (hd <= 64) with the last workgroup's second rows partly past Lq, causal and grouped.
+  it('rows kernel matches the CPU reference with two rows per invocation, Lq=Lk=193 heads=6/2 hd=64 causal, seed=26', () =>
+    check(forced('rows'), { lq: 193, lk: 193, heads: 6, kvHeads: 2, hd: 64, causal: true, seed: 26 }));
+  it('rows kernel matches the CPU reference with 21 rows of 3 heads per workgroup, Lq=85 Lk=70 heads=3/1 hd=32, seed=27', () =>
+    check(forced('rows'), { lq: 85, lk: 70, heads: 3, kvHeads: 1, hd: 32, seed: 27 }));
   // The Qwen3 text encoder's shape class (grouped causal, hd 128) at its longest prompt, with fewer heads.
   it('matches the CPU reference at the text encoder length, L=512 heads=4/1 hd=128 causal, seed=24', () =>
     check(attention, { lq: 512, lk: 512, heads: 4, kvHeads: 1, hd: 128, causal: true, seed: 24 }));
@@ -149,11 +154,21 @@ describe('attention (flash, tiled online softmax)', () => {
         expect(tl.bk, what).toBeGreaterThanOrEqual(4);
         expect(tl.bk, what).toBeLessThanOrEqual(32);
         expect(group % tl.gh, what).toBe(0);
+        expect(Number.isInteger(tl.bq), what).toBe(true);
         expect(tl.wg, what).toBe(tl.bq * tl.gh);
+        expect(2 * tl.rpi * (hd / 4), what).toBeLessThanOrEqual(64); // q and accumulator registers, vec4s
+        expect(tl.rpi, what).toBe(hd <= 64 ? 2 : 1);
         expect(tl.wg, what).toBeLessThanOrEqual(256);
       }
     expect(attentionRowTiles(128, 4).gh).toBe(4); // Qwen3: 32 query heads over 8 kv heads
     expect(() => attentionRowTiles(132, 1)).toThrow(RangeError);
+  });
+
+  it('repeats //@rows{ blocks once per row of an invocation', () => {
+    const src = 'let a = 1u; // @R in a comment stays\n  //@rows{\n  var x@R = @Ru;\n  //@}\nlet b = 2u;\n';
+    expect(expandRows(src, 2)).toBe('const RPI = 2u;\nlet a = 1u; // @R in a comment stays\n  var x0 = 0u;\n  var x1 = 1u;\nlet b = 2u;\n');
+    expect(() => expandRows('  //@rows{\n var x@R = 1;\n', 2)).toThrow(/unbalanced/);
+    expect(() => expandRows(src, 0)).toThrow(RangeError);
   });
 });
 

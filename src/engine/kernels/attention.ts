@@ -36,6 +36,8 @@ const MAX_BK = 32; // keys per tile (= MAXBK in attention_rows.wgsl): beyond thi
 /** Largest head dim of the one-row-per-invocation kernel (= 4·MAXD4 in attention_rows.wgsl). */
 export const ROWS_MAX_HEAD_DIM = 128;
 const ROWS_WG = 64; // rows kernel: invocations per workgroup
+const ROWS_MAX_Q4 = 32; // rows kernel: vec4s of q (and as many of accumulator) per invocation
+const ROWS_MAX_RPI = 2; // rows kernel: query rows per invocation
 const ROWS_MAX_GH = 8; // rows kernel: query heads sharing one K/V tile per workgroup
 
 export interface AttentionTiles {
@@ -79,9 +81,11 @@ export function attentionTiles(headDim: number, budget = ATTENTION_SMEM_BUDGET):
 }
 
 export interface AttentionRowTiles {
+  /** Query rows per invocation. */
+  rpi: number;
   /** Query heads per workgroup (they share one kv head and its K/V tiles). */
   gh: number;
-  /** Query rows per workgroup. */
+  /** Invocations along rows; the workgroup covers bq · rpi rows. */
   bq: number;
   /** Keys per tile. */
   bk: number;
@@ -92,20 +96,47 @@ export interface AttentionRowTiles {
 }
 
 /**
- * Tiles of the rows kernel: one invocation per (query row, head), ROWS_WG invocations, gh = the largest divisor of
- * the grouped-query group up to ROWS_MAX_GH (Qwen3's 32/8 heads: 4 heads read each K/V tile), then as many keys per
+ * Tiles of the rows kernel: rpi query rows of one head per invocation, as many (up to 2) as keep q and the
+ * accumulator within 2·32 vec4s of registers (hd <= 64: 2 rows, each K/V read feeding both; `npm run bench`,
+ * attention L=256 H=2 hd=64 on SwiftShader: 22.6 ms with 1 row, 17.9 ms with 2), ROWS_WG invocations,
+ * gh = the largest divisor of the grouped-query group up to ROWS_MAX_GH (Qwen3's 32/8 heads: 4 heads read each
+ * K/V tile), then as many keys per
  * tile, a multiple of 4, as the K and V tiles (32·bk·hd/4 bytes) allow. Throws beyond ROWS_MAX_HEAD_DIM or the budget.
  */
 export function attentionRowTiles(headDim: number, group: number, budget = ATTENTION_SMEM_BUDGET): AttentionRowTiles {
   if (!Number.isInteger(headDim) || headDim < 4 || headDim % 4 !== 0 || headDim > ROWS_MAX_HEAD_DIM)
     throw new RangeError(`attention rows kernel: headDim must be a multiple of 4 up to ${ROWS_MAX_HEAD_DIM}, got ${headDim}`);
+  const rpi = Math.max(1, Math.min(ROWS_MAX_RPI, Math.floor(ROWS_MAX_Q4 / (headDim / 4))));
   let gh = Math.min(group, ROWS_MAX_GH);
   while (group % gh !== 0) gh--;
-  const bq = ROWS_WG / gh;
+  const bq = Math.floor(ROWS_WG / gh);
   const perKey = 32 * (headDim / 4);
   const bk = Math.floor(Math.min(MAX_BK, Math.floor(budget / perKey)) / 4) * 4; // the kernel scores 4 keys at a time
   if (bk < 4) throw new RangeError(`attention: headDim ${headDim} does not fit a workgroup-memory budget of ${budget} bytes`);
-  return { gh, bq, bk, wg: bq * gh, bytes: bk * perKey };
+  return { rpi, gh, bq, bk, wg: bq * gh, bytes: bk * perKey };
+}
+
+const ROW_BLOCK = /^[ \t]*\/\/@rows\{[^\n]*\n([\s\S]*?)^[ \t]*\/\/@\}[^\n]*\n/gm;
+
+/**
+ * Repeats each `//@rows{ ... //@}` block of a shader once per row 0 .. rpi-1 with `@R` replaced by the row number,
+ * and declares `const RPI` (see attention_rows.wgsl for why rows are unrolled in the source).
+ */
+export function expandRows(code: string, rpi: number): string {
+  if (!Number.isInteger(rpi) || rpi < 1) throw new RangeError(`expandRows: rpi must be a positive integer, got ${rpi}`);
+  const body = code.replace(ROW_BLOCK, (_, block: string) =>
+    Array.from({ length: rpi }, (_, r) => block.replaceAll('@R', String(r))).join(''),
+  );
+  const live = body.replace(/\/\/.*$/gm, (c) => (c.startsWith('//@') ? c : '')); // comments may mention @R
+  if (live.includes('@R') || live.includes('//@')) throw new Error('expandRows: an unbalanced //@rows{ block');
+  return `const RPI = ${rpi}u;\n${body}`;
+}
+
+const rowsSources = new Map<number, string>();
+function rowsSource(rpi: number): string {
+  let code = rowsSources.get(rpi);
+  if (!code) rowsSources.set(rpi, (code = expandRows(rowsCode, rpi)));
+  return code;
 }
 
 export interface AttentionShape {
@@ -162,8 +193,8 @@ export function attention(b: Batch, q: Tensor, k: Tensor, v: Tensor, opts: Atten
   let dispatch: [number, number, number];
   if (kernel === 'rows') {
     const t = attentionRowTiles(s.headDim, group, budget);
-    spec = { name: 'attention_rows', code: rowsCode, constants: { HD4: s.headDim / 4, BQ: t.bq, GH: t.gh, BK: t.bk } };
-    dispatch = [Math.ceil(s.lq / t.bq), s.heads / t.gh, 1];
+    spec = { name: `attention_rows${t.rpi}`, code: rowsSource(t.rpi), constants: { HD4: s.headDim / 4, BQ: t.bq, GH: t.gh, BK: t.bk } };
+    dispatch = [Math.ceil(s.lq / (t.bq * t.rpi)), s.heads / t.gh, 1];
   } else {
     const t = attentionTiles(s.headDim, budget);
     spec = { name: 'attention', code: splitCode, constants: { HD4: s.headDim / 4, C: t.c, BQ: t.bq, BK: t.bk } };
