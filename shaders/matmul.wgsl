@@ -43,7 +43,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let vn0 = wid.x * 4u * WGX;
   let t = lid.y * WGX + lid.x;
   let threads = WGX * WGY;
-  var acc: array<vec4<f32>, 4>;
+  // Four named accumulators, not an array: an array indexed in a loop the compiler does not unroll stays in memory
+  // (SwiftShader), and every FMA would load and store it.
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
 
   for (var k0 = 0u; k0 < p.K; k0 += TK) {
     // Consecutive invocations take consecutive k: global reads run along rows of x and W.
@@ -76,20 +81,25 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     for (var kk = 0u; kk < TK; kk++) {
       let a = xs[kk * (WGY + 1u) + lid.y];
       let b = ws[kk * (WGX + 1u) + lid.x];
-      acc[0] += a.x * b;
-      acc[1] += a.y * b;
-      acc[2] += a.z * b;
-      acc[3] += a.w * b;
+      acc0 += a.x * b;
+      acc1 += a.y * b;
+      acc2 += a.z * b;
+      acc3 += a.w * b;
     }
     workgroupBarrier();
   }
 
   let vn = vn0 + 4u * lid.x;
-  for (var i = 0u; i < 4u; i++) {
-    let m = m0 + 4u * lid.y + i;
-    if (m < p.M) {
-      store2(m, vn, acc[i].xy);
-      store2(m, vn + 2u, acc[i].zw);
-    }
+  let m = m0 + 4u * lid.y;
+  store_row(m, vn, acc0);
+  store_row(m + 1u, vn, acc1);
+  store_row(m + 2u, vn, acc2);
+  store_row(m + 3u, vn, acc3);
+}
+
+fn store_row(m: u32, vn: u32, v: vec4<f32>) {
+  if (m < p.M) {
+    store2(m, vn, v.xy);
+    store2(m, vn + 2u, v.zw);
   }
 }
