@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { matmul, matmulGatedResidual, matmulSwiGLU, splitRows } from '../../src/engine/kernels/matmul.ts';
+import { matmul, matmulGatedResidual, type MatmulKernel, matmulKernel, matmulSwiGLU, splitRows } from '../../src/engine/kernels/matmul.ts';
 import { matmulGatedResidualRef, matmulRef, matmulSwiGLURef } from '../../src/engine/ref/matmul.ts';
 import type { Tensor } from '../../src/engine/tensor.ts';
 import { Rng } from '../../src/lib/rng.ts';
 import { expectClose, getGpu } from './harness.ts';
 import { FORMATS, isQuant, makeWeight, releaseWeight, tol, uploadU32, type WFmt } from './matmulCases.ts';
 
-// (M, K, N, bias): M <= 8 takes the small-M kernel (K >= 256 splits rows across invocations), 33 and 70 the
-// tiled one (M <= 32: 32-row tiles); no size is a tile multiple.
+// (M, K, N, bias): M <= 8 takes the small-M kernel (K >= 256 splits rows across invocations), 20, 33 and 70 the
+// wide one by default and the tiled one on request (M <= 32: 32-row tiles); no size is a tile multiple.
 const SHAPES_ANY_K: [number, number, number, boolean][] = [
   [1, 33, 100, true],
   [3, 65, 1, false],
@@ -205,5 +205,64 @@ describe('matmul validation and row splitting', () => {
     expect(splitRows(15360, 3840, 'q4', 2 ** 30)).toEqual([15360]);
     expect(splitRows(15360, 3840, 'f32', 2 ** 27).reduce((a, b) => a + b)).toBe(15360);
     expect(() => splitRows(1, 1024, 'f32', 1000)).toThrow(RangeError);
+  });
+});
+
+describe('matmul kernels on request: tiled beside the default wide, same references', () => {
+  it('picks matvec up to 8 rows and wide above', () => {
+    expect([1, 8, 9, 4096].map(matmulKernel)).toEqual(['matvec', 'matvec', 'wide', 'wide']);
+  });
+
+  for (const kernel of ['tiled', 'wide'] as MatmulKernel[])
+    for (const fmt of FORMATS)
+      it(`${kernel}: matmul ${fmt} matches the f32 reference, seed=41`, async () => {
+        const gpu = await getGpu();
+        const rng = new Rng(41);
+        for (const [M, K, N, withBias] of (isQuant(fmt) ? SHAPES_QUANT : SHAPES_ANY_K).filter(([M]) => M > 8)) {
+          const x = rng.normalArray(M * K); // (M, K)
+          const w = makeWeight(gpu, rng, N, K, fmt);
+          const bias = withBias ? rng.normalArray(N) : undefined; // (N)
+          const tx = gpu.upload(x, [M, K]);
+          const tb = bias ? gpu.upload(bias, [N]) : undefined;
+          let y = tx;
+          gpu.run((b) => (y = matmul(b, tx, w.t, { bias: tb, kernel })));
+          expectClose(await gpu.read(y), matmulRef(x, w.ref, M, K, N, bias), tol(K).atol, tol(K).rtol, `${kernel} ${fmt} M=${M} K=${K} N=${N}`);
+          for (const t of [tx, tb, y]) t?.release();
+          releaseWeight(w);
+        }
+      });
+
+  it('tiled: SwiGLU and the gated residual with row selection, in place, seed=42', async () => {
+    const gpu = await getGpu();
+    const rng = new Rng(42);
+    for (const [fmt, M, K, N] of [['q4f16', 33, 96, 57], ['f16', 20, 65, 33]] as [WFmt, number, number, number][]) {
+      const x = rng.normalArray(M * K); // (M, K)
+      const wg = makeWeight(gpu, rng, N, K, fmt);
+      const wu = makeWeight(gpu, rng, N, K, fmt);
+      const tx = gpu.upload(x, [M, K]);
+      let y = tx;
+      gpu.run((b) => (y = matmulSwiGLU(b, tx, wg.t, wu.t, { kernel: 'tiled' })));
+      expectClose(await gpu.read(y), matmulSwiGLURef(x, wg.ref, wu.ref, M, K, N), tol(K).atol, tol(K).rtol, `tiled swiglu ${fmt}`);
+      const residual = rng.normalArray(M * N); // (M, N)
+      const gate = rng.normalArray(2 * N); // (2, N)
+      const rowSel = Uint32Array.from({ length: M }, () => rng.int(2)); // (M)
+      const [tr, tg, ts] = [gpu.upload(residual, [M, N]), gpu.upload(gate, [2, N]), uploadU32(gpu, rowSel)];
+      gpu.run((b) => matmulGatedResidual(b, tx, wg.t, tr, tg, { rowSel: ts, inPlace: true, kernel: 'tiled' }));
+      const want = matmulGatedResidualRef(x, wg.ref, M, K, N, residual, gate, { rowSel });
+      expectClose(await gpu.read(tr), want, tol(K).atol, tol(K).rtol, `tiled gated residual ${fmt}`);
+      for (const t of [tx, y, tr, tg, ts]) t.release();
+      releaseWeight(wg);
+      releaseWeight(wu);
+    }
+  });
+
+  it('refuses the matvec kernel for more than 8 rows', async () => {
+    const gpu = await getGpu();
+    const [x, w] = [gpu.empty([9, 32]), gpu.empty([4, 32])];
+    const b = gpu.batch();
+    expect(() => matmul(b, x, w, { kernel: 'matvec' })).toThrow(/at most 8 rows/);
+    b.submit();
+    x.release();
+    w.release();
   });
 });

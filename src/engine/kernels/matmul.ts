@@ -1,11 +1,14 @@
 // y = x · Wᵀ (+ bias) with fused epilogues (SwiGLU, gated residual), for f32 / f16 / q4 / q8 weights.
 // Shader composition, bindings and dispatch: header of shaders/matmul.wgsl. This file generates the binding
-// block (with the accessors bias_at / residual_at / gate_mul) and picks a kernel: matvec for M <= 8, tiled above.
+// block (with the accessors bias_at / residual_at / gate_mul) and picks a kernel: matvec for M <= 8, wide above
+// (weights decoded straight into registers, shaders/matmul_wide.wgsl); tiled (both operands staged in workgroup
+// memory, shaders/matmul.wgsl) on request, and in `npm run bench` beside wide.
 import tiledBody from '../../../shaders/matmul.wgsl?raw';
 import f16Format from '../../../shaders/matmul_f16.wgsl?raw';
 import f32Format from '../../../shaders/matmul_f32.wgsl?raw';
 import linearSet from '../../../shaders/matmul_linear.wgsl?raw';
 import matvecBody from '../../../shaders/matmul_matvec.wgsl?raw';
+import wideBody from '../../../shaders/matmul_wide.wgsl?raw';
 import quantFormat from '../../../shaders/matmul_quant.wgsl?raw';
 import swigluSet from '../../../shaders/matmul_swiglu.wgsl?raw';
 import { QUANT_BLOCK, type DType, type ParamType } from '../formats.ts';
@@ -20,6 +23,19 @@ export const MATVEC_MAX_M = 8; // rows handled by the small-M kernel (MAXM in ma
 const TILE_WGX = 16; // tiled kernel: invocations along columns (4 columns each)
 const TILE_TK = 16; // K per workgroup-memory stage
 const MV_WG = 128; // small-M kernel: invocations per workgroup
+const WIDE_WG = 64; // wide kernel: invocations (column pairs) per workgroup
+const WIDE_TM = 16; // wide kernel: rows of x per workgroup (MAXTM in matmul_wide.wgsl)
+
+/** The matmul kernels: matvec (M <= 8), tiled (workgroup-memory tiles of x and W), wide (W decoded in registers). */
+export type MatmulKernel = 'matvec' | 'tiled' | 'wide';
+
+/**
+ * The kernel used by default for M rows of x: matvec up to 8 rows, then wide for every weight format
+ * (`npm run bench` on SwiftShader, M=64 K=256 N=256: q4 6.7 ms tiled, 3.2 ms wide; f32 7.5 ms tiled, 3.8 ms wide).
+ */
+export function matmulKernel(M: number): MatmulKernel {
+  return M <= MATVEC_MAX_M ? 'matvec' : 'wide';
+}
 
 // ---- shader composition -------------------------------------------------------------------------------------
 
@@ -130,9 +146,10 @@ function outShape(x: Tensor, N: number): number[] {
 // ---- dispatch -----------------------------------------------------------------------------------------------
 
 /** One dispatch per weight row chunk, each writing its own columns of y (M, ldy). */
-function run(b: Batch, op: string, x: Tensor, w0: readonly Tensor[], w1: readonly Tensor[] | null, e: Epilogue, y: Tensor, M: number, K: number, ldy: number): void {
+function run(b: Batch, op: string, x: Tensor, w0: readonly Tensor[], w1: readonly Tensor[] | null, e: Epilogue, y: Tensor, M: number, K: number, ldy: number, forced?: MatmulKernel): void {
   const G = e.gate ? e.gate.numel / ldy : 1;
-  const small = M <= MATVEC_MAX_M;
+  const kernel = forced ?? matmulKernel(M);
+  if (kernel === 'matvec' && M > MATVEC_MAX_M) throw new RangeError(`${op}: the matvec kernel takes at most ${MATVEC_MAX_M} rows, got ${M}`);
   const lim = b.gpu.limits.maxComputeWorkgroupsPerDimension;
   const { decls: epi, accessors, tag } = epilogueDecls(e);
   let col0 = 0; // first column of y for this chunk
@@ -149,16 +166,20 @@ function run(b: Batch, op: string, x: Tensor, w0: readonly Tensor[], w1: readonl
       formatSource(fmt, 'w0'),
       w1 ? formatSource(fmt, 'w1') : '',
       w1 ? swigluSet : linearSet,
-      small ? matvecBody : tiledBody,
+      kernel === 'matvec' ? matvecBody : kernel === 'wide' ? wideBody : tiledBody,
     ].join('\n');
     let constants: Record<string, number>;
     let groups: [number, number, number];
-    if (small) {
+    if (kernel === 'matvec') {
       // Split a row across invocations only when each still gets >= 16 chunks of 8: short rows (adaLN, K = 256)
       // run barrier-free with one invocation per column pair.
       const tpr = 2 ** Math.min(5, Math.max(0, Math.floor(Math.log2(K / 8 / 16))));
       groups = grid(Math.ceil(Math.ceil(vcols / 2) / (MV_WG / tpr)), lim);
       constants = { MV_WG, MV_TPR: tpr, MV_M: M };
+    } else if (kernel === 'wide') {
+      groups = [Math.ceil(Math.ceil(vcols / 2) / WIDE_WG), Math.ceil(M / WIDE_TM), 1];
+      if (groups[0] > lim || groups[1] > lim) throw new RangeError(`${op}: ${M} x ${vcols} exceeds the dispatch grid; split the weight rows or x`);
+      constants = { WG: WIDE_WG, TM: WIDE_TM };
     } else {
       const wgy = M <= 32 ? 8 : 16; // short M: a 32-row tile wastes less
       const wgx = vcols <= 128 ? 8 : TILE_WGX; // few columns: 32-column tiles
@@ -167,7 +188,7 @@ function run(b: Batch, op: string, x: Tensor, w0: readonly Tensor[], w1: readonl
       constants = { WGX: wgx, WGY: wgy, TK: TILE_TK, CHUNKED: K % 8 === 0 ? 1 : 0 };
     }
     const u = params().u32(M).u32(N).u32(K).u32(ldy).u32(col0).u32(groups[0]).u32(G).build();
-    const name = `matmul_${small ? 'matvec' : 'tiled'}_${fmt}${w0[c].paramType}_${tag}`;
+    const name = `matmul_${kernel}_${fmt}${w0[c].paramType}_${tag}`;
     b.dispatch({ name, code, constants: { ...constants, ...formatConstants(w0[c]) } }, u, [...decls.map((d) => d.buffer), y.data], groups);
     col0 += N;
   }
@@ -176,18 +197,18 @@ function run(b: Batch, op: string, x: Tensor, w0: readonly Tensor[], w1: readonl
 // ---- public API ---------------------------------------------------------------------------------------------
 
 /** y = x · Wᵀ (+ bias). x f32 (M, K) (or (…, K)); w (N, K) any weight dtype, or its row chunks; bias f32 (N). */
-export function matmul(b: Batch, x: Tensor, w: WeightParts, opts: { bias?: Tensor; out?: Tensor } = {}): Tensor {
+export function matmul(b: Batch, x: Tensor, w: WeightParts, opts: { bias?: Tensor; out?: Tensor; kernel?: MatmulKernel } = {}): Tensor {
   const ws = parts(w);
   const { M, K, N } = checkOperands('matmul', x, ws);
   if (opts.bias) checkF32('matmul', 'bias', opts.bias, N, `(${N})`);
   const y = opts.out ?? b.gpu.empty(outShape(x, N), 'f32', 'matmul.out'); // (M, N)
   if (opts.out) checkF32('matmul', 'out', opts.out, M * N, `(${M}, ${N})`);
-  run(b, 'matmul', x, ws, null, { swiglu: false, bias: opts.bias }, y, M, K, N);
+  run(b, 'matmul', x, ws, null, { swiglu: false, bias: opts.bias }, y, M, K, N, opts.kernel);
   return y;
 }
 
 /** silu(x · Wgᵀ) * (x · Wuᵀ) in one pass over x. Gate and up: (N, K), same dtype, same row chunking. */
-export function matmulSwiGLU(b: Batch, x: Tensor, wGate: WeightParts, wUp: WeightParts, opts: { out?: Tensor } = {}): Tensor {
+export function matmulSwiGLU(b: Batch, x: Tensor, wGate: WeightParts, wUp: WeightParts, opts: { out?: Tensor; kernel?: MatmulKernel } = {}): Tensor {
   const gs = parts(wGate);
   const us = parts(wUp);
   const { M, K, N } = checkOperands('matmulSwiGLU', x, gs);
@@ -196,7 +217,7 @@ export function matmulSwiGLU(b: Batch, x: Tensor, wGate: WeightParts, wUp: Weigh
     throw new RangeError('matmulSwiGLU: gate and up weights must have the same dtype, shape and row chunking');
   const y = opts.out ?? b.gpu.empty(outShape(x, N), 'f32', 'matmulSwiGLU.out'); // (M, N)
   if (opts.out) checkF32('matmulSwiGLU', 'out', opts.out, M * N, `(${M}, ${N})`);
-  run(b, 'matmulSwiGLU', x, gs, us, { swiglu: true }, y, M, K, N);
+  run(b, 'matmulSwiGLU', x, gs, us, { swiglu: true }, y, M, K, N, opts.kernel);
   return y;
 }
 
@@ -210,7 +231,7 @@ export function matmulGatedResidual(
   w: WeightParts,
   residual: Tensor,
   gate: Tensor,
-  opts: { bias?: Tensor; rowSel?: Tensor; inPlace?: boolean } = {},
+  opts: { bias?: Tensor; rowSel?: Tensor; inPlace?: boolean; kernel?: MatmulKernel } = {},
 ): Tensor {
   const op = 'matmulGatedResidual';
   const ws = parts(w);
@@ -225,7 +246,7 @@ export function matmulGatedResidual(
     throw new RangeError(`${op}: rowSel must hold ${M} u32 words, got ${rs.dtype} [${rs.shape}]`);
   const y = opts.inPlace ? residual : b.gpu.empty([...residual.shape], 'f32', `${op}.out`); // (M, N)
   const e: Epilogue = { swiglu: false, bias: opts.bias, gate, rowSel: rs, residual: opts.inPlace ? 'in-place' : residual };
-  run(b, op, x, ws, null, e, y, M, K, N);
+  run(b, op, x, ws, null, e, y, M, K, N, opts.kernel);
   return y;
 }
 
