@@ -80,8 +80,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let vw = i32(select(p.w, 2u * p.w, UP));
   let plane = p.h * p.w; // elements per input channel
 
-  var acc: array<array<f32, RN>, RM>;
-  for (var i = 0u; i < RM; i++) { for (var j = 0u; j < RN; j++) { acc[i][j] = 0.0; } }
+  // Named accumulators (row i of the register tile, its RN = 4 pixels as one vec4), not a 2-D array: an array
+  // indexed in loops the compiler does not unroll stays in memory (SwiftShader), a load and store per FMA.
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
 
   for (var k0 = 0u; k0 < p.k_total; k0 += TK) {
     // A chunk: TM x TK weights; consecutive threads read consecutive k of one row.
@@ -115,24 +119,29 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     }
     workgroupBarrier();
     for (var kk = 0u; kk < TK; kk++) {
-      var a: array<f32, RM>;
-      var b: array<f32, RN>;
-      for (var i = 0u; i < RM; i++) { a[i] = a_s[kk * TM + lid.y + i * WG_M]; }
-      for (var j = 0u; j < RN; j++) { b[j] = b_s[kk * TN + lid.x + j * WG_N]; }
-      for (var i = 0u; i < RM; i++) {
-        for (var j = 0u; j < RN; j++) { acc[i][j] = fma(a[i], b[j], acc[i][j]); }
-      }
+      let ai = kk * TM + lid.y;
+      let bi = kk * TN + lid.x;
+      let bv = vec4<f32>(b_s[bi], b_s[bi + WG_N], b_s[bi + 2u * WG_N], b_s[bi + 3u * WG_N]);
+      acc0 = fma(vec4<f32>(a_s[ai]), bv, acc0);
+      acc1 = fma(vec4<f32>(a_s[ai + WG_M]), bv, acc1);
+      acc2 = fma(vec4<f32>(a_s[ai + 2u * WG_M]), bv, acc2);
+      acc3 = fma(vec4<f32>(a_s[ai + 3u * WG_M]), bv, acc3);
     }
     workgroupBarrier();
   }
 
-  for (var i = 0u; i < RM; i++) {
-    let m = m0 + lid.y + i * WG_M;
-    if (m >= p.cout) { break; }
-    let bm = bias[m];
-    for (var j = 0u; j < RN; j++) {
-      let n = n0 + lid.x + j * WG_N;
-      if (n < n_pix) { out[m * n_pix + n] = acc[i][j] + bm; }
-    }
+  store_row(m0 + lid.y, n0 + lid.x, n_pix, acc0);
+  store_row(m0 + lid.y + WG_M, n0 + lid.x, n_pix, acc1);
+  store_row(m0 + lid.y + 2u * WG_M, n0 + lid.x, n_pix, acc2);
+  store_row(m0 + lid.y + 3u * WG_M, n0 + lid.x, n_pix, acc3);
+}
+
+/// Output channel m at pixels n, n + WG_N, n + 2·WG_N, n + 3·WG_N (those inside the image), plus the bias.
+fn store_row(m: u32, n: u32, n_pix: u32, v: vec4<f32>) {
+  if (m >= p.cout) { return; }
+  let bm = bias[m];
+  for (var j = 0u; j < RN; j++) {
+    let nj = n + j * WG_N;
+    if (nj < n_pix) { out[m * n_pix + nj] = v[j] + bm; }
   }
 }
