@@ -24,7 +24,7 @@
 // Per-row state lives in plain variables (qv0, acc0, m0, ...), not arrays indexed by row: a compiler that does not
 // unroll a loop over rows (SwiftShader) keeps row-indexed arrays in memory, 2-3x slower. The lines between
 // `//@rows{` and `//@}` are therefore written once and repeated by attention.ts for rows 0 .. RPI-1, with `@R`
-// replaced by the row number (expandRows): this file is WGSL after that expansion.
+// replaced by the row number (src/engine/kernels/unroll.ts): this file is WGSL after that expansion.
 
 override HD4: u32; // head dim / 4 (<= MAXD4)
 override BQ: u32; // invocations along rows: the workgroup covers BQ · RPI rows (RPI: rows repeated by the TS side)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attention, type AttentionKernel, attentionRowTiles, attentionTiles, expandRows, ROWS_MAX_HEAD_DIM } from '../../src/engine/kernels/attention.ts';
+import { attention, type AttentionKernel, attentionRowTiles, attentionTiles, ROWS_MAX_HEAD_DIM } from '../../src/engine/kernels/attention.ts';
 import { attentionNaive } from '../../src/engine/kernels/attentionNaive.ts';
 import { attentionRef } from '../../src/engine/ref/attention.ts';
 import { Rng } from '../../src/lib/rng.ts';
@@ -164,12 +164,6 @@ describe('attention (flash, tiled online softmax)', () => {
     expect(() => attentionRowTiles(132, 1)).toThrow(RangeError);
   });
 
-  it('repeats //@rows{ blocks once per row of an invocation', () => {
-    const src = 'let a = 1u; // @R in a comment stays\n  //@rows{\n  var x@R = @Ru;\n  //@}\nlet b = 2u;\n';
-    expect(expandRows(src, 2)).toBe('const RPI = 2u;\nlet a = 1u; // @R in a comment stays\n  var x0 = 0u;\n  var x1 = 1u;\nlet b = 2u;\n');
-    expect(() => expandRows('  //@rows{\n var x@R = 1;\n', 2)).toThrow(/unbalanced/);
-    expect(() => expandRows(src, 0)).toThrow(RangeError);
-  });
 });
 
 const NAIVE_CASES: Case[] = [

@@ -7,6 +7,7 @@ import splitCode from '../../../shaders/attention.wgsl?raw';
 import type { Batch } from '../gpu.ts';
 import type { KernelSpec } from '../pipelines.ts';
 import { params } from '../params.ts';
+import { unrolled } from './unroll.ts';
 import type { Tensor } from '../tensor.ts';
 
 export interface AttentionOptions {
@@ -116,29 +117,6 @@ export function attentionRowTiles(headDim: number, group: number, budget = ATTEN
   return { rpi, gh, bq, bk, wg: bq * gh, bytes: bk * perKey };
 }
 
-const ROW_BLOCK = /^[ \t]*\/\/@rows\{[^\n]*\n([\s\S]*?)^[ \t]*\/\/@\}[^\n]*\n/gm;
-
-/**
- * Repeats each `//@rows{ ... //@}` block of a shader once per row 0 .. rpi-1 with `@R` replaced by the row number,
- * and declares `const RPI` (see attention_rows.wgsl for why rows are unrolled in the source).
- */
-export function expandRows(code: string, rpi: number): string {
-  if (!Number.isInteger(rpi) || rpi < 1) throw new RangeError(`expandRows: rpi must be a positive integer, got ${rpi}`);
-  const body = code.replace(ROW_BLOCK, (_, block: string) =>
-    Array.from({ length: rpi }, (_, r) => block.replaceAll('@R', String(r))).join(''),
-  );
-  const live = body.replace(/\/\/.*$/gm, (c) => (c.startsWith('//@') ? c : '')); // comments may mention @R
-  if (live.includes('@R') || live.includes('//@')) throw new Error('expandRows: an unbalanced //@rows{ block');
-  return `const RPI = ${rpi}u;\n${body}`;
-}
-
-const rowsSources = new Map<number, string>();
-function rowsSource(rpi: number): string {
-  let code = rowsSources.get(rpi);
-  if (!code) rowsSources.set(rpi, (code = expandRows(rowsCode, rpi)));
-  return code;
-}
-
 export interface AttentionShape {
   lq: number;
   lk: number;
@@ -193,7 +171,7 @@ export function attention(b: Batch, q: Tensor, k: Tensor, v: Tensor, opts: Atten
   let dispatch: [number, number, number];
   if (kernel === 'rows') {
     const t = attentionRowTiles(s.headDim, group, budget);
-    spec = { name: `attention_rows${t.rpi}`, code: rowsSource(t.rpi), constants: { HD4: s.headDim / 4, BQ: t.bq, GH: t.gh, BK: t.bk } };
+    spec = { name: `attention_rows${t.rpi}`, code: unrolled(rowsCode, t.rpi, 'RPI'), constants: { HD4: s.headDim / 4, BQ: t.bq, GH: t.gh, BK: t.bk } };
     dispatch = [Math.ceil(s.lq / (t.bq * t.rpi)), s.heads / t.gh, 1];
   } else {
     const t = attentionTiles(s.headDim, budget);
