@@ -13,13 +13,13 @@
 // Layout as matmul.wgsl; any K (x and W read as zero past K: load_w8 zero-fills, quant K is a multiple of 32).
 // Dispatch: (ceil(vcols / (2·WG)), ceil(M / TM), 1).
 override WG: u32 = 64; // invocations per workgroup (column pairs)
-override TM: u32 = 16; // rows of x per workgroup (<= MAXTM)
+override TM: u32 = 32; // rows of x per workgroup (<= MAXTM)
 
 // Used by matmul_quant.wgsl (declared here once, since SwiGLU instantiates the format twice).
 override QBITS: u32 = 4u;
 override QPARAM_F32: bool = false;
 
-const MAXTM = 16u;
+const MAXTM = 32u;
 var<workgroup> xs: array<vec4<f32>, TM * 8u>; // [row][k / 4] of one 32-wide block
 
 @compute @workgroup_size(WG)

@@ -24,14 +24,14 @@ const TILE_WGX = 16; // tiled kernel: invocations along columns (4 columns each)
 const TILE_TK = 16; // K per workgroup-memory stage
 const MV_WG = 128; // small-M kernel: invocations per workgroup
 const WIDE_WG = 64; // wide kernel: invocations (column pairs) per workgroup
-const WIDE_TM = 16; // wide kernel: rows of x per workgroup (MAXTM in matmul_wide.wgsl)
+const WIDE_TM = 32; // wide kernel: rows of x per workgroup (MAXTM in matmul_wide.wgsl; 16 rows: M=64 q4 3.1 ms, 32 rows: 2.7 ms)
 
 /** The matmul kernels: matvec (M <= 8), tiled (workgroup-memory tiles of x and W), wide (W decoded in registers). */
 export type MatmulKernel = 'matvec' | 'tiled' | 'wide';
 
 /**
  * The kernel used by default for M rows of x: matvec up to 8 rows, then wide for every weight format
- * (`npm run bench` on SwiftShader, M=64 K=256 N=256: q4 6.7 ms tiled, 3.2 ms wide; f32 7.5 ms tiled, 3.8 ms wide).
+ * (`npm run bench` on SwiftShader, M=64 K=256 N=256: q4 6.7 ms tiled, 2.7 ms wide; f32 7.5 ms tiled, 3.0 ms wide).
  */
 export function matmulKernel(M: number): MatmulKernel {
   return M <= MATVEC_MAX_M ? 'matvec' : 'wide';
