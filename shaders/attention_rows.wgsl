@@ -5,7 +5,7 @@
 // Layout (f32, row-major, read as vec4 so head dims must be multiples of 4):
 //   q   (Lq, Hq,  hd)   k, v (Lk, Hkv, hd)   out (Lq, Hq, hd)
 // Grouped-query: q head h reads kv head h / (Hq / Hkv). Causal (Lq == Lk): query i sees keys 0..i.
-// Bindings: 0 params, 1 q, 2 k, 3 v (read), 4 out (read_write).
+// Params, bindings (0 params, 1 q, 2 k, 3 v, 4 out) and NEG_BIG: attention_io.wgsl, prepended by attention.ts.
 // Dispatch: (ceil(Lq / (BQ · RPI)), Hq / GH, 1) workgroups of WG = BQ · GH invocations.
 //
 // Work split: a workgroup owns BQ·RPI query rows of GH query heads that share one kv head (GH divides Hq / Hkv),
@@ -34,23 +34,6 @@ override WG: u32 = BQ * GH; // invocations per workgroup
 
 const MAXD4 = 32u;
 const MAXBK = 32u;
-const NEG_BIG = -3.0e38; // finite "minus infinity": exp2(NEG_BIG - x) is 0 and NEG_BIG - NEG_BIG is 0
-
-struct Params {
-  lq: u32,
-  lk: u32,
-  hq: u32,
-  hkv: u32,
-  group: u32, // Hq / Hkv
-  causal: u32,
-  scale: f32, // softmax scale · log2(e)
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> q: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> k: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> v: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read_write> o: array<vec4<f32>>;
 
 var<workgroup> kt: array<vec4<f32>, BK * HD4>; // (BK, hd) K tile
 var<workgroup> vt: array<vec4<f32>, BK * HD4>; // (BK, hd) V tile

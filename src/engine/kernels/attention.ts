@@ -2,8 +2,9 @@
 // shaders/attention_rows.wgsl (one invocation per query row, head dims <= 128) and shaders/attention.wgsl (a row
 // split over several invocations, any head dim). Bindings, dispatch and the work split: their headers. Shape
 // checks, the choice of kernel and tiles, and the output tensor: here; the checks are shared with attentionNaive.ts.
-import rowsCode from '../../../shaders/attention_rows.wgsl?raw';
-import splitCode from '../../../shaders/attention.wgsl?raw';
+import io from '../../../shaders/attention_io.wgsl?raw';
+import rowsBody from '../../../shaders/attention_rows.wgsl?raw';
+import splitBody from '../../../shaders/attention.wgsl?raw';
 import type { Batch } from '../gpu.ts';
 import type { KernelSpec } from '../pipelines.ts';
 import { params } from '../params.ts';
@@ -37,6 +38,8 @@ const MAX_BK = 32; // keys per tile (= MAXBK in attention_rows.wgsl): beyond thi
 /** Largest head dim of the one-row-per-invocation kernel (= 4·MAXD4 in attention_rows.wgsl). */
 export const ROWS_MAX_HEAD_DIM = 128;
 const ROWS_WG = 64; // rows kernel: invocations per workgroup
+const rowsCode = `${io}\n${rowsBody}`;
+const splitCode = `${io}\n${splitBody}`;
 const ROWS_MAX_Q4 = 32; // rows kernel: vec4s of q (and as many of accumulator) per invocation
 const ROWS_MAX_RPI = 2; // rows kernel: query rows per invocation
 const ROWS_MAX_GH = 8; // rows kernel: query heads sharing one K/V tile per workgroup
