@@ -6,7 +6,7 @@ import { Rng } from '../../src/lib/rng.ts';
 import { expectClose, getGpu } from './harness.ts';
 import { FORMATS, isQuant, makeWeight, releaseWeight, tol, uploadU32, type WFmt } from './matmulCases.ts';
 
-// (M, K, N, bias): M <= 8 takes the small-M kernel (K >= 256 splits rows across invocations), 20, 33 and 70 the
+// (M, K, N, bias): M <= 8 takes the small-M kernel (K >= 256 splits rows across invocations), 20, 33, 70, 1025 the
 // wide one by default and the tiled one on request (M <= 32: 32-row tiles); no size is a tile multiple.
 const SHAPES_ANY_K: [number, number, number, boolean][] = [
   [1, 33, 100, true],
@@ -16,6 +16,7 @@ const SHAPES_ANY_K: [number, number, number, boolean][] = [
   [1, 96, 257, false],
   [70, 65, 100, true],
   [2, 263, 33, true],
+  [1025, 33, 17, false],
 ];
 const SHAPES_QUANT: [number, number, number, boolean][] = [
   [1, 32, 100, true],
@@ -25,6 +26,7 @@ const SHAPES_QUANT: [number, number, number, boolean][] = [
   [1, 160, 257, false],
   [20, 32, 100, false],
   [8, 512, 33, true],
+  [1025, 64, 33, true],
 ];
 
 describe('matmul: y = x · Wᵀ (+ bias), every weight format, awkward shapes', () => {
