@@ -161,6 +161,9 @@ describe('attention (flash, tiled online softmax)', () => {
         expect(tl.wg, what).toBeLessThanOrEqual(256);
       }
     expect(attentionRowTiles(128, 4).gh).toBe(4); // Qwen3: 32 query heads over 8 kv heads
+    expect(attentionRowTiles(128, 1, 4224).wg).toBe(64); // the DiT at 1024²: 66 full tiles of 64 rows
+    expect(attentionRowTiles(128, 1, 160).wg).toBe(32); // 64-row tiles would pad 160 rows to 192
+    expect(attentionRowTiles(64, 1, 256).wg).toBe(64); // 2 rows per invocation: 128-row tiles fit 256 exactly
     expect(() => attentionRowTiles(132, 1)).toThrow(RangeError);
   });
 

@@ -37,7 +37,7 @@ const TARGET_WG = 128; // invocations per workgroup to aim for
 const MAX_BK = 32; // keys per tile (= MAXBK in attention_rows.wgsl): beyond this the loop gains little, registers grow
 /** Largest head dim of the one-row-per-invocation kernel (= 4·MAXD4 in attention_rows.wgsl). */
 export const ROWS_MAX_HEAD_DIM = 128;
-const ROWS_WG = 64; // rows kernel: invocations per workgroup
+const ROWS_WGS = [64, 32]; // rows kernel: invocations per workgroup, preferred first (see attentionRowTiles)
 const rowsCode = `${io}\n${rowsBody}`;
 const splitCode = `${io}\n${splitBody}`;
 const ROWS_MAX_Q4 = 32; // rows kernel: vec4s of q (and as many of accumulator) per invocation
@@ -102,18 +102,24 @@ export interface AttentionRowTiles {
 /**
  * Tiles of the rows kernel: rpi query rows of one head per invocation, as many (up to 2) as keep q and the
  * accumulator within 2·32 vec4s of registers (hd <= 64: 2 rows, each K/V read feeding both; `npm run bench`,
- * attention L=256 H=2 hd=64 on SwiftShader: 22.6 ms with 1 row, 17.9 ms with 2), ROWS_WG invocations,
- * gh = the largest divisor of the grouped-query group up to ROWS_MAX_GH (Qwen3's 32/8 heads: 4 heads read each
- * K/V tile), then as many keys per
- * tile, a multiple of 4, as the K and V tiles (32·bk·hd/4 bytes) allow. Throws beyond ROWS_MAX_HEAD_DIM or the budget.
+ * attention L=256 H=2 hd=64 on SwiftShader: 22.6 ms with 1 row, 17.9 ms with 2); gh = the largest divisor of
+ * the grouped-query group up to ROWS_MAX_GH (Qwen3's 32/8 heads: 4 heads read each K/V tile); 64 invocations,
+ * or 32 where that pads Lq to fewer rows (rows past Lq cost as much as real ones: L=160 hd=128 on SwiftShader,
+ * 19.3 ms with 64 and 16.2 ms with 32); then as many keys per tile, a multiple of 4, as the K and V tiles
+ * (32·bk·hd/4 bytes) allow. Throws beyond ROWS_MAX_HEAD_DIM or the budget.
  */
-export function attentionRowTiles(headDim: number, group: number, budget = ATTENTION_SMEM_BUDGET): AttentionRowTiles {
+export function attentionRowTiles(headDim: number, group: number, lq = 1, budget = ATTENTION_SMEM_BUDGET): AttentionRowTiles {
   if (!Number.isInteger(headDim) || headDim < 4 || headDim % 4 !== 0 || headDim > ROWS_MAX_HEAD_DIM)
     throw new RangeError(`attention rows kernel: headDim must be a multiple of 4 up to ${ROWS_MAX_HEAD_DIM}, got ${headDim}`);
   const rpi = Math.max(1, Math.min(ROWS_MAX_RPI, Math.floor(ROWS_MAX_Q4 / (headDim / 4))));
   let gh = Math.min(group, ROWS_MAX_GH);
   while (group % gh !== 0) gh--;
-  const bq = Math.floor(ROWS_WG / gh);
+  const padded = (wg: number) => {
+    const rows = Math.floor(wg / gh) * rpi; // query rows per workgroup
+    return Math.ceil(lq / rows) * rows;
+  };
+  const wgMax = ROWS_WGS.reduce((best, wg) => (padded(wg) < padded(best) ? wg : best));
+  const bq = Math.floor(wgMax / gh);
   const perKey = 32 * (headDim / 4);
   const bk = Math.floor(Math.min(MAX_BK, Math.floor(budget / perKey)) / 4) * 4; // the kernel scores 4 keys at a time
   if (bk < 4) throw new RangeError(`attention: headDim ${headDim} does not fit a workgroup-memory budget of ${budget} bytes`);
@@ -173,7 +179,7 @@ export function attention(b: Batch, q: Tensor, k: Tensor, v: Tensor, opts: Atten
   let spec: KernelSpec;
   let dispatch: [number, number, number];
   if (kernel === 'rows') {
-    const t = attentionRowTiles(s.headDim, group, budget);
+    const t = attentionRowTiles(s.headDim, group, s.lq, budget);
     spec = { name: `attention_rows${t.rpi}`, code: unrolled(rowsCode, t.rpi, 'RPI'), constants: { HD4: s.headDim / 4, BQ: t.bq, GH: t.gh, BK: t.bk } };
     dispatch = [Math.ceil(s.lq / (t.bq * t.rpi)), s.heads / t.gh, 1];
   } else {
