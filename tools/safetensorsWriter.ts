@@ -36,13 +36,19 @@ export function writeSafetensors(tensors: WriteTensor[], metadata: Record<string
     blobs.push(bytes);
     offset += bytes.byteLength;
   }
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - ((json.length + 8) % 8)) % 8); // align the data area to 8 bytes
-  const headerBytes = new TextEncoder().encode(json);
-  const out = new Uint8Array(8 + headerBytes.byteLength + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.byteLength), true);
-  out.set(headerBytes, 8);
-  let o = 8 + headerBytes.byteLength;
+  return safetensorsFile(JSON.stringify(header), blobs);
+}
+
+/** The file around a header text: u64 header length, the text space-padded to 8 bytes, the data blobs in order. */
+export function safetensorsFile(headerText: string, blobs: Uint8Array[] = []): Uint8Array {
+  let json = new TextEncoder().encode(headerText);
+  const pad = (8 - (json.byteLength % 8)) % 8; // the data area starts 8-aligned
+  if (pad) json = new Uint8Array([...json, ...new Array<number>(pad).fill(0x20)]);
+  const dataLen = blobs.reduce((a, d) => a + d.byteLength, 0);
+  const out = new Uint8Array(8 + json.byteLength + dataLen);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.byteLength), true);
+  out.set(json, 8);
+  let o = 8 + json.byteLength;
   for (const b of blobs) {
     out.set(b, o);
     o += b.byteLength;

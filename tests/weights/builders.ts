@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { f32ToF16Bits } from '../../src/lib/f16.ts';
-
+import { safetensorsFile } from '../../tools/safetensorsWriter.ts';
 import { goldenDir } from '../goldenDir.ts';
 
 export { goldenDir };
@@ -52,19 +52,7 @@ export function buildSafetensors(tensors: StTensor[], metadata?: Record<string, 
 
 /** A safetensors file from a literal header text (for malformed-header tests). */
 export function buildSafetensorsRaw(headerText: string, datas: Uint8Array[] = []): Uint8Array {
-  let json = new TextEncoder().encode(headerText);
-  const pad = (8 - (json.byteLength % 8)) % 8;
-  if (pad) json = new Uint8Array([...json, ...new Array(pad).fill(0x20)]);
-  const dataLen = datas.reduce((a, d) => a + d.byteLength, 0);
-  const out = new Uint8Array(8 + json.byteLength + dataLen);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.byteLength), true);
-  out.set(json, 8);
-  let p = 8 + json.byteLength;
-  for (const d of datas) {
-    out.set(d, p);
-    p += d.byteLength;
-  }
-  return out;
+  return safetensorsFile(headerText, datas);
 }
 
 /** GGUF metadata value: [type id, value]; arrays: [9, [elemType, values[]]]. */
