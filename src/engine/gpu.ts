@@ -4,6 +4,7 @@ import { StudioError } from '../lib/errors.ts';
 import { f16ArrayToF32, f32ArrayToF16 } from '../lib/f16.ts';
 import { acquireDevice, type DeviceHandle, type DeviceOptions } from './device.ts';
 import { outOfMemory } from './errors.ts';
+import { GpuTimer } from './gpuTimer.ts';
 import type { DType, QuantMatrix } from './formats.ts';
 import { type KernelSpec, PipelineCache } from './pipelines.ts';
 import { BufferPool, STORAGE_USAGE } from './pool.ts';
@@ -24,6 +25,7 @@ export class Gpu {
   /** Timestamp query sets for timed batches; made on first use, only when the device has timestamp-query. */
   profiler: Profiler | null = null;
   private lostError: StudioError | null = null;
+  private timer: GpuTimer | null = null;
   /** Validation / out-of-memory errors no error scope caught (a shader that failed to compile, a bad binding). */
   readonly uncapturedErrors: string[] = [];
 
@@ -181,7 +183,23 @@ export class Gpu {
 
   batch(label = '', options: BatchOptions = {}): Batch {
     this.assertAlive();
-    return new Batch(this, label, options);
+    const timer = this.timer;
+    const b = new Batch(this, label, timer ? { ...options, timed: true } : options);
+    timer?.add(b);
+    return b;
+  }
+
+  /**
+   * Times every batch made from now until the timer's stop() (gpuTimer.ts): the GPU's own time of a stretch of
+   * work. Without timestamp-query, stop() gives null and batches are made as usual. One timer at a time.
+   */
+  startTimer(): GpuTimer {
+    if (this.timer?.isOpen) throw new Error('startTimer(): a timer is already open; stop it first');
+    const timer = new GpuTimer(() => {
+      if (this.timer === timer) this.timer = null;
+    });
+    if (this.features.timestampQuery) this.timer = timer;
+    return timer;
   }
 
   /** @internal A stopwatch for a timed batch, or null when the device has no timestamp-query. */
@@ -238,6 +256,10 @@ export class Batch {
   dispatches = 0;
   private done = false;
   private readonly timed: boolean;
+
+  get submitted(): boolean {
+    return this.done;
+  }
   private stopwatch: Stopwatch | null;
   private timing: Promise<GpuTime | null> | null = null;
 

@@ -103,7 +103,46 @@ describe('timed batches with timestamp-query', () => {
   });
 });
 
+describe('GPU timers over many batches (Gpu.startTimer)', () => {
+  it('time every batch made while open, sum them, and stop timing at stop()', async () => {
+    const gpu = await getGpu();
+    const [x, y] = inputs(gpu);
+    gpu.run((b) => add(b, x, y, { inPlace: true })); // warm-up
+    const timer = gpu.startTimer();
+    expect(() => gpu.startTimer()).toThrow(/already open/);
+    for (let i = 0; i < 3; i++) gpu.run((b) => add(b, x, y, { inPlace: true }), `step ${i}`);
+    const open = gpu.batch('never submitted'); // skipped, not waited for
+    await gpu.sync();
+    const total = await timer.stop();
+    expect(total).not.toBeNull();
+    expect(total!.batches).toBe(3);
+    expect(total!.ms).toBeGreaterThan(0);
+    open.submit();
+    const after = gpu.batch('after stop');
+    after.submit();
+    await expect(after.gpuTime()).rejects.toThrow(/not created with \{ timed: true \}/);
+    const again = gpu.startTimer(); // a stopped timer frees the slot
+    expect(await again.stop()).toBeNull(); // nothing timed
+    await expectHolds(gpu, x, 4);
+    for (const t of [x, y]) t.release();
+  });
+});
+
 describe('timed batches without timestamp-query', () => {
+  it('a GPU timer reports null and leaves batches untimed', async () => {
+    const gpu = await getGpu({ disable: ['timestampQuery'] });
+    const [x, y] = inputs(gpu);
+    const timer = gpu.startTimer();
+    const b = gpu.batch('while timing');
+    add(b, x, y, { inPlace: true });
+    b.submit();
+    await expect(b.gpuTime()).rejects.toThrow(/not created with/);
+    expect(await timer.stop()).toBeNull();
+    await expectHolds(gpu, x, 1);
+    for (const t of [x, y]) t.release();
+  });
+
+
   it('reports no GPU time (null) and still computes the right result', async () => {
     const gpu = await getGpu({ disable: ['timestampQuery'] });
     expect(gpu.features.timestampQuery).toBe(false);
