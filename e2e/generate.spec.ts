@@ -9,6 +9,8 @@ test('first visit: generate with the embedded model; seeds are reproducible; the
   const a = await generate(page, 'a red fox in the snow');
   await info.attach('generated', { body: await page.screenshot(), contentType: 'image/png' });
   expect(a).toMatch(/^256x256:/);
+  // SwiftShader, like real GPUs, has timestamp-query: the result shows the GPU's own time per step
+  await expect(page.getByLabel('Image parameters').getByText('GPU/step')).toBeVisible();
   const again = await generate(page, 'a red fox in the snow');
   expect(again, 'same seed, same settings: bit-identical image').toBe(a);
   await setSettings(page, { seed: 1235 });

@@ -16,6 +16,8 @@ export interface GalleryItem {
   png: Blob;
   thumb: Blob;
   elapsedMs: number;
+  /** Mean GPU time per denoising step, where the device could measure it (absent in items saved before). */
+  gpuMsPerStep?: number;
   /** For edits: the gallery item that was edited. */
   sourceId?: string;
 }
@@ -109,6 +111,7 @@ export function createGallerySlice(ctx: SliceContext): GallerySlice {
         png: new Blob([pngBytes.slice() as Uint8Array<ArrayBuffer>], { type: 'image/png' }),
         thumb: await deps.imaging.thumbnail(result.image),
         elapsedMs: result.elapsedMs,
+        ...(result.gpuMsPerStep !== null ? { gpuMsPerStep: result.gpuMsPerStep } : {}),
         ...(extra.sourceId ? { sourceId: extra.sourceId } : {}),
       };
       patch('gallery', (s) => ({ items: [item, ...s.items], selectedId: item.id }));

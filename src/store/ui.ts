@@ -9,4 +9,4 @@ export { MAX_BATCH, MAX_STEPS } from './generateSlice.ts';
 export type { ImportFile, ModelSetInfo, ModelsSlice, SetStatus, StorageInfo, TransferProgress } from './modelsSlice.ts';
 export { FALLBACK_SET_ID } from './modelsSlice.ts';
 export { ASPECTS, BASE_SIZES, MAX_SIDE, MIN_SIDE, SIZE_STEP, presetSize, snapSide, type Aspect, type AspectChoice } from './sizes.ts';
-export { formatBytes, formatDuration, formatRate } from './format.ts';
+export { formatBytes, formatDuration, formatMs, formatRate } from './format.ts';

@@ -1,4 +1,4 @@
-import { formatDuration, type JobState, type JobStatus, type Progress } from '../store/ui.ts';
+import { formatDuration, formatMs, type JobState, type JobStatus, type Progress } from '../store/ui.ts';
 import { useNow } from './hooks.ts';
 
 const PHASES: Record<Progress['phase'], string> = {
@@ -50,6 +50,7 @@ export function JobProgress({ label, status, job, loadProgress, onCancel }: { la
           )}
           <span>Elapsed {formatDuration(elapsed)}</span>
           {p?.etaMs != null && <span>ETA {formatDuration(p.etaMs)}</span>}
+          {p?.gpuStepMs !== undefined && <span title="The GPU's own time for the last step, from timestamp queries">GPU {formatMs(p.gpuStepMs)}/step</span>}
         </div>
       </div>
       <button type="button" className="btn" onClick={onCancel} disabled={status === 'cancelling'}>

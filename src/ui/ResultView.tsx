@@ -1,5 +1,5 @@
 import { useStudio } from '../store/index.ts';
-import { formatDuration, type GalleryItem } from '../store/ui.ts';
+import { formatDuration, formatMs, type GalleryItem } from '../store/ui.ts';
 import { downloadBlob, pngName } from './files.ts';
 import { useObjectUrl } from './hooks.ts';
 import { JobProgress } from './JobProgress.tsx';
@@ -86,6 +86,12 @@ function CurrentImage({ item, unsaved, onEdit }: { item: GalleryItem; unsaved: b
             <dt>Time</dt>
             <dd>{formatDuration(item.elapsedMs)}</dd>
           </div>
+          {item.gpuMsPerStep !== undefined && (
+            <div title="Mean GPU time per denoising step, from timestamp queries">
+              <dt>GPU/step</dt>
+              <dd>{formatMs(item.gpuMsPerStep)}</dd>
+            </div>
+          )}
           {m.model && (
             <div>
               <dt>Model</dt>

@@ -110,6 +110,7 @@ const api: WorkerApi = {
         const clock = new ProgressClock((p) => onProgress?.(p));
         const r = await runPipeline(model.set.networks, toPipelineRequest(request), {
           onPhase: (phase, step, steps) => clock.phase(phase, step, steps),
+          onStepGpuTime: (ms) => clock.gpuStep(ms),
           checkCancelled: () => {
             queue.check(jobId);
             g.assertAlive();
@@ -139,6 +140,7 @@ const api: WorkerApi = {
           seed: request.seed,
           ranMode: r.ranMode,
           elapsedMs: clock.elapsedMs,
+          gpuMsPerStep: clock.gpuMsPerStep,
           model: model.info.label,
         };
         transfers = [data, pngBuf];

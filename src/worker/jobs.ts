@@ -41,6 +41,8 @@ const PHASE_SHARE: Record<ProgressPhase, [start: number, span: number]> = {
 
 export class ProgressClock {
   private readonly t0 = performance.now();
+  private readonly stepGpuMs: number[] = [];
+  private unmeasured = false;
   constructor(private readonly emit: (p: Progress) => void) {}
 
   phase(phase: ProgressPhase, step?: number, steps?: number): void {
@@ -49,7 +51,20 @@ export class ProgressClock {
     const fraction = Math.min(1, start + span * within);
     const elapsedMs = performance.now() - this.t0;
     const etaMs = fraction > 0.06 ? (elapsedMs / fraction) * (1 - fraction) : null;
-    this.emit({ phase, step, steps, fraction, elapsedMs, etaMs });
+    const last = this.stepGpuMs.length > 0 && !this.unmeasured ? this.stepGpuMs[this.stepGpuMs.length - 1] : undefined;
+    this.emit({ phase, step, steps, fraction, elapsedMs, etaMs, ...(last !== undefined ? { gpuStepMs: last } : {}) });
+  }
+
+  /** A finished step's GPU time (null: not measurable); shown from the next progress report on. */
+  gpuStep(ms: number | null): void {
+    if (ms === null) this.unmeasured = true;
+    else this.stepGpuMs.push(ms);
+  }
+
+  /** Mean GPU time per step, or null when any step could not be measured (or none ran). */
+  get gpuMsPerStep(): number | null {
+    if (this.unmeasured || this.stepGpuMs.length === 0) return null;
+    return this.stepGpuMs.reduce((a, b) => a + b, 0) / this.stepGpuMs.length;
   }
 
   get elapsedMs(): number {

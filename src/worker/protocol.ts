@@ -68,6 +68,8 @@ export interface Progress {
   fraction: number;
   elapsedMs: number;
   etaMs: number | null;
+  /** GPU time of the last finished denoising step (timestamp queries); absent where the device cannot measure it. */
+  gpuStepMs?: number;
 }
 
 export interface GenerateResult {
@@ -78,6 +80,8 @@ export interface GenerateResult {
   /** What actually ran: an edit request runs as 'inpaint' when no omni-capable model is loaded. */
   ranMode: GenerateMode;
   elapsedMs: number;
+  /** Mean GPU time per denoising step (timestamp queries), or null where the device cannot measure it. */
+  gpuMsPerStep: number | null;
   model: string;
 }
 

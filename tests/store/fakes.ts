@@ -66,7 +66,7 @@ export class FakeEngine implements Engine {
   generate = async (jobId: string, req: GenerateRequest, onProgress?: (p: Progress) => void) => {
     this.calls.push({ method: 'generate', args: [jobId] });
     this.generated.push(req);
-    onProgress?.({ phase: 'denoising', step: 1, steps: req.steps, fraction: 0.3, elapsedMs: 100, etaMs: 300 });
+    onProgress?.({ phase: 'denoising', step: 2, steps: req.steps, fraction: 0.3, elapsedMs: 100, etaMs: 300, gpuStepMs: 42.5 });
     if (this.gate) await this.gate;
     if (this.cancelled.has(jobId)) return err('cancelled', 'Cancelled.');
     const e = this.generateErrors.shift();
@@ -78,6 +78,7 @@ export class FakeEngine implements Engine {
       seed: req.seed,
       ranMode: req.mode === 'edit' ? ('inpaint' as const) : req.mode,
       elapsedMs: 1234,
+      gpuMsPerStep: 41.25,
       model: this.loaded?.label ?? '?',
     });
   };

@@ -11,6 +11,7 @@ const result = (seed: number, png = new ArrayBuffer(0)): GenerateResult => ({
   seed,
   ranMode: 'text-to-image',
   elapsedMs: 5,
+  gpuMsPerStep: null,
   model: 'm',
 });
 

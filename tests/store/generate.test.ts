@@ -128,7 +128,7 @@ describe('generate slice', () => {
     const done = g().generate();
     for (let i = 0; i < 20 && !g().job?.progress; i++) await flush();
     expect(g().status).toBe('running');
-    expect(g().job).toMatchObject({ index: 0, count: 4, progress: { phase: 'denoising', step: 1 } });
+    expect(g().job).toMatchObject({ index: 0, count: 4, progress: { phase: 'denoising', step: 2, gpuStepMs: 42.5 } });
     await g().cancel();
     expect(g().status).toBe('cancelling');
     release();

@@ -52,6 +52,8 @@ export interface PipelineHooks {
   onPhase(phase: 'tokenizing' | 'encoding' | 'denoising' | 'decoding', step?: number, steps?: number): void;
   /** Throws (a 'cancelled' StudioError) when the job was cancelled; called between steps. */
   checkCancelled(): void;
+  /** After each denoising step: the GPU's own time for it (timestamp queries), or null where unavailable. */
+  onStepGpuTime?(ms: number | null): void;
 }
 
 export interface PipelineResult {
@@ -154,18 +156,24 @@ export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hoo
     for (let i = start; i < req.steps; i++) {
       hooks.checkCancelled();
       hooks.onPhase('denoising', i - start + 1, req.steps - start);
-      const t = 1 - schedule.sigmas[i];
-      let pred = ref ? omniForward(net.transformer, { images: [ref, z], noisy: [false, true], caps: segments, t }) : net.transformer.forward(z, cap!, t);
-      if (neg && t <= (req.cfgTruncation ?? 1)) pred = await guide(gpu, net, pred, z, neg, t, guidance, req.cfgNormalization ?? 0);
-      const dSigma = schedule.sigmas[i] - schedule.sigmas[i + 1];
-      gpu.run((b) => ops.eulerStep(b, z, pred, dSigma)); // z += (sigma_i - sigma_{i+1}) * out  (velocity = -out)
-      pred.release();
-      if (latentMask && x0) {
-        const known = lerpNoise(gpu, noise, x0, schedule.sigmas[i + 1]);
-        gpu.run((b) => ops.maskedBlend(b, z, known, latentMask!, { inPlace: true }));
-        known.release();
+      const timer = hooks.onStepGpuTime ? gpu.startTimer() : null; // the step's GPU time, where measurable
+      try {
+        const t = 1 - schedule.sigmas[i];
+        let pred = ref ? omniForward(net.transformer, { images: [ref, z], noisy: [false, true], caps: segments, t }) : net.transformer.forward(z, cap!, t);
+        if (neg && t <= (req.cfgTruncation ?? 1)) pred = await guide(gpu, net, pred, z, neg, t, guidance, req.cfgNormalization ?? 0);
+        const dSigma = schedule.sigmas[i] - schedule.sigmas[i + 1];
+        gpu.run((b) => ops.eulerStep(b, z, pred, dSigma)); // z += (sigma_i - sigma_{i+1}) * out  (velocity = -out)
+        pred.release();
+        if (latentMask && x0) {
+          const known = lerpNoise(gpu, noise, x0, schedule.sigmas[i + 1]);
+          gpu.run((b) => ops.maskedBlend(b, z, known, latentMask!, { inPlace: true }));
+          known.release();
+        }
+        await gpu.sync(); // one step at a time: cancel and device loss are noticed within a step
+      } finally {
+        const total = timer?.stop().catch(() => null); // after a failure, the step's own error is the one reported
+        if (total) hooks.onStepGpuTime?.((await total)?.ms ?? null);
       }
-      await gpu.sync(); // one step at a time: cancel and device loss are noticed within a step
     }
 
     hooks.checkCancelled();
