@@ -18,7 +18,7 @@ export interface KernelSpec {
 
 export class PipelineCache {
   private modules = new Map<string, GPUShaderModule>();
-  private pipelines = new Map<string, GPUComputePipeline>();
+  private pipelines = new Map<string, Map<string, GPUComputePipeline>>(); // code -> name|entry|constants -> pipeline
   private pending: Promise<void>[] = [];
   compiled = 0;
   /** The first pipeline creation that failed, if any. */
@@ -32,8 +32,10 @@ export class PipelineCache {
     const key = `${spec.name}|${entryPoint}|${Object.keys(constants)
       .sort()
       .map((k) => `${k}=${constants[k]}`)
-      .join(',')}|${spec.code.length}`;
-    let pipeline = this.pipelines.get(key);
+      .join(',')}`;
+    let forCode = this.pipelines.get(spec.code);
+    if (!forCode) this.pipelines.set(spec.code, (forCode = new Map()));
+    let pipeline = forCode.get(key);
     if (pipeline) return pipeline;
     this.device.pushErrorScope('validation');
     this.device.pushErrorScope('out-of-memory');
@@ -61,7 +63,7 @@ export class PipelineCache {
       }),
     );
     this.compiled++;
-    this.pipelines.set(key, pipeline);
+    forCode.set(key, pipeline);
     return pipeline;
   }
 
@@ -74,6 +76,8 @@ export class PipelineCache {
   }
 
   get size(): number {
-    return this.pipelines.size;
+    let n = 0;
+    for (const m of this.pipelines.values()) n += m.size;
+    return n;
   }
 }

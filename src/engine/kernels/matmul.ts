@@ -145,6 +145,8 @@ function outShape(x: Tensor, N: number): number[] {
 
 // ---- dispatch -----------------------------------------------------------------------------------------------
 
+const sources = new Map<string, string>(); // kernel name -> composed WGSL
+
 /** One dispatch per weight row chunk, each writing its own columns of y (M, ldy). */
 function run(b: Batch, op: string, x: Tensor, w0: readonly Tensor[], w1: readonly Tensor[] | null, e: Epilogue, y: Tensor, M: number, K: number, ldy: number, forced?: MatmulKernel): void {
   const G = e.gate ? e.gate.numel / ldy : 1;
@@ -160,14 +162,20 @@ function run(b: Batch, op: string, x: Tensor, w0: readonly Tensor[], w1: readonl
     decls.push(...epi);
     const vcols = w1 ? 2 * N : N;
     const fmt = w0[c].dtype;
-    const code = [
-      bindingBlock(decls, PARAMS),
-      accessors,
-      formatSource(fmt, 'w0'),
-      w1 ? formatSource(fmt, 'w1') : '',
-      w1 ? swigluSet : linearSet,
-      kernel === 'matvec' ? matvecBody : kernel === 'wide' ? wideBody : tiledBody,
-    ].join('\n');
+    // The name says everything the source depends on (kernel, weight format, epilogue): composed once per name.
+    const name = `matmul_${kernel}_${fmt}${w0[c].paramType}_${tag}`;
+    let code = sources.get(name);
+    if (code === undefined) {
+      code = [
+        bindingBlock(decls, PARAMS),
+        accessors,
+        formatSource(fmt, 'w0'),
+        w1 ? formatSource(fmt, 'w1') : '',
+        w1 ? swigluSet : linearSet,
+        kernel === 'matvec' ? matvecBody : kernel === 'wide' ? wideBody : tiledBody,
+      ].join('\n');
+      sources.set(name, code);
+    }
     let constants: Record<string, number>;
     let groups: [number, number, number];
     if (kernel === 'matvec') {
@@ -188,7 +196,6 @@ function run(b: Batch, op: string, x: Tensor, w0: readonly Tensor[], w1: readonl
       constants = { WGX: wgx, WGY: wgy, TK: TILE_TK, CHUNKED: K % 8 === 0 ? 1 : 0 };
     }
     const u = params().u32(M).u32(N).u32(K).u32(ldy).u32(col0).u32(groups[0]).u32(G).build();
-    const name = `matmul_${kernel}_${fmt}${w0[c].paramType}_${tag}`;
     b.dispatch({ name, code, constants: { ...constants, ...formatConstants(w0[c]) } }, u, [...decls.map((d) => d.buffer), y.data], groups);
     col0 += N;
   }
