@@ -2,32 +2,11 @@
 // row. var is the biased variance, as torch.nn.LayerNorm(elementwise_affine=False) (Z-Image FinalLayer, eps 1e-6).
 // Layout: x, y f32 (M, D) row-major; s f32 (G, S), row g read at s[g*S + s_off + d]; sel f32 (M) holding the integer
 //   group g(m) of row m (g = 0 without a selector, clamped to G-1).
-// Bindings: 0 params, 1 x (read_write: in place when IN_PLACE), 2 y (read_write), 3 s, 4 sel (read). Inputs a
-//   variant does not read are bound to a placeholder: layout 'auto' keeps every binding the code names.
+// Bindings 0..4 (params, x, y, s, sel) and the variant switches: row_norm_io.wgsl, prepended by rowNorm.ts.
 // Dispatch: M workgroups of WG threads (a power of two), folded into (x, y) by grid(). Two reductions (mean, then
 //   the squared deviations: no cancellation as with sum(x^2) - mean^2); the row is re-read from memory each time.
 // Composed by src/engine/kernels/blockSum.ts with block_sum.wgsl (workgroup tree) or block_sum_subgroups.wgsl
 //   (subgroupAdd, where the device has `subgroups`): those declare block_sum(lid, v) and its workgroup memory.
-override WG: u32 = 256;
-override HAS_SCALE: bool = false;
-override HAS_SEL: bool = false;
-override IN_PLACE: bool = false;
-
-struct Params {
-  rows: u32,
-  cols: u32,
-  eps: f32,
-  s_stride: u32, // elements between rows of s
-  s_off: u32, // elements, column offset into a row of s
-  groups: u32,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read_write> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> y: array<f32>;
-@group(0) @binding(3) var<storage, read> s: array<f32>;
-@group(0) @binding(4) var<storage, read> sel: array<f32>;
-
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
