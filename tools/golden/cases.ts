@@ -116,6 +116,7 @@ export async function runGpuCases(files: string[], report: Report): Promise<numb
   const omni = files.filter((f) => f.startsWith('omni_') && f.endsWith('.safetensors'));
   if (omni.length) {
     if (!has('config_omni.json') || !has('transformer_omni.safetensors')) throw new Error('omni_* cases need config_omni.json and transformer_omni.safetensors');
+    const inUse = gpu.pool.stats().inUseBytes;
     const dit = await loadTransformer(gpu, await open('transformer_omni.safetensors'), parseTransformerConfig(await json('config_omni.json')), REFERENCE_POLICY);
     for (const f of omni) {
       const c = new Case(f, await open(f));
@@ -139,6 +140,9 @@ export async function runGpuCases(files: string[], report: Report): Promise<numb
       ran++;
     }
     dit.release();
+    // Every tensor an omni forward makes is released by it or by its caller (a leak costs GBs over a real edit).
+    const left = gpu.pool.stats().inUseBytes - inUse;
+    if (left !== 0) throw new Error(`omni forwards left ${left} bytes of GPU tensors unreleased`);
   }
 
   // Qwen3 text encoder: every layer's output and hidden_states[-2].

@@ -109,6 +109,13 @@ function selector(b: Batch, flags: number[]): Tensor {
   return b.gpu.upload(Float32Array.from(flags, (f) => (f ? 0 : 1)), [flags.length], 'f32', 'omni-rowsel');
 }
 
+/** The row blocks one after another, (Σ rows, D); the blocks are released. */
+function joinRows(b: Batch, parts: Tensor[]): Tensor {
+  const out = ops.concatRows(b, parts);
+  for (const t of parts) t.release();
+  return out;
+}
+
 /** The omni forward: the raw model output for the target image, (C, H, W). */
 export function omniForward(dit: ZImageTransformer, inp: OmniInputs): Tensor {
   const { cfg, w, gpu } = dit;
@@ -132,7 +139,7 @@ export function omniForward(dit: ZImageTransformer, inp: OmniInputs): Tensor {
   gpu.run((b) => {
     temb = dit.timestepEmbed(b, [inp.t, 1]); // (2, A)
     selX = selector(b, layout.img.flags);
-    x = ops.concatRows(
+    x = joinRows(
       b,
       inp.images.map((im, j) => {
         const patches = ops.patchify(b, im, { channels: C, height: im.shape[1], width: im.shape[2], patch: p });
@@ -141,7 +148,7 @@ export function omniForward(dit: ZImageTransformer, inp: OmniInputs): Tensor {
         return dit.padRows(b, e, layout.img.segs[j].padded, w.xPadToken);
       }),
     );
-    c = ops.concatRows(
+    c = joinRows(
       b,
       inp.caps.map((cap, j) => {
         const n = ops.rmsNorm(b, cap, { weight: w.capNorm, eps: cfg.normEps });
@@ -152,7 +159,7 @@ export function omniForward(dit: ZImageTransformer, inp: OmniInputs): Tensor {
     );
     if (inp.siglip && w.siglip && layout.sig) {
       const sw = w.siglip;
-      s = ops.concatRows(
+      s = joinRows(
         b,
         inp.siglip.map((f, j) => {
           const padded = layout.sig!.segs[j].padded;

@@ -244,7 +244,7 @@ export class ZImageTransformer {
       pos.set(p, o);
       o += p.length;
     }
-    const key = `rope:${total}:${fnv1a(pos)}`;
+    const key = `rope:${pos.join(',')}`; // the ids themselves: a hash could collide and apply the wrong table
     let tables: RopeTables | null = null;
     const build = () => (tables ??= dit3AxisRope(this.cfg, pos));
     return {
@@ -252,14 +252,4 @@ export class ZImageTransformer {
       sin: this.remember(`${key}:sin`, () => this.gpu.upload(build().sin, [build().rows, build().pairs], 'f32', 'rope-sin')),
     };
   }
-}
-
-/** FNV-1a over 32-bit words: the cache key of a position-id list. */
-function fnv1a(words: Int32Array): string {
-  let h = 0x811c9dc5;
-  for (const w of words) {
-    h = Math.imul(h ^ (w & 0xffff), 0x01000193);
-    h = Math.imul(h ^ (w >>> 16), 0x01000193);
-  }
-  return (h >>> 0).toString(16);
 }
