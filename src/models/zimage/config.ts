@@ -85,8 +85,10 @@ export const QWEN3_4B: TextEncoderConfig = {
 export const headDim = (c: TransformerConfig) => c.dim / c.nHeads;
 /** FFN hidden width: int(dim / 3 * 8). */
 export const ffnDim = (c: TransformerConfig) => Math.floor((c.dim / 3) * 8);
-export const ADALN_DIM = 256;
 export const SEQ_MULTIPLE = 32;
+
+/** How many text-encoder decoder layers produce hidden_states[-2], all Z-Image reads. */
+export const layersNeeded = (cfg: TextEncoderConfig) => cfg.nLayers - 1;
 
 type Json = Record<string, unknown>;
 const num = (j: Json, k: string, d?: number): number => {

@@ -10,7 +10,7 @@ import type { LoadedTensor, ModelFile, TensorInfo } from '../../weights/modelFil
 import { DEFAULT_POLICY, type ImportPolicy } from '../../weights/policy.ts';
 import { readRange } from '../../weights/source.ts';
 import { AutoencoderKL } from './autoencoder.ts';
-import type { TextEncoderConfig, TransformerConfig, VaeConfig } from './config.ts';
+import { layersNeeded, type TextEncoderConfig, type TransformerConfig, type VaeConfig } from './config.ts';
 import { Qwen3TextEncoder, type EmbeddingLookup, type Qwen3LayerWeights } from './textEncoder.ts';
 import { type BlockWeights, type TransformerWeights, ZImageTransformer } from './transformer.ts';
 
@@ -155,13 +155,16 @@ export function fileEmbedding(info: TensorInfo, hidden: number): EmbeddingLookup
   const rows = info.shape[0];
   const rowBytes = info.byteLength / rows;
   return async (ids) => {
+    for (const id of ids) if (id < 0 || id >= rows) throw new RangeError(`token id ${id} outside the embedding table (${rows} rows)`);
     const out = new Float32Array(ids.length * hidden);
-    for (let i = 0; i < ids.length; i++) {
-      if (ids[i] < 0 || ids[i] >= rows) throw new RangeError(`token id ${ids[i]} outside the embedding table (${rows} rows)`);
-      const bytes = await readRange(info.source, info.offset + ids[i] * rowBytes, rowBytes);
+    // One read per distinct token, all in flight at once (a prompt is up to 512 rows from IndexedDB chunks).
+    const distinct = [...new Set(ids)];
+    const rowsRead = new Map(await Promise.all(distinct.map(async (id) => [id, await readRange(info.source, info.offset + id * rowBytes, rowBytes)] as const)));
+    ids.forEach((id, i) => {
+      const bytes = rowsRead.get(id)!;
       if (isQuantDtype(info.dtype)) dequantizeBlocksInto(info.dtype, bytes, out, i * hidden);
       else decodeFloatsInto(info.dtype, bytes, out, i * hidden);
-    }
+    });
     return out;
   };
 }
@@ -173,7 +176,7 @@ export async function loadTextEncoder(
   cfg: TextEncoderConfig,
   policy: ImportPolicy = DEFAULT_POLICY,
   onProgress?: LoadProgress,
-  layers = cfg.nLayers - 1,
+  layers = layersNeeded(cfg),
 ): Promise<Qwen3TextEncoder> {
   const n = layers;
   const up = new Uploader(gpu, file, policy, n * 11, onProgress);

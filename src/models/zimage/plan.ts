@@ -3,7 +3,7 @@
 // one DiT step. Nothing is allocated; the numbers follow the code's own tensor shapes and activation lifetimes.
 import { QUANT_BLOCK } from '../../engine/formats.ts';
 import { sizeClass } from '../../engine/pool.ts';
-import { ffnDim, FLUX_VAE, headDim, QWEN3_4B, TILE_LATENTS, TURBO_TRANSFORMER, type TextEncoderConfig, type TransformerConfig, type VaeConfig } from './config.ts';
+import { ffnDim, FLUX_VAE, headDim, layersNeeded, QWEN3_4B, TILE_LATENTS, TURBO_TRANSFORMER, type TextEncoderConfig, type TransformerConfig, type VaeConfig } from './config.ts';
 import { padTo } from './sequence.ts';
 import { textEncoderShapes, transformerShapes, vaeDecoderShapes, vaeEncoderShapes, type TensorShapes } from './shapes.ts';
 
@@ -41,7 +41,7 @@ function weigh(shapes: TensorShapes, formatOf: (name: string) => StoredFormat): 
 export function weightBytes(dit = TURBO_TRANSFORMER, te = QWEN3_4B, vae = FLUX_VAE) {
   return {
     transformer: weigh(transformerShapes(dit), (n) => (DIT_MATRIX.test(n) ? 'q4' : DIT_MOD.test(n) ? 'q8' : 'f32')),
-    textEncoder: weigh(textEncoderShapes(te, te.nLayers - 1), (n) => (n === 'model.embed_tokens.weight' ? 'cpu' : TE_MATRIX.test(n) ? 'q4' : 'f32')),
+    textEncoder: weigh(textEncoderShapes(te, layersNeeded(te)), (n) => (n === 'model.embed_tokens.weight' ? 'cpu' : TE_MATRIX.test(n) ? 'q4' : 'f32')),
     // convolution kernels in f16 (load.ts loadVae), norms, biases and the attention projections in f32
     vae: weigh([...vaeDecoderShapes(vae), ...vaeEncoderShapes(vae)], (n) => (n.endsWith('.weight') && !n.includes('attentions') && !n.includes('norm') ? 'f16' : 'f32')),
   };
@@ -52,7 +52,7 @@ const act = (elements: number) => sizeClass(elements * 4); // f32 activations, r
 /** Peak activation bytes of one DiT block over L tokens (the live set while the FFN hidden state exists). */
 export function ditActivationBytes(c: TransformerConfig, L: number): number {
   const D = c.dim;
-  const attn = act(L * D) * 5 + act(L * 4 * D / D) + act(L * headDim(c) / 2) * 2; // x, q, k, v, attention out + tables
+  const attn = act(L * D) * 5 + act(4 * D) + act(L * headDim(c) / 2) * 2; // x, q, k, v, attention out, adaLN (1, 4D), RoPE tables
   const ffn = act(L * D) * 2 + act(L * ffnDim(c)); // x, normed x, the SwiGLU hidden state
   return Math.max(attn, ffn) + act(L * D); // + the unified stream kept across blocks during refiners
 }

@@ -3,6 +3,7 @@
 // attention with rotate-half RoPE; the embedding table stays on the CPU side (only prompt rows are gathered).
 import type { Gpu } from '../../engine/gpu.ts';
 import * as ops from '../../engine/ops.ts';
+import { selfAttention } from './selfAttention.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import type { TextEncoderConfig } from './config.ts';
 import { qwenRope } from './rope.ts';
@@ -29,9 +30,6 @@ export interface Qwen3Weights {
   /** Only the layers that run: n_layers - 1. */
   layers: Qwen3LayerWeights[];
 }
-
-/** How many decoder layers produce hidden_states[-2]. */
-export const layersNeeded = (cfg: TextEncoderConfig) => cfg.nLayers - 1;
 
 export class Qwen3TextEncoder {
   constructor(
@@ -64,22 +62,8 @@ export class Qwen3TextEncoder {
       const lw = this.w.layers[i];
       gpu.run((b) => {
         const xn = ops.rmsNorm(b, h, { weight: lw.inputNorm, eps }); // (L, hidden)
-        const q = ops.matmul(b, xn, lw.q); // (L, H*hd)
-        const k = ops.matmul(b, xn, lw.k); // (L, Hkv*hd)
-        const v = ops.matmul(b, xn, lw.v);
+        const a = selfAttention(b, xn, lw, { cos, sin }, { heads: H, kvHeads: Hkv, headDim: hd, eps, rope: 'half', causal: true }); // (L, H*hd)
         xn.release();
-        const qnRows = ops.rmsNorm(b, q.reshape([L * H, hd]), { weight: lw.qNorm, eps }); // (L*H, hd)
-        const qn = qnRows.reshape([L, H * hd]); // view (L, H*hd)
-        const knRows = ops.rmsNorm(b, k.reshape([L * Hkv, hd]), { weight: lw.kNorm, eps }); // (L*Hkv, hd)
-        const kn = knRows.reshape([L, Hkv * hd]); // view (L, Hkv*hd)
-        q.release();
-        k.release();
-        ops.ropeHalf(b, qn, cos, sin, { heads: H, headDim: hd });
-        ops.ropeHalf(b, kn, cos, sin, { heads: Hkv, headDim: hd });
-        const a = ops.attention(b, qn, kn, v, { heads: H, kvHeads: Hkv, headDim: hd, causal: true }); // (L, H*hd)
-        qnRows.release();
-        knRows.release();
-        v.release();
         const o = ops.matmul(b, a, lw.o); // (L, hidden)
         a.release();
         const h1 = ops.add(b, h, o, { inPlace: true });

@@ -3,6 +3,7 @@
 // mode's sequence building lives in omni.ts and reuses the blocks here.
 import type { Batch, Gpu } from '../../engine/gpu.ts';
 import * as ops from '../../engine/ops.ts';
+import { selfAttention } from './selfAttention.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import { headDim, type TransformerConfig } from './config.ts';
 import { FREQ_DIM } from './shapes.ts';
@@ -107,28 +108,14 @@ export class ZImageTransformer {
   block(b: Batch, blk: BlockWeights, x: Tensor, rope: { cos: Tensor; sin: Tensor }, mod: Modulation | null): Tensor {
     const { dim: D, nHeads: H, nKvHeads: Hkv, normEps: eps } = this.cfg;
     const hd = this.headDim;
-    const L = x.shape[0];
     const m4 = blk.adaLN && mod ? ops.matmul(b, mod.temb, blk.adaLN.w, { bias: blk.adaLN.b }) : null; // (G, 4D)
     const rowSel = m4 ? mod?.rowSel : undefined;
 
     // attention branch
     const xn = ops.rmsNorm(b, x, { weight: blk.attentionNorm1, eps, scale: m4 ?? undefined, scaleOffset: 0, rowSel }); // (L, D)
-    const q = ops.matmul(b, xn, blk.toQ); // (L, H*hd)
-    const k = ops.matmul(b, xn, blk.toK); // (L, Hkv*hd)
-    const v = ops.matmul(b, xn, blk.toV);
+    const qkv = { q: blk.toQ, k: blk.toK, v: blk.toV, qNorm: blk.normQ, kNorm: blk.normK };
+    const a = selfAttention(b, xn, qkv, rope, { heads: H, kvHeads: Hkv, headDim: hd, eps, rope: 'complex' }); // (L, H*hd)
     xn.release();
-    const qnRows = ops.rmsNorm(b, q.reshape([L * H, hd]), { weight: blk.normQ, eps }); // (L*H, hd)
-    const qn = qnRows.reshape([L, H * hd]); // view (L, H*hd)
-    const knRows = ops.rmsNorm(b, k.reshape([L * Hkv, hd]), { weight: blk.normK, eps }); // (L*Hkv, hd)
-    const kn = knRows.reshape([L, Hkv * hd]); // view (L, Hkv*hd)
-    q.release();
-    k.release();
-    ops.ropeComplex(b, qn, rope.cos, rope.sin, { heads: H, headDim: hd });
-    ops.ropeComplex(b, kn, rope.cos, rope.sin, { heads: Hkv, headDim: hd });
-    const a = ops.attention(b, qn, kn, v, { heads: H, kvHeads: Hkv, headDim: hd }); // (L, H*hd)
-    qnRows.release();
-    knRows.release();
-    v.release();
     const o = ops.matmul(b, a, blk.toOut); // (L, D)
     a.release();
     const on = ops.rmsNorm(b, o, { weight: blk.attentionNorm2, eps });
