@@ -47,10 +47,9 @@ export class AutoencoderKL {
       skip = this.conv(b, x, `${prefix}.conv_shortcut`);
       x.release();
     }
-    const out = ops.add(b, skip, h3);
+    ops.add(b, h3, skip, { inPlace: true }); // the residual lands in h3: no third full-size tensor at the peak
     skip.release();
-    h3.release();
-    return out;
+    return h3;
   }
 
   /** The mid-block's single-head self-attention over h*w tokens, with residual. Releases x. */
@@ -70,12 +69,11 @@ export class AutoencoderKL {
     v.release();
     const o = lin('to_out.0', a); // (HW, C)
     a.release();
-    const back = ops.transpose2d(b, o); // (C, HW)
+    const back = ops.transpose2d(b, o).withShape([C, H, W]); // (C, H, W)
     o.release();
-    const out = ops.add(b, x, back.reshape([C, H, W]));
-    back.release();
+    ops.add(b, back, x, { inPlace: true }); // the residual
     x.release();
-    return out;
+    return back;
   }
 
   private midBlock(b: Batch, x: Tensor, prefix: string): Tensor {
