@@ -110,48 +110,37 @@ export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hoo
   hooks.onPhase('tokenizing');
   hooks.checkCancelled();
   hooks.onPhase('encoding');
-  const cap = omni ? null : await encodePrompt(net, req.prompt);
-  const segments = omni ? await encodeSegments(net, omniSegments(req.prompt, 1)) : [];
-  const neg = useCfg ? await encodePrompt(net, req.negativePrompt ?? '') : null;
-  if (req.lowMemory) net.releaseTextEncoder();
   const h = req.height / 8;
   const w = req.width / 8;
-  const held: Tensor[] = cap ? [cap] : [...segments];
-  if (neg) held.push(neg);
+  const held: Tensor[] = []; // every tensor of the job, released however it ends
+  const hold = <T extends Tensor | null>(t: T): T => (t && held.push(t), t);
   try {
+    const cap = omni ? null : hold(await encodePrompt(net, req.prompt));
+    // Each omni caption segment goes through the text encoder on its own (zimage-spec §9).
+    const segments: Tensor[] = [];
+    for (const text of omni ? omniSegments(req.prompt, 1) : []) segments.push(hold(await (await net.textEncoder()).encode(net.tokenizer.encodeText(text).ids)));
+    const neg = useCfg ? hold(await encodePrompt(net, req.negativePrompt ?? '')) : null;
+    if (req.lowMemory) net.releaseTextEncoder();
     const schedule = flowMatchSchedule(req.steps, net.shift);
-    const noise = gpu.upload(initialNoise(req.seed, req.width, req.height), [LATENT_CHANNELS, h, w], 'f32', 'noise');
-    held.push(noise);
+    const noise = hold(gpu.upload(initialNoise(req.seed, req.width, req.height), [LATENT_CHANNELS, h, w], 'f32', 'noise'));
     let start = 0;
     let z: Tensor;
-    let x0: Tensor | null = null;
-    let latentMask: Tensor | null = null;
+    let x0: Tensor | null = null; // the source latent that masked steps blend back in
     if (ranMode === 'text-to-image' || omni) {
-      z = gpu.empty([LATENT_CHANNELS, h, w]);
-      gpu.run((b) => ops.copyRows(b, noise.reshape([noise.numel, 1]), z.reshape([noise.numel, 1])));
+      let copy!: Tensor;
+      gpu.run((b) => (copy = ops.scale(b, noise, 1))); // a copy: z is updated in place
+      z = hold(copy);
     } else {
-      x0 = await encodeSource(net, req);
-      held.push(x0);
+      x0 = hold(await encodeSource(net, req));
       start = strengthStartIndex(req.steps, req.strength ?? (ranMode === 'inpaint' ? 1 : 0.6));
       if (start >= req.steps) throw new StudioError('bad-request', 'The strength is too low to run any step; raise it.');
-      const sigma = schedule.sigmas[start];
-      z = lerpNoise(gpu, noise, x0, sigma);
-      if (ranMode === 'inpaint') {
-        latentMask = gpu.upload(maskToLatent(req.mask!.data, req.width, req.height, w, h), [h, w], 'f32', 'latent-mask');
-        held.push(latentMask);
-      }
+      z = hold(lerpNoise(gpu, noise, x0, schedule.sigmas[start]));
     }
-    held.push(z);
     // The omni edit: the source image's latent is a clean reference; a mask, if any, confines the change.
-    const ref = omni ? await encodeSource(net, req) : null;
-    if (ref) {
-      held.push(ref);
-      x0 = ref;
-      if (req.mask) {
-        latentMask = gpu.upload(maskToLatent(req.mask.data, req.width, req.height, w, h), [h, w], 'f32', 'latent-mask');
-        held.push(latentMask);
-      }
-    }
+    const ref = omni ? hold(await encodeSource(net, req)) : null;
+    if (ref) x0 = ref;
+    const masked = (ranMode === 'inpaint' || omni) && req.mask;
+    const latentMask = masked ? hold(gpu.upload(maskToLatent(req.mask!.data, req.width, req.height, w, h), [h, w], 'f32', 'latent-mask')) : null;
 
     for (let i = start; i < req.steps; i++) {
       hooks.checkCancelled();
@@ -160,14 +149,20 @@ export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hoo
       try {
         const t = 1 - schedule.sigmas[i];
         let pred = ref ? omniForward(net.transformer, { images: [ref, z], noisy: [false, true], caps: segments, t }) : net.transformer.forward(z, cap!, t);
-        if (neg && t <= (req.cfgTruncation ?? 1)) pred = await guide(gpu, net, pred, z, neg, t, guidance, req.cfgNormalization ?? 0);
-        const dSigma = schedule.sigmas[i] - schedule.sigmas[i + 1];
-        gpu.run((b) => ops.eulerStep(b, z, pred, dSigma)); // z += (sigma_i - sigma_{i+1}) * out  (velocity = -out)
-        pred.release();
+        try {
+          if (neg && t <= (req.cfgTruncation ?? 1)) pred = await guide(gpu, net, pred, z, neg, t, guidance, req.cfgNormalization ?? 0);
+          const dSigma = schedule.sigmas[i] - schedule.sigmas[i + 1];
+          gpu.run((b) => ops.eulerStep(b, z, pred, dSigma)); // z += (sigma_i - sigma_{i+1}) * out  (velocity = -out)
+        } finally {
+          pred.release();
+        }
         if (latentMask && x0) {
           const known = lerpNoise(gpu, noise, x0, schedule.sigmas[i + 1]);
-          gpu.run((b) => ops.maskedBlend(b, z, known, latentMask!, { inPlace: true }));
-          known.release();
+          try {
+            gpu.run((b) => ops.maskedBlend(b, z, known, latentMask, { inPlace: true }));
+          } finally {
+            known.release();
+          }
         }
         await gpu.sync(); // one step at a time: cancel and device loss are noticed within a step
       } finally {
@@ -192,14 +187,6 @@ function encodeSource(net: ZImageNetworks, req: PipelineRequest): Promise<Tensor
   return encodeTiled(net.gpu, net.vae, rgbaToChw(req.image!.data, req.width, req.height), req.height, req.width);
 }
 
-/** Each omni caption segment goes through the text encoder on its own (zimage-spec §9). */
-async function encodeSegments(net: ZImageNetworks, texts: string[]): Promise<Tensor[]> {
-  const te = await net.textEncoder();
-  const out: Tensor[] = [];
-  for (const text of texts) out.push(await te.encode(net.tokenizer.encodeText(text).ids));
-  return out;
-}
-
 /** sigma * noise + (1 - sigma) * x0 (diffusers' scale_noise). */
 function lerpNoise(gpu: Gpu, noise: Tensor, x0: Tensor, sigma: number): Tensor {
   let out!: Tensor;
@@ -214,23 +201,33 @@ function lerpNoise(gpu: Gpu, noise: Tensor, x0: Tensor, sigma: number): Tensor {
 
 /** Classifier-free guidance on model outputs: pos + g (pos - neg), optionally renormalised to |pos| * k. */
 async function guide(gpu: Gpu, net: ZImageNetworks, pos: Tensor, z: Tensor, negCap: Tensor, t: number, g: number, norm: number): Promise<Tensor> {
-  const negOut = net.transformer.forward(z, negCap, t);
-  let pred!: Tensor;
-  gpu.run((b) => {
-    const diff = ops.scale(b, negOut, -1);
-    ops.add(b, diff, pos, { inPlace: true }); // pos - neg
-    ops.scale(b, diff, g, { inPlace: true });
-    pred = ops.add(b, pos, diff);
-    diff.release();
-  });
-  negOut.release();
-  if (norm > 0) {
-    const [p, q] = await Promise.all([gpu.read(pos), gpu.read(pred)]);
-    const n = (a: Float32Array) => Math.sqrt(a.reduce((s, v) => s + v * v, 0));
-    const maxNorm = n(p) * norm;
-    const cur = n(q);
-    if (cur > maxNorm) gpu.run((b) => ops.scale(b, pred, maxNorm / cur, { inPlace: true }));
+  let pred: Tensor | null = null;
+  try {
+    const negOut = net.transformer.forward(z, negCap, t);
+    try {
+      gpu.run((b) => {
+        const diff = ops.scale(b, negOut, -1);
+        ops.add(b, diff, pos, { inPlace: true }); // pos - neg
+        ops.scale(b, diff, g, { inPlace: true });
+        pred = ops.add(b, pos, diff);
+        diff.release();
+      });
+    } finally {
+      negOut.release();
+    }
+    const out: Tensor = pred!;
+    if (norm > 0) {
+      const [p, q] = await Promise.all([gpu.read(pos), gpu.read(out)]);
+      const n = (a: Float32Array) => Math.sqrt(a.reduce((s, v) => s + v * v, 0));
+      const maxNorm = n(p) * norm;
+      const cur = n(q);
+      if (cur > maxNorm) gpu.run((b) => ops.scale(b, out, maxNorm / cur, { inPlace: true }));
+    }
+    return out;
+  } catch (err) {
+    (pred as Tensor | null)?.release();
+    throw err;
+  } finally {
+    pos.release();
   }
-  pos.release();
-  return pred;
 }
