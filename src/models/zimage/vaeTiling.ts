@@ -56,36 +56,69 @@ export async function decodeTiled(gpu: Gpu, vae: AutoencoderKL, z: Tensor, tileL
     img.release();
     return out;
   }
-  const acc = new Float32Array(3 * H * W);
-  const wsum = new Float32Array(H * W);
-  const ramp = overlapLatents * 8;
+  const out = new TileBlend(3, H, W);
   const lat = await gpu.read(z); // (C, h, w): small (1 MiB at 1024²), cut into tiles on the CPU
   for (const t of planTiles(h, w, tileLatents, overlapLatents)) {
-    const part = new Float32Array(C * t.h * t.w); // (C, t.h, t.w)
-    for (let c = 0; c < C; c++)
-      for (let y = 0; y < t.h; y++) {
-        const src = (c * h + t.y + y) * w + t.x;
-        part.set(lat.subarray(src, src + t.w), (c * t.h + y) * t.w);
-      }
-    const tileZ = gpu.upload(part, [C, t.h, t.w], 'f32', 'vae-tile');
+    const tileZ = gpu.upload(cropTile(lat, C, h, w, t), [C, t.h, t.w], 'f32', 'vae-tile');
     const img = vae.decode(tileZ);
     tileZ.release();
     const px = await gpu.read(img); // (3, 8t.h, 8t.w)
     img.release();
-    const th = t.h * 8;
-    const tw = t.w * 8;
+    out.add(px, t, 8, overlapLatents * 8, h, w);
+  }
+  return out.result();
+}
+
+/** Tile t (in latent units, times `scale` for this grid) cut from src (channels, H, W): (channels, th, tw). */
+function cropTile(src: Float32Array, channels: number, H: number, W: number, t: Tile, scale = 1): Float32Array {
+  const [y0, x0, th, tw] = [t.y * scale, t.x * scale, t.h * scale, t.w * scale];
+  const out = new Float32Array(channels * th * tw);
+  for (let c = 0; c < channels; c++)
+    for (let y = 0; y < th; y++) {
+      const from = (c * H + y0 + y) * W + x0;
+      out.set(src.subarray(from, from + tw), (c * th + y) * tw);
+    }
+  return out;
+}
+
+/** Overlapping tiles blended into one (channels, H, W) grid with linear ramps across the overlaps. */
+class TileBlend {
+  private readonly acc: Float32Array;
+  private readonly wsum: Float32Array;
+  constructor(
+    private readonly channels: number,
+    private readonly H: number,
+    private readonly W: number,
+  ) {
+    this.acc = new Float32Array(channels * H * W);
+    this.wsum = new Float32Array(H * W);
+  }
+
+  /**
+   * Adds tile t's values (channels, th, tw), th = t.h · scale, with a ramp of `ramp` cells on each side that
+   * borders another tile (the latent grid is h x w tiles' units).
+   */
+  add(tile: Float32Array, t: Tile, scale: number, ramp: number, h: number, w: number): void {
+    const { channels, H, W, acc, wsum } = this;
+    const [y0, x0, th, tw] = [t.y * scale, t.x * scale, t.h * scale, t.w * scale];
+    const wx = Float32Array.from({ length: tw }, (_, x) => rampWeight(x, tw, ramp, t.x > 0, t.x + t.w < w));
     for (let y = 0; y < th; y++) {
       const wy = rampWeight(y, th, ramp, t.y > 0, t.y + t.h < h);
       for (let x = 0; x < tw; x++) {
-        const wt = wy * rampWeight(x, tw, ramp, t.x > 0, t.x + t.w < w);
-        const o = (t.y * 8 + y) * W + t.x * 8 + x;
+        const wt = wy * wx[x];
+        const o = (y0 + y) * W + x0 + x;
         wsum[o] += wt;
-        for (let c = 0; c < 3; c++) acc[c * H * W + o] += wt * px[c * th * tw + y * tw + x];
+        for (let c = 0; c < channels; c++) acc[c * H * W + o] += wt * tile[(c * th + y) * tw + x];
       }
     }
   }
-  for (let i = 0; i < H * W; i++) for (let c = 0; c < 3; c++) acc[c * H * W + i] /= wsum[i];
-  return acc;
+
+  /** The weighted mean (the accumulator, normalised in place). */
+  result(): Float32Array {
+    const { channels, H, W, acc, wsum } = this;
+    for (let i = 0; i < H * W; i++) for (let c = 0; c < channels; c++) acc[c * H * W + i] /= wsum[i];
+    return acc;
+  }
 }
 
 /**
@@ -102,32 +135,14 @@ export async function encodeTiled(gpu: Gpu, vae: AutoencoderKL, pixels: Float32A
     img.release();
     return z;
   }
-  const acc = new Float32Array(C * h * w);
-  const wsum = new Float32Array(h * w);
+  const out = new TileBlend(C, h, w);
   for (const t of planTiles(h, w, tileLatents, overlapLatents)) {
-    const th = t.h * 8;
-    const tw = t.w * 8;
-    const tile = new Float32Array(3 * th * tw); // (3, th, tw)
-    for (let c = 0; c < 3; c++)
-      for (let y = 0; y < th; y++) {
-        const src = c * H * W + (t.y * 8 + y) * W + t.x * 8;
-        tile.set(pixels.subarray(src, src + tw), (c * th + y) * tw);
-      }
-    const img = gpu.upload(tile, [3, th, tw], 'f32', 'source-tile');
+    const img = gpu.upload(cropTile(pixels, 3, H, W, t, 8), [3, t.h * 8, t.w * 8], 'f32', 'source-tile');
     const zt = vae.encode(img);
     img.release();
     const lat = await gpu.read(zt); // (C, t.h, t.w)
     zt.release();
-    for (let y = 0; y < t.h; y++) {
-      const wy = rampWeight(y, t.h, overlapLatents, t.y > 0, t.y + t.h < h);
-      for (let x = 0; x < t.w; x++) {
-        const wt = wy * rampWeight(x, t.w, overlapLatents, t.x > 0, t.x + t.w < w);
-        const o = (t.y + y) * w + t.x + x;
-        wsum[o] += wt;
-        for (let c = 0; c < C; c++) acc[c * h * w + o] += wt * lat[(c * t.h + y) * t.w + x];
-      }
-    }
+    out.add(lat, t, 1, overlapLatents, h, w);
   }
-  for (let i = 0; i < h * w; i++) for (let c = 0; c < C; c++) acc[c * h * w + i] /= wsum[i];
-  return gpu.upload(acc, [C, h, w], 'f32', 'source-latent');
+  return gpu.upload(out.result(), [C, h, w], 'f32', 'source-latent');
 }
