@@ -2,36 +2,7 @@
 // tile with a gradient "Z". Run once when the design changes; the PNGs are committed.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { deflateSync } from 'node:zlib';
-
-function crc32(buf: Uint8Array): number {
-  let c = ~0;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return ~c >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'ascii');
-  out.set(data, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
-
-function png(size: number, rgba: Uint8Array): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0);
-  ihdr.writeUInt32BE(size, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 6;
-  const raw = Buffer.alloc(size * (size * 4 + 1));
-  for (let y = 0; y < size; y++) raw.set(rgba.subarray(y * size * 4, (y + 1) * size * 4), y * (size * 4 + 1) + 1);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())]);
-}
+import { encodePng } from '../src/lib/png.ts';
 
 function draw(size: number, maskable: boolean): Uint8Array {
   const px = new Uint8Array(size * size * 4);
@@ -55,7 +26,8 @@ function draw(size: number, maskable: boolean): Uint8Array {
 
 const dir = resolve(import.meta.dirname, '../public/icons');
 mkdirSync(dir, { recursive: true });
-writeFileSync(resolve(dir, 'icon-192.png'), png(192, draw(192, false)));
-writeFileSync(resolve(dir, 'icon-512.png'), png(512, draw(512, false)));
-writeFileSync(resolve(dir, 'maskable-512.png'), png(512, draw(512, true)));
+const png = (size: number, maskable: boolean) => encodePng({ width: size, height: size, data: draw(size, maskable) });
+writeFileSync(resolve(dir, 'icon-192.png'), await png(192, false));
+writeFileSync(resolve(dir, 'icon-512.png'), await png(512, false));
+writeFileSync(resolve(dir, 'maskable-512.png'), await png(512, true));
 console.log(`icons written to ${dir}`);
