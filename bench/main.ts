@@ -1,5 +1,5 @@
 // The bench page: one device, every selected case in turn (ours, naive, ORT on that same device), then the
-// result on window.__benchResult (or the reason on window.__benchError) for tools/bench.ts to collect.
+// result as a `__DONE__ <json>` console line (or `__FAIL__ reason`) for tools/bench.ts (tools/pageRunner.ts).
 // Query: preset=default|full, quick=1, filter=op[,op...], ortdevice=auto|shared|separate.
 import { Gpu } from '../src/engine/gpu.ts';
 import { Rng } from '../src/lib/rng.ts';
@@ -8,14 +8,6 @@ import type { SizePreset } from './cases/types.ts';
 import { GPU_TIMING_NOTE, runCase, TIMING, TIMING_NOTES } from './harness.ts';
 import { configureOrt, ortDevice, type OrtDeviceMode, ortVersion } from './ort.ts';
 import type { BenchResult } from './report.ts';
-
-declare global {
-  interface Window {
-    __benchResult?: BenchResult;
-    __benchError?: string;
-    __benchStarted?: boolean;
-  }
-}
 
 const logEl = document.getElementById('log');
 function log(line: string): void {
@@ -67,12 +59,11 @@ async function main(): Promise<void> {
   }
   if (ort.device !== gpu.device) ort.device.destroy();
   gpu.destroy();
-  window.__benchResult = result;
+  console.log(`__DONE__ ${JSON.stringify(result)}`);
 }
 
-window.__benchStarted = true; // the module graph loaded (tools/bench.ts fails fast when it never does)
 main().catch((err: unknown) => {
   const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   log(`FAILED: ${message}`);
-  window.__benchError = message;
+  console.log(`__FAIL__ ${message}`);
 });

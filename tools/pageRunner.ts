@@ -15,7 +15,12 @@ export interface PageRunOptions {
   /** Query string for the page. */
   query?: Record<string, string>;
   timeoutMs?: number;
-  onLine: (line: string) => void;
+  /** Show the browser window. */
+  headed?: boolean;
+  /** Dependencies for Vite to pre-bundle before the page loads (one found mid-run makes Vite reload the page). */
+  optimizeDeps?: string[];
+  /** Every console line that is not `__DONE__` / `__FAIL__`, with its console type. */
+  onLine: (line: string, type: string) => void;
 }
 
 function serveFolders(mounts: Record<string, string>): Plugin {
@@ -52,13 +57,14 @@ export async function runPage<T = unknown>(opts: PageRunOptions): Promise<T> {
     root,
     configFile: resolve(root, 'vite.config.ts'),
     logLevel: 'error',
-    server: { port: 0, host: '127.0.0.1', strictPort: false, hmr: false },
+    server: { port: 0, host: '127.0.0.1', strictPort: false, hmr: false, watch: null },
     plugins: [serveFolders(opts.mounts ?? {})],
+    ...(opts.optimizeDeps ? { optimizeDeps: { entries: [opts.page], include: opts.optimizeDeps } } : {}),
   });
   await server.listen();
   const address = server.httpServer?.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const browser = await chromium.launch({ executablePath: resolveBrowser(), args: BROWSER_ARGS, headless: true });
+  const browser = await chromium.launch({ executablePath: resolveBrowser(), args: BROWSER_ARGS, headless: !opts.headed });
   try {
     const page = await browser.newPage();
     const result = new Promise<T>((ok, fail) => {
@@ -66,10 +72,13 @@ export async function runPage<T = unknown>(opts: PageRunOptions): Promise<T> {
         const text = msg.text();
         if (text.startsWith('__DONE__')) ok(JSON.parse(text.slice(8).trim() || 'null') as T);
         else if (text.startsWith('__FAIL__')) fail(new Error(text.slice(8).trim()));
-        else opts.onLine(text);
+        else opts.onLine(text, msg.type());
       });
       page.on('pageerror', (err) => fail(err));
       page.on('crash', () => fail(new Error('the page crashed')));
+      page.on('response', (r) => {
+        if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) opts.onLine(`HTTP ${r.status()} ${r.url()}`, 'error');
+      });
     });
     const q = new URLSearchParams(opts.query ?? {}).toString();
     await page.goto(`http://127.0.0.1:${port}/${opts.page}${q ? `?${q}` : ''}`);
