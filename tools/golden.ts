@@ -9,6 +9,7 @@ import { openModelFile } from '../src/weights/modelFile.ts';
 import { REFERENCE_POLICY } from '../src/weights/policy.ts';
 import { dequantize, GGML_TO_ENGINE, ggmlToQuant } from '../src/weights/quant.ts';
 import { BytesSource, readRange } from '../src/weights/source.ts';
+import { GoldenTally } from './golden/tally.ts';
 import { runPage } from './pageRunner.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -23,15 +24,8 @@ const files = readdirSync(dir)
   .sort()
   .filter((f) => !only || f.startsWith(only) || !/^(tokenizer_cases|quants)/.test(f));
 let ran = 0;
-let failed = 0;
-let checked = 0;
-
-function line(file: string, tensor: string, maxErr: number, tol: number): void {
-  const ok = maxErr <= tol;
-  checked++;
-  if (!ok) failed++;
-  console.log(`golden ${file}: ${tensor} max_err=${maxErr.toExponential(3)} tol=${tol} ${ok ? 'ok' : 'FAIL'}`);
-}
+const tally = new GoldenTally();
+const line = tally.report;
 
 const open = async (f: string) => openModelFile(new BytesSource(new Uint8Array(readFileSync(resolve(dir, f)))));
 
@@ -90,8 +84,8 @@ const result = await runPage<{ ran: number; checked: number; failed: number }>({
   },
 });
 ran += result.ran;
-checked += result.checked;
-failed += result.failed;
+const checked = tally.checked + result.checked;
+const failed = tally.failed + result.failed;
 
 console.log(`golden: ${ran} case files, ${checked} tensors checked, ${failed} failed`);
 console.log(`${checked - failed} passed, ${failed} failed`);

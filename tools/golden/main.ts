@@ -1,6 +1,7 @@
 // The golden page: lists the golden folder, runs the GPU cases, and reports lines to the Node runner.
 import { toErrorData } from '../../src/lib/errors.ts';
 import { runGpuCases } from './cases.ts';
+import { GoldenTally } from './tally.ts';
 
 async function main(): Promise<void> {
   const all = (await (await fetch('/__files/golden/')).json()) as string[];
@@ -8,18 +9,9 @@ async function main(): Promise<void> {
   const only = new URLSearchParams(location.search).get('only');
   const isCase = (f: string) => /^(forward_|gguf_|sample_|omni_|te_|vae_[a-z0-9]+\.)/.test(f) && !f.includes('_names');
   const files = only ? all.filter((f) => !isCase(f) || f.startsWith(only)) : all;
-  let failed = 0;
-  let checked = 0;
-  const ran = await runGpuCases(
-    files,
-    (file, tensor, maxErr, tol) => {
-      const ok = maxErr <= tol;
-      checked++;
-      if (!ok) failed++;
-      console.log(`golden ${file}: ${tensor} max_err=${maxErr.toExponential(3)} tol=${tol} ${ok ? 'ok' : 'FAIL'}`);
-    },
-  );
-  console.log(`__DONE__ ${JSON.stringify({ ran, checked, failed })}`);
+  const tally = new GoldenTally();
+  const ran = await runGpuCases(files, tally.report);
+  console.log(`__DONE__ ${JSON.stringify({ ran, checked: tally.checked, failed: tally.failed })}`);
 }
 
 main().catch((err) => console.log(`__FAIL__ ${toErrorData(err).message} ${(err as Error).stack ?? ''}`));
