@@ -110,7 +110,7 @@ function toText(path: string, file: ModelFile, r: DetectReport): string {
     ...listLine('mis-shaped', r.misshaped.map((m) => `${m.name} [${m.actual.join(', ')}] (expected [${m.expected.join(', ')}])`)),
     ...(r.config ? r.problems.map((p) => `  ${p}`) : []),
   ];
-  const meta = [...file.metadata].slice(0, 20).map(([k, v]) => `  ${k} = ${typeof v === 'string' ? JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v) : describeGgufValue(v)}`);
+  const meta = [...file.metadata].slice(0, 20).map(([k, v]) => `  ${k} = ${describeGgufValue(v)}`);
   if (meta.length) lines.push(`metadata (${file.metadata.size}):`, ...meta);
   return lines.join('\n');
 }

@@ -3,7 +3,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ByteSource } from '../src/weights/source.ts';
-import { badFile } from '../src/weights/source.ts';
+import { badFile, checkRange } from '../src/weights/source.ts';
 
 export class NodeFileSource implements ByteSource {
   private constructor(
@@ -25,8 +25,7 @@ export class NodeFileSource implements ByteSource {
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > this.size)
-      throw badFile(`file is truncated: needs bytes up to ${offset + length} but has ${this.size}`);
+    checkRange(this.size, offset, length);
     const out = new Uint8Array(length);
     let done = 0;
     while (done < length) {

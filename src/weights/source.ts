@@ -19,7 +19,8 @@ export function badFile(problem: string): StudioError {
   return new StudioError('bad-model-file', problem);
 }
 
-function checkRange(size: number, offset: number, length: number): void {
+/** Throws a typed bad-file error unless [offset, offset + length) is a valid range of a `size`-byte file. */
+export function checkRange(size: number, offset: number, length: number): void {
   if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0)
     throw badFile(`invalid read range (offset ${offset}, length ${length})`);
   if (offset + length > size) throw badFile(`file is truncated: needs bytes up to ${offset + length} but has ${size}`);
