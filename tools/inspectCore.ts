@@ -3,6 +3,7 @@
 // on 2 the output is exactly one line `inspect: <file>: <problem>`.
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { formatBytes } from '../src/lib/bytes.ts';
 import { isStudioError } from '../src/lib/errors.ts';
 import type { DetectReport } from '../src/weights/detect.ts';
 import { describeGgufValue } from '../src/weights/gguf.ts';
@@ -16,18 +17,6 @@ export interface InspectResult {
 }
 
 export const USAGE = 'usage: npm run inspect -- FILE [--json]   (FILE: .safetensors, .gguf or a *.safetensors.index.json)';
-
-function human(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(2)} ${units[u]}`;
-}
 
 function configLines(r: DetectReport): string[] {
   if (!r.config) return r.problems.map((p) => `  ${p}`);
@@ -95,7 +84,7 @@ function toJson(path: string, file: ModelFile, r: DetectReport): string {
 function toText(path: string, file: ModelFile, r: DetectReport): string {
   const h = file.header;
   const fmt = file.format === 'gguf' ? `gguf v${h.version}, alignment ${h.alignment}` : `safetensors${h.shards ? `, ${h.shards} shards` : ''}`;
-  const bytes = Object.entries(file.bytesByDtype()).map(([d, b]) => `${d} ${human(b)}`);
+  const bytes = Object.entries(file.bytesByDtype()).map(([d, b]) => `${d} ${formatBytes(b)}`);
   const lines = [
     `file: ${path}`,
     `format: ${fmt}, header ${h.headerBytes} bytes`,

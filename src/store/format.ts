@@ -1,17 +1,8 @@
 // Human-readable sizes and durations for the panels.
 
-/** Bytes in decimal units (as browsers and disks report storage): 1.2 GB, 512 MB. */
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n) || n < 0) return '—';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
-}
+import { formatBytes } from '../lib/bytes.ts';
+
+export { formatBytes };
 
 /** A duration in ms as 0:07, 1:05, 1:02:03. */
 export function formatDuration(ms: number): string {

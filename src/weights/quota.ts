@@ -1,5 +1,6 @@
 // Storage space: the origin's quota and usage (navigator.storage.estimate), persistence, and the up-front refusal
 // of work that would not fit.
+import { formatBytes } from '../lib/bytes.ts';
 import { StudioError } from '../lib/errors.ts';
 import type { StorageEstimate } from './managerTypes.ts';
 
@@ -38,8 +39,6 @@ export async function requestPersistence(storage: StorageLike | null): Promise<b
   }
 }
 
-const GiB = 1024 ** 3;
-export const fmtBytes = (n: number): string => (n >= GiB ? `${(n / GiB).toFixed(2)} GiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`);
 
 /** Refuses up front, with a 'storage-quota' error, work that would need more bytes than the origin has free. */
 export async function ensureRoom(storage: StorageLike | null, neededBytes: number, what: string): Promise<void> {
@@ -48,7 +47,7 @@ export async function ensureRoom(storage: StorageLike | null, neededBytes: numbe
   if (neededBytes > est.free)
     throw new StudioError(
       'storage-quota',
-      `${what} needs ${fmtBytes(neededBytes)} more, but the browser allows this site only ${fmtBytes(est.free)} more ` +
-        `(${fmtBytes(est.usage)} used of ${fmtBytes(est.quota)}). Delete a stored model set or free disk space, then try again.`,
+      `${what} needs ${formatBytes(neededBytes)} more, but the browser allows this site only ${formatBytes(est.free)} more ` +
+        `(${formatBytes(est.usage)} used of ${formatBytes(est.quota)}). Delete a stored model set or free disk space, then try again.`,
     );
 }
