@@ -13,7 +13,7 @@ import { flowMatchSchedule, strengthStartIndex } from './scheduler.ts';
 import type { Qwen3TextEncoder } from './textEncoder.ts';
 import { omniSegments, type ZImageTokenizer } from './tokenizer.ts';
 import { omniForward } from './omni.ts';
-import type { ZImageTransformer } from './transformer.ts';
+import type { PreparedCaption, ZImageTransformer } from './transformer.ts';
 import { decodeTiled, encodeTiled } from './vaeTiling.ts';
 
 export interface ZImageNetworks {
@@ -91,10 +91,17 @@ export function initialNoise(seed: number, width: number, height: number): Float
   return new Rng(seed).normalArray(LATENT_CHANNELS * (height / 8) * (width / 8));
 }
 
-async function encodePrompt(net: ZImageNetworks, prompt: string): Promise<Tensor> {
-  const enc = net.tokenizer.encodePrompt(prompt);
+/** A prompt through the text encoder and the DiT's caption path, once per generation (every step reuses it). */
+async function prepareCaption(net: ZImageNetworks, prompt: string, hold: <T extends Tensor | null>(t: T) => T): Promise<PreparedCaption> {
   const te = await net.textEncoder();
-  return te.encode(enc.ids);
+  const feats = await te.encode(net.tokenizer.encodePrompt(prompt).ids); // (Lc, 2560)
+  try {
+    const prepared = net.transformer.prepareCaption(feats);
+    hold(prepared.tokens);
+    return prepared;
+  } finally {
+    feats.release();
+  }
 }
 
 export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hooks: PipelineHooks): Promise<PipelineResult> {
@@ -115,11 +122,11 @@ export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hoo
   const held: Tensor[] = []; // every tensor of the job, released however it ends
   const hold = <T extends Tensor | null>(t: T): T => (t && held.push(t), t);
   try {
-    const cap = omni ? null : hold(await encodePrompt(net, req.prompt));
+    const cap = omni ? null : await prepareCaption(net, req.prompt, hold);
     // Each omni caption segment goes through the text encoder on its own (zimage-spec §9).
     const segments: Tensor[] = [];
     for (const text of omni ? omniSegments(req.prompt, 1) : []) segments.push(hold(await (await net.textEncoder()).encode(net.tokenizer.encodeText(text).ids)));
-    const neg = useCfg ? hold(await encodePrompt(net, req.negativePrompt ?? '')) : null;
+    const neg = useCfg ? await prepareCaption(net, req.negativePrompt ?? '', hold) : null;
     if (req.lowMemory) net.releaseTextEncoder();
     const schedule = flowMatchSchedule(req.steps, net.shift);
     const noise = hold(gpu.upload(initialNoise(req.seed, req.width, req.height), [LATENT_CHANNELS, h, w], 'f32', 'noise'));
@@ -200,7 +207,7 @@ function lerpNoise(gpu: Gpu, noise: Tensor, x0: Tensor, sigma: number): Tensor {
 }
 
 /** Classifier-free guidance on model outputs: pos + g (pos - neg), optionally renormalised to |pos| * k. */
-async function guide(gpu: Gpu, net: ZImageNetworks, pos: Tensor, z: Tensor, negCap: Tensor, t: number, g: number, norm: number): Promise<Tensor> {
+async function guide(gpu: Gpu, net: ZImageNetworks, pos: Tensor, z: Tensor, negCap: PreparedCaption, t: number, g: number, norm: number): Promise<Tensor> {
   let pred: Tensor | null = null;
   try {
     const negOut = net.transformer.forward(z, negCap, t);

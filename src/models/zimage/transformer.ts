@@ -4,7 +4,7 @@
 import type { Batch, Gpu } from '../../engine/gpu.ts';
 import * as ops from '../../engine/ops.ts';
 import { selfAttention } from './selfAttention.ts';
-import type { Tensor } from '../../engine/tensor.ts';
+import { Tensor } from '../../engine/tensor.ts';
 import { headDim, type TransformerConfig } from './config.ts';
 import { FREQ_DIM } from './shapes.ts';
 import { dit3AxisRope, type RopeTables } from './rope.ts';
@@ -46,6 +46,14 @@ export interface TransformerWeights {
 }
 
 /** Per-token adaLN inputs: `temb` (G, adaLN) and, when G > 1, a row selector (M) of integer rows stored as f32. */
+/** A caption embedded, padded and refined (ZImageTransformer.prepareCaption): owned by the caller. */
+export interface PreparedCaption {
+  /** (padded caption length, D) */
+  tokens: Tensor;
+  /** Caption tokens before padding. */
+  length: number;
+}
+
 export interface Modulation {
   temb: Tensor; // (G, 256)
   rowSel?: Tensor; // (M) f32 integer rows
@@ -147,19 +155,38 @@ export class ZImageTransformer {
    * The standard forward pass: latents (C, H, W) at model time t (= 1 - sigma) with caption features (Lc, capDim)
    * -> the raw model output (C, H, W) (the pipeline negates it into a velocity).
    */
-  forward(latents: Tensor, capFeats: Tensor, t: number): Tensor {
+  /**
+   * The caption's part of every forward: embedded, padded and through the (unmodulated) context refiner. It does
+   * not depend on the latents or the timestep, so a generation prepares it once and passes it to each step.
+   */
+  prepareCaption(capFeats: Tensor): PreparedCaption {
+    const gpu = this.gpu;
+    const layout = standardLayout(capFeats.shape[0], 1, 1); // the caption's part does not depend on the image grid
+    const capRope = this.uploadRope([layout.capPositions]);
+    let c!: Tensor;
+    gpu.run((b) => {
+      const cn = ops.rmsNorm(b, capFeats, { weight: this.w.capNorm, eps: this.cfg.normEps });
+      const ce = ops.matmul(b, cn, this.w.capEmbedW, { bias: this.w.capEmbedB }); // (Lc, D)
+      cn.release();
+      c = this.padRows(b, ce, layout.capPadded, this.w.capPadToken);
+    }, 'dit-caption');
+    for (const blk of this.w.contextRefiner) gpu.run((b) => (c = this.block(b, blk, c, capRope, null)), 'dit-context-refiner');
+    return { tokens: c, length: capFeats.shape[0] };
+  }
+
+  /** The model output for latents (C, H, W) at time t, from caption features (Lc, 2560) or a prepared caption. */
+  forward(latents: Tensor, caption: Tensor | PreparedCaption, t: number): Tensor {
     const gpu = this.gpu;
     const { inChannels: C, patchSize: p } = this.cfg;
     const [, Hl, Wl] = latents.shape;
     const gridH = Hl / p;
     const gridW = Wl / p;
-    const layout = standardLayout(capFeats.shape[0], gridH, gridW);
+    const prepared = caption instanceof Tensor ? this.prepareCaption(caption) : caption;
+    const layout = standardLayout(prepared.length, gridH, gridW);
     const rope = this.uploadRope([layout.imagePositions, layout.capPositions]);
     const imgRope = this.uploadRope([layout.imagePositions]);
-    const capRope = this.uploadRope([layout.capPositions]);
 
     let x!: Tensor;
-    let c!: Tensor;
     let temb!: Tensor;
     gpu.run((b) => {
       temb = this.timestepEmbed(b, [t]); // (1, 256)
@@ -167,22 +194,17 @@ export class ZImageTransformer {
       const xe = ops.matmul(b, patches, this.w.xEmbedW, { bias: this.w.xEmbedB }); // (Ht*Wt, D)
       patches.release();
       x = this.padRows(b, xe, layout.imagePadded, this.w.xPadToken);
-      const cn = ops.rmsNorm(b, capFeats, { weight: this.w.capNorm, eps: this.cfg.normEps });
-      const ce = ops.matmul(b, cn, this.w.capEmbedW, { bias: this.w.capEmbedB }); // (Lc, D)
-      cn.release();
-      c = this.padRows(b, ce, layout.capPadded, this.w.capPadToken);
     }, 'dit-embed');
 
     const mod: Modulation = { temb };
     for (const blk of this.w.noiseRefiner) gpu.run((b) => (x = this.block(b, blk, x, imgRope, mod)), 'dit-noise-refiner');
-    for (const blk of this.w.contextRefiner) gpu.run((b) => (c = this.block(b, blk, c, capRope, null)), 'dit-context-refiner');
 
     let u!: Tensor;
     gpu.run((b) => {
-      u = ops.concatRows(b, [x, c]); // (Limg + Lcap, D)
+      u = ops.concatRows(b, [x, prepared.tokens]); // (Limg + Lcap, D)
     });
     x.release();
-    c.release();
+    if (prepared !== caption) prepared.tokens.release();
     for (const blk of this.w.layers) gpu.run((b) => (u = this.block(b, blk, u, rope, mod)), 'dit-layer');
 
     let out!: Tensor;
