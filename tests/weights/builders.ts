@@ -159,3 +159,30 @@ export function setU64(bytes: Uint8Array, at: number, v: bigint): Uint8Array {
   new DataView(out.buffer).setBigUint64(at, v, true);
   return out;
 }
+
+/**
+ * Splits a safetensors file into `parts` shard files by tensor (header order), each a complete safetensors file with
+ * its own header, as diffusers writes "-00001-of-0000N" shards. Reads the header itself, not through the reader.
+ */
+export function splitSafetensors(bytes: Uint8Array, parts: number): Uint8Array[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLen = Number(view.getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen))) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  const data = bytes.subarray(8 + headerLen);
+  const names = Object.keys(header).filter((k) => k !== '__metadata__');
+  const per = Math.ceil(names.length / parts);
+  const out: Uint8Array[] = [];
+  for (let p = 0; p < parts; p++) {
+    const h: Record<string, unknown> = {};
+    const blobs: Uint8Array[] = [];
+    let off = 0;
+    for (const name of names.slice(p * per, (p + 1) * per)) {
+      const { dtype, shape, data_offsets: [b, e] } = header[name];
+      h[name] = { dtype, shape, data_offsets: [off, off + e - b] };
+      blobs.push(data.subarray(b, e));
+      off += e - b;
+    }
+    out.push(safetensorsFile(JSON.stringify(h), blobs));
+  }
+  return out;
+}

@@ -6,6 +6,8 @@ import { createStore, set as idbSet } from 'idb-keyval';
 import { ModelManager, type ModelManagerOptions } from '../../src/weights/manager.ts';
 import { BUILTIN_CATALOG, guessRole, validateCatalog } from '../../src/weights/catalog.ts';
 import type { Catalog, Inspector } from '../../src/weights/managerTypes.ts';
+import { inspectFile } from '../../src/worker/modelsApi.ts';
+import { goldenBytes, splitSafetensors } from './builders.ts';
 import { TestServer, randomBytes } from './managerServer.ts';
 
 const CHUNK = 1024; // bytes
@@ -119,8 +121,8 @@ describe('sources by URL', () => {
 });
 
 describe('local import', () => {
-  const inspector: Inspector = async (file, name) =>
-    name.includes('bad') ? { ok: false, message: 'no tensors found' } : { ok: true, summary: `${file.size} bytes` };
+  const inspector: Inspector = async (files) =>
+    files.some((f) => f.name.includes('bad')) ? { ok: false, message: 'no tensors found' } : { ok: true, summary: `${files.reduce((n, f) => n + f.file.size, 0)} bytes` };
 
   it('imports a diffusers folder: strips the top folder, skips extras, stores chunked, verified', async () => {
     const files = {
@@ -158,6 +160,41 @@ describe('local import', () => {
     expect((await m.list()).filter((s) => s.origin === 'import')).toHaveLength(0);
     const tight = manager({ inspector, storage: { estimate: async () => ({ usage: 100, quota: 1000 }) } });
     await expect(tight.importFiles([{ name: 'dit.gguf', file: new Blob([randomBytes(5000, 2)]) }])).rejects.toMatchObject({ code: 'storage-quota' });
+  });
+});
+
+describe('local import with the real inspector', () => {
+  const te = goldenBytes('text_encoder.safetensors'); // a complete (tiny) Qwen3 text encoder
+  const [s1, s2] = splitSafetensors(te, 2);
+  const item = (name: string, d: Uint8Array) => ({ name, file: new Blob([d as BlobPart]) });
+  const tok = item('Z/tokenizer/tokenizer.json', new TextEncoder().encode('{}'));
+
+  it('accepts a network split into two shards, inspected together as one model', async () => {
+    const m = manager({ inspector: inspectFile });
+    const info = await m.importFiles([
+      item('Z/text_encoder/model-00001-of-00002.safetensors', s1),
+      item('Z/text_encoder/model-00002-of-00002.safetensors', s2),
+      tok,
+    ]);
+    expect(info).toMatchObject({ status: 'verified', ready: true, origin: 'import' });
+    expect(info.description).toMatch(/text_encoder\/model-00001-of-00002\.safetensors \(\+1 more shard\): safetensors qwen3 \(hf\), 35 tensors, 2 shards/);
+    expect(info.files.filter((f) => f.role === 'text_encoder').map((f) => f.sha256)).toEqual([sha(s1), sha(s2)]);
+  });
+
+  it('refuses a set with a shard missing, naming it once; stores nothing', async () => {
+    const m = manager({ inspector: inspectFile });
+    const only1 = m.importFiles([item('Z/text_encoder/model-00001-of-00002.safetensors', s1), tok]);
+    await expect(only1).rejects.toMatchObject({
+      code: 'bad-model-file',
+      message: 'text_encoder/model is split into 2 shards but text_encoder/model-00002-of-00002.safetensors is missing; choose all 2 shard files.',
+    });
+    // Shards named some other way: the joined model lacks tensors, and the file is named once.
+    const odd = m.importFiles([item('Z/text_encoder/part-a.safetensors', s1), tok]);
+    await expect(odd).rejects.toMatchObject({ code: 'bad-model-file', message: expect.stringMatching(/^text_encoder\/part-a\.safetensors cannot be used: (?!.*part-a).*missing /) });
+    // A damaged shard is named in the message.
+    const broken = m.importFiles([item('Z/text_encoder/a.safetensors', s1), item('Z/text_encoder/b.safetensors', s2.subarray(0, 4)), tok]);
+    await expect(broken).rejects.toMatchObject({ code: 'bad-model-file', message: expect.stringMatching(/^text_encoder\/a\.safetensors \(\+1 more shard\) cannot be used: text_encoder\/b\.safetensors/) });
+    expect((await m.list()).filter((s) => s.origin === 'import')).toHaveLength(0);
   });
 });
 
