@@ -225,6 +225,36 @@ describe('model manager downloads', () => {
     expect((err as Error).message).toMatch(/404/);
   });
 
+  it('a catalog change keeps a verified file it still means (new address, same hash), and refetches one it does not', async () => {
+    serve();
+    const db = freshDb();
+    await manager(db).download('tiny');
+    const moved = (c: Catalog, url: string, sha256?: string): Catalog => ({
+      ...c,
+      sets: c.sets.map((st) => ({ ...st, files: st.files.map((f) => (f.name === 'dit.gguf' ? { ...f, url, ...(sha256 ? { sha256 } : {}) } : f)) })),
+    });
+    // The file moved to a mirror: the stored, verified bytes are kept and not fetched again.
+    server.files.set('/mirror/a.bin', { data: A });
+    server.log.length = 0;
+    const m2 = manager(db, { catalog: moved(catalog(), `${server.url}/mirror/a.bin`) });
+    const info = await m2.download('tiny');
+    expect(info.status).toBe('verified');
+    expect(info.files[0]).toMatchObject({ status: 'verified', storedBytes: A.length, sha256: sha(A) });
+    expect(server.log.filter((l) => l.path.endsWith('a.bin'))).toHaveLength(0);
+    expect(await bytesOf(m2, 'dit.gguf')).toEqual(A);
+    // The same without a hash in the catalog: still kept.
+    expect((await manager(db, { catalog: moved(catalog(false), `${server.url}/mirror/a.bin`) }).download('tiny')).status).toBe('verified');
+    expect(server.log.filter((l) => l.path.endsWith('a.bin'))).toHaveLength(0);
+    // A new hash that is not the stored file's: the catalog means another file, so it is fetched again.
+    const A2 = A.slice();
+    A2[123] ^= 1;
+    server.files.set('/mirror/a.bin', { data: A2 });
+    const m3 = manager(db, { catalog: moved(catalog(), `${server.url}/mirror/a.bin`, sha(A2)) });
+    expect((await m3.download('tiny')).status).toBe('verified');
+    expect(server.bodyBytes('/mirror/a.bin')).toBeGreaterThanOrEqual(A.length);
+    expect(await bytesOf(m3, 'dit.gguf')).toEqual(A2);
+  });
+
   it('reconciles on start-up: orphan chunks go, chunks that vanished are forgotten', async () => {
     serve();
     const db = freshDb();
