@@ -25,6 +25,16 @@ export interface FileJob {
 /** A failure worth another attempt: a dropped connection, a short body, 5xx, 408, 429. */
 class TransientError extends Error {}
 
+/**
+ * The file is no longer the one whose chunks are stored. Thrown by the worker that notices; downloadFile discards
+ * the stored chunks once every worker has settled, so that no late commit lands in the emptied manifest.
+ */
+class ChangedOnServer extends StudioError {
+  constructor(rec: FileRecord, why: string) {
+    super('integrity', `${rec.name} changed on the server during the download (${why}); what was stored of it was discarded. Download again.`);
+  }
+}
+
 export interface ProbeResult {
   total: number;
   rangeSupport: boolean;
@@ -139,6 +149,10 @@ export async function downloadFile(job: FileJob, start: FileRecord): Promise<Fil
   let hashed = rec.hashState ? rec.hashed : 0;
   const done = new Set(rec.done);
 
+  // A failure in one worker stops the others, and keeps their late chunks out of the store.
+  const run = new AbortController();
+  const stop = () => run.abort();
+
   // Manifest writes and hashing run one at a time, in arrival order, behind this promise.
   let queue: Promise<void> = Promise.resolve();
   const serial = (fn: () => Promise<void>): Promise<void> => {
@@ -166,6 +180,7 @@ export async function downloadFile(job: FileJob, start: FileRecord): Promise<Fil
   const onChunk = (i: number, parts: Uint8Array[]) =>
     serial(async () => {
       checkAbort(signal);
+      checkAbort(run.signal); // another worker failed (the file changed, storage is full): store nothing more
       const hashNow = i === hashed;
       if (hashNow) {
         for (const p of parts) hasher.update(p);
@@ -193,9 +208,6 @@ export async function downloadFile(job: FileJob, start: FileRecord): Promise<Fil
   const missing: number[] = [];
   for (let i = 0; i < n; i++) if (!done.has(i)) missing.push(i);
 
-  // A failure in one worker stops the others.
-  const run = new AbortController();
-  const stop = () => run.abort();
   signal.addEventListener('abort', stop, { once: true });
   const runJob: FileJob = { ...job, signal: run.signal };
   try {
@@ -221,6 +233,9 @@ export async function downloadFile(job: FileJob, start: FileRecord): Promise<Fil
     await serial(catchUp);
   } catch (err) {
     await queue;
+    // Every worker has settled and the queue is empty: nothing can commit into the manifest after this reset.
+    // The next attempt probes afresh (the emptied manifest takes the server's new size and ETag).
+    if (err instanceof ChangedOnServer) await store.discardFile(rec.setId, rec.name);
     if (signal.aborted) throw cancelled();
     throw err;
   } finally {
@@ -255,14 +270,18 @@ async function fetchChunk(job: FileJob, rec: FileRecord, i: number, onChunk: OnC
     if (res.status !== 206) throw httpFailure(res, rec.url);
     // Content-Range is checked where the server lets us read it (cross-origin it must be exposed by CORS);
     // without it the exact body length and the final hash still hold the download to account.
+    const fail = async (why: string): Promise<never> => {
+      await res.body?.cancel();
+      throw new ChangedOnServer(rec, why);
+    };
     const cr = res.headers.get('content-range');
     if (cr !== null) {
       const m = /bytes\s+(\d+)-(\d+)\/(\d+|\*)/.exec(cr);
       if (!m || Number(m[1]) !== begin || Number(m[2]) !== begin + len - 1) throw new TransientError(`unexpected Content-Range "${cr}"`);
-      if (m[3] !== '*' && Number(m[3]) !== rec.bytes) await changedOnServer(job, rec, `its size changed to ${m[3]} bytes`);
+      if (m[3] !== '*' && Number(m[3]) !== rec.bytes) await fail(`its size changed to ${m[3]} bytes`);
     }
     const tag = etagOf(res);
-    if (rec.validator && tag && tag !== rec.validator) await changedOnServer(job, rec, 'its ETag changed');
+    if (rec.validator && tag && tag !== rec.validator) await fail('its ETag changed');
     const got: Uint8Array[] = [];
     const n = await readBody(res, len, job, (p) => void got.push(p));
     if (n !== len) {
@@ -274,11 +293,6 @@ async function fetchChunk(job: FileJob, rec: FileRecord, i: number, onChunk: OnC
   await onChunk(i, parts);
 }
 
-async function changedOnServer(job: FileJob, rec: FileRecord, why: string): Promise<never> {
-  await job.store.discardFile(rec.setId, rec.name);
-  throw new StudioError('integrity', `${rec.name} changed on the server during the download (${why}); what was stored of it was discarded. Download again.`);
-}
-
 /** For servers without ranges: one GET from byte 0, skipping chunks already stored, storing the rest. */
 async function streamWhole(job: FileJob, rec: FileRecord, done: Set<number>, onChunk: OnChunk): Promise<void> {
   const total = rec.bytes as number;
@@ -286,7 +300,13 @@ async function streamWhole(job: FileJob, rec: FileRecord, done: Set<number>, onC
     const res = await job.cfg.fetch(rec.url, { signal: job.signal });
     if (res.status !== 200) throw httpFailure(res, rec.url);
     const len = res.headers.get('content-length');
-    if (len !== null && !res.headers.get('content-encoding') && Number(len) !== total) await changedOnServer(job, rec, `its size changed to ${len} bytes`);
+    const fail = async (why: string): Promise<never> => {
+      await res.body?.cancel();
+      throw new ChangedOnServer(rec, why);
+    };
+    if (len !== null && !res.headers.get('content-encoding') && Number(len) !== total) await fail(`its size changed to ${len} bytes`);
+    const tag = etagOf(res);
+    if (done.size > 0 && rec.validator && tag && tag !== rec.validator) await fail('its ETag changed'); // the stored chunks are the old file's
     let idx = 0; // chunk being filled
     let filled = 0; // bytes of chunk idx seen
     let parts: Uint8Array[] = [];

@@ -255,6 +255,48 @@ describe('model manager downloads', () => {
     expect(await bytesOf(m3, 'dit.gguf')).toEqual(A2);
   });
 
+  it('a file that changes on the server mid-download is discarded once every worker has settled, then fetched anew', async () => {
+    const A2 = randomBytes(A.length, 77);
+    server.files.set('/a.bin', { data: A, etag: '"v1"' });
+    server.files.set('/b.bin', { data: B });
+    // Chunk 1 is answered by the old file, but held back until after chunk 0 has seen the new ETag: its commit
+    // would land in the emptied manifest if the workers were not stopped first.
+    let release!: () => void;
+    const chunk0Answered = new Promise<void>((r) => (release = r));
+    let chunk1Fetched!: () => void;
+    const chunk1Held = new Promise<void>((r) => (chunk1Fetched = r));
+    const slowFetch: typeof fetch = async (input, init) => {
+      const range = new Headers(init?.headers).get('range');
+      if (range === `bytes=0-${CHUNK - 1}`) {
+        await chunk1Held;
+        server.files.set('/a.bin', { data: A2, etag: '"v2"' }); // replaced upstream
+        const res = await fetch(input, { ...init, signal: undefined });
+        release();
+        return res;
+      }
+      if (range === `bytes=${CHUNK}-${2 * CHUNK - 1}`) {
+        const res = await fetch(input, { ...init, signal: undefined });
+        const body = await res.arrayBuffer();
+        chunk1Fetched();
+        await chunk0Answered;
+        await new Promise((r) => setTimeout(r, 30)); // the change has been seen; its handling is under way
+        return new Response(body, { status: res.status, headers: res.headers });
+      }
+      return fetch(input, init);
+    };
+    const db = freshDb();
+    const m = manager(db, { catalog: catalog(false), fetch: slowFetch, parallel: 2 });
+    const err = await m.download('tiny').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'integrity', message: expect.stringMatching(/changed on the server .*ETag/) });
+    const after = await m.get('tiny');
+    expect(after.files[0]).toMatchObject({ status: 'absent', storedBytes: 0 });
+    // The next attempt takes the new file, all of it, and checks it against its new ETag.
+    const info = await manager(db, { catalog: catalog(false) }).download('tiny');
+    expect(info.status).toBe('verified');
+    expect(await bytesOf(m, 'dit.gguf')).toEqual(A2);
+    expect(info.files[0].sha256).toBe(sha(A2));
+  });
+
   it('reconciles on start-up: orphan chunks go, chunks that vanished are forgotten', async () => {
     serve();
     const db = freshDb();
