@@ -43,8 +43,20 @@ export interface ProbeResult {
 
 const cancelled = () => new StudioError('cancelled', 'The download was paused or cancelled; what was stored is kept.');
 
+/**
+ * Why a signal was aborted, as the error to show: a StudioError reason as it is (a deadline says what it waited
+ * for), a bare timeout as a network failure, anything else as a pause or cancel.
+ */
+function abortError(signal: AbortSignal): StudioError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof StudioError) return reason;
+  if (reason instanceof DOMException && reason.name === 'TimeoutError')
+    return new StudioError('network', 'The server did not answer in time. What was stored is kept; try again to resume.');
+  return cancelled();
+}
+
 function checkAbort(signal: AbortSignal): void {
-  if (signal.aborted) throw cancelled();
+  if (signal.aborted) throw abortError(signal);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -56,7 +68,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     function onAbort() {
       clearTimeout(t);
-      reject(cancelled());
+      reject(abortError(signal));
     }
     signal.addEventListener('abort', onAbort, { once: true });
   });
@@ -68,7 +80,7 @@ export async function withRetry<T>(cfg: DownloadConfig, signal: AbortSignal, wha
       checkAbort(signal);
       return await op();
     } catch (err) {
-      if (signal.aborted) throw cancelled();
+      if (signal.aborted) throw abortError(signal);
       if (err instanceof StudioError) throw err;
       const transient = err instanceof TransientError || err instanceof TypeError; // fetch's network failures are TypeErrors
       const message = err instanceof Error ? err.message : String(err);
@@ -80,7 +92,8 @@ export async function withRetry<T>(cfg: DownloadConfig, signal: AbortSignal, wha
   }
 }
 
-function httpFailure(res: Response, url: string): Error {
+/** An HTTP answer that is not the one asked for: 5xx, 408 and 429 are worth another attempt, the rest are not. */
+export function httpFailure(res: Response, url: string): Error {
   const msg = `HTTP ${res.status} ${res.statusText} from ${url}`;
   if (res.status >= 500 || res.status === 408 || res.status === 429) return new TransientError(msg);
   return new StudioError('network', `${msg}. The address may be wrong, moved, or need a login.`);
@@ -236,7 +249,7 @@ export async function downloadFile(job: FileJob, start: FileRecord): Promise<Fil
     // Every worker has settled and the queue is empty: nothing can commit into the manifest after this reset.
     // The next attempt probes afresh (the emptied manifest takes the server's new size and ETag).
     if (err instanceof ChangedOnServer) await store.discardFile(rec.setId, rec.name);
-    if (signal.aborted) throw cancelled();
+    if (signal.aborted) throw abortError(signal);
     throw err;
   } finally {
     signal.removeEventListener('abort', stop);

@@ -1,11 +1,12 @@
 // Model manager: catalog validation, sources by URL, local import, verify, delete, embedded sets, pause/resume.
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHash } from 'node:crypto';
 import { createStore, set as idbSet } from 'idb-keyval';
 import { ModelManager, type ModelManagerOptions } from '../../src/weights/manager.ts';
 import { BUILTIN_CATALOG, guessRole, validateCatalog } from '../../src/weights/catalog.ts';
 import type { Catalog, Inspector } from '../../src/weights/managerTypes.ts';
+import { SOURCE_TIMEOUT_MS } from '../../src/weights/sources.ts';
 import { inspectFile } from '../../src/worker/modelsApi.ts';
 import { goldenBytes, splitSafetensors } from './builders.ts';
 import { TestServer, randomBytes } from './managerServer.ts';
@@ -117,6 +118,57 @@ describe('sources by URL', () => {
     server.files.set('/clash.json', { data: new TextEncoder().encode(JSON.stringify(clash)) });
     await expect(m.addSource(`${server.url}/clash.json`)).rejects.toMatchObject({ message: expect.stringMatching(/already taken/) });
     await expect(m.addSource(`${server.url}/missing.gguf`)).rejects.toMatchObject({ code: 'network' });
+  });
+});
+
+describe('sources by URL: timeouts, HTTP failures, size cap', () => {
+  const json = (text: string) => new Response(new Blob([text]).stream(), { status: 200 }); // no Content-Length
+  afterEach(() => vi.useRealTimers()); // also when a test times out with the clock faked
+
+  it('a server that does not answer within 60 s is a network error that says so, not a pause', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const hang: typeof fetch = (_input, init) =>
+        new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true }));
+      const m = manager({ fetch: hang });
+      await m.list(); // the store is ready before the clock is moved
+      for (const url of [`${server.url}/slow.json`, `${server.url}/slow.gguf`]) {
+        let outcome: unknown = null;
+        const added = m.addSource(url).then(
+          () => (outcome = 'resolved'),
+          (e: unknown) => (outcome = e),
+        );
+        // The store's own work may wait on timers too: step the clock until the source gives up.
+        let waited = 0; // ms
+        while (outcome === null && waited < 2 * SOURCE_TIMEOUT_MS) {
+          await vi.advanceTimersByTimeAsync(1000);
+          waited += 1000;
+        }
+        await added;
+        expect(waited).toBeGreaterThanOrEqual(SOURCE_TIMEOUT_MS);
+        expect(outcome).toMatchObject({ code: 'network', message: expect.stringMatching(/did not answer within 60 s/) });
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a catalog answer is judged like a download: 5xx is retried, 404 is a network error', async () => {
+    const good = { version: 1, sets: [{ id: 'flaky', label: 'Flaky', files: [{ role: 'vae', name: 'v.safetensors', url: 'https://example.com/v.safetensors' }] }] };
+    let calls = 0;
+    const flaky: typeof fetch = async () => (++calls === 1 ? new Response('busy', { status: 503, statusText: 'Service Unavailable' }) : json(JSON.stringify(good)));
+    expect((await manager({ fetch: flaky }).addSource('https://example.com/flaky.json')).map((s) => s.id)).toEqual(['flaky']);
+    expect(calls).toBe(2);
+    await expect(manager().addSource(`${server.url}/none.json`)).rejects.toMatchObject({ code: 'network', message: expect.stringMatching(/HTTP 404 .*may be wrong/) });
+  });
+
+  it('caps a catalog at 1 MiB of bytes while reading, with or without Content-Length', async () => {
+    const wide = JSON.stringify({ version: 1, sets: [], note: 'é'.repeat(600_000) }); // 600 k characters, 1.2 MB
+    expect(wide.length).toBeLessThan(1024 * 1024);
+    const m = manager({ fetch: async () => json(wide) });
+    await expect(m.addSource('https://example.com/wide.json')).rejects.toMatchObject({ code: 'bad-request', message: expect.stringMatching(/too large for a catalog/) });
+    server.files.set('/big.json', { data: new TextEncoder().encode(wide) });
+    await expect(manager().addSource(`${server.url}/big.json`)).rejects.toMatchObject({ code: 'bad-request', message: expect.stringMatching(/bytes: too large/) });
   });
 });
 
