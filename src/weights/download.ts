@@ -133,24 +133,40 @@ export async function probe(cfg: DownloadConfig, url: string, signal: AbortSigna
   });
 }
 
-/** Reads exactly `length` bytes of a response body into parts, reporting progress; a short body is transient. */
-async function readBody(res: Response, length: number, job: FileJob, onPart: (p: Uint8Array) => Promise<void> | void): Promise<number> {
+/**
+ * Reads exactly `length` bytes of a response body into parts, reporting progress; a short body is transient. With
+ * `mustEnd`, the body is also read on to see that it ends there: `longer` says it did not.
+ */
+async function readBody(
+  res: Response,
+  length: number,
+  job: FileJob,
+  onPart: (p: Uint8Array) => Promise<void> | void,
+  mustEnd = false,
+): Promise<{ got: number; longer: boolean }> {
   if (!res.body) throw new TransientError('empty response body');
   const reader = res.body.getReader();
   let got = 0;
+  let longer = false;
   try {
     while (got < length) {
       const { done, value } = await reader.read();
       if (done) break;
       const part = got + value.length > length ? value.subarray(0, length - got) : value;
+      longer = part.length < value.length;
       got += part.length;
       job.onBytes(part.length);
       await onPart(part);
     }
+    while (mustEnd && got === length && !longer) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      longer = value.length > 0;
+    }
   } finally {
     reader.cancel().catch(() => {});
   }
-  return got;
+  return { got, longer };
 }
 
 export async function downloadFile(job: FileJob, start: FileRecord): Promise<FileRecord> {
@@ -296,7 +312,7 @@ async function fetchChunk(job: FileJob, rec: FileRecord, i: number, onChunk: OnC
     const tag = etagOf(res);
     if (rec.validator && tag && tag !== rec.validator) await fail('its ETag changed');
     const got: Uint8Array[] = [];
-    const n = await readBody(res, len, job, (p) => void got.push(p));
+    const { got: n } = await readBody(res, len, job, (p) => void got.push(p));
     if (n !== len) {
       job.onBytes(-n);
       throw new TransientError(`connection closed after ${n} of ${len} bytes`);
@@ -324,7 +340,9 @@ async function streamWhole(job: FileJob, rec: FileRecord, done: Set<number>, onC
     let filled = 0; // bytes of chunk idx seen
     let parts: Uint8Array[] = [];
     let pending = 0; // bytes counted in progress but not yet stored
-    const got = await readBody(res, total, { ...job, onBytes: () => {} }, async (p) => {
+    // The body must end at the size the file was probed at: a longer one (a compressed answer that the browser
+    // inflates, a file that grew) would otherwise be stored cut short, and without a catalog hash marked verified.
+    const { got, longer } = await readBody(res, total, { ...job, onBytes: () => {} }, async (p) => {
       let off = 0;
       while (off < p.length) {
         const want = chunkLength(rec, idx) - filled;
@@ -344,10 +362,11 @@ async function streamWhole(job: FileJob, rec: FileRecord, done: Set<number>, onC
           idx++;
         }
       }
-    });
+    }, true);
     if (got !== total) {
       job.onBytes(-pending);
       throw new TransientError(`connection closed after ${got} of ${total} bytes`);
     }
+    if (longer) throw new ChangedOnServer(rec, `its size changed: the body goes on past ${total} bytes`);
   });
 }

@@ -205,6 +205,19 @@ describe('model manager downloads', () => {
     expect(await bytesOf(m, 'tokenizer.json')).toEqual(B);
   });
 
+  it('refuses a one-stream body that goes on past the probed size (a compressed answer), storing nothing as verified', async () => {
+    const text = new TextEncoder().encode('{"model": "tokenizer", "merges": []}\n'.repeat(2000)); // compresses well
+    server.files.set('/a.bin', { data: A, ranges: false });
+    server.files.set('/b.bin', { data: text, ranges: false, gzip: true });
+    const m = manager(freshDb(), { catalog: catalog(false) });
+    const err = await m.download('tiny').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'integrity', message: expect.stringMatching(/tokenizer\.json changed on the server .*size changed.*goes on past/) });
+    const info = await m.get('tiny');
+    expect(info.ready).toBe(false);
+    expect(info.files[1]).toMatchObject({ name: 'tokenizer.json', status: 'absent', storedBytes: 0 });
+    await expect(m.openStoredFile('tiny', 'tokenizer.json')).rejects.toBeTruthy();
+  });
+
   it('copes with a server whose Content-Range cannot be read (size from the catalog or a plain GET)', async () => {
     serve({ a: { hideContentRange: true }, b: { hideContentRange: true } });
     const m = manager(freshDb());

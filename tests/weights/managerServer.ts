@@ -2,6 +2,7 @@
 // and can drop connections mid-body, corrupt a byte, or slow down, per path.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 
 export interface Served {
   data: Uint8Array;
@@ -17,6 +18,8 @@ export interface Served {
   contentType?: string;
   /** Leave Content-Range out of 206 answers, as a cross-origin server that does not expose it looks to fetch. */
   hideContentRange?: boolean;
+  /** Send the data gzip-compressed (Content-Encoding: gzip, Content-Length of the compressed bytes); fetch inflates it. */
+  gzip?: boolean;
 }
 
 export interface RequestLog {
@@ -70,10 +73,12 @@ export class TestServer {
       data = data.slice();
       data[f.corruptAt] ^= 0xff;
     }
+    if (f.gzip) data = new Uint8Array(gzipSync(data));
     let start = 0;
     let end = data.length - 1;
     const headers: Record<string, string> = { 'content-type': f.contentType ?? 'application/octet-stream' };
     if (f.etag) headers.etag = f.etag;
+    if (f.gzip) headers['content-encoding'] = 'gzip';
     const m = range && f.ranges !== false ? /^bytes=(\d+)-(\d*)$/.exec(range) : null;
     if (m) {
       start = Number(m[1]);
