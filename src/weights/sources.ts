@@ -1,7 +1,7 @@
 // Sources a person adds by URL: a catalog JSON (one set or many, e.g. a mirror), or one .gguf / .safetensors /
 // tokenizer.json file, either alone or swapped into an existing set ("Turbo, but with this Q8_0 DiT").
 import { StudioError } from '../lib/errors.ts';
-import { fileNameOf, guessRole, parseSourceUrl, slugId, sourceKind, validateCatalog } from './catalog.ts';
+import { DEFAULT_CAPABILITIES, fileNameOf, guessRole, parseSourceUrl, slugId, sourceKind, validateCatalog } from './catalog.ts';
 import { httpFailure, probe, withRetry, type DownloadConfig } from './download.ts';
 import type { AddSourceOptions, CatalogSet, SetOrigin } from './managerTypes.ts';
 import type { ModelStore } from './store.ts';
@@ -101,7 +101,7 @@ async function fileSource(ctx: SourceContext, u: URL, opts: AddSourceOptions, si
       description: `Added from ${u.href}.`,
       source: 'download',
       files: [file],
-      capabilities: { guidance: false, omni: false, defaultSteps: 8, maxTokens: 512 },
+      capabilities: DEFAULT_CAPABILITIES,
       ...(/\.safetensors$/i.test(name) && (role === 'transformer' || role === 'text_encoder') ? { quantizeOnLoad: true } : {}),
     };
   }

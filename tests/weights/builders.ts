@@ -2,6 +2,8 @@
 // (independently of the readers under test), plus the golden folder lookup.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { expect } from 'vitest';
+import { StudioError } from '../../src/lib/errors.ts';
 import { f32ToF16Bits } from '../../src/lib/f16.ts';
 import { safetensorsFile } from '../../tools/safetensorsWriter.ts';
 import { goldenDir } from '../goldenDir.ts';
@@ -10,6 +12,18 @@ export { goldenDir };
 
 export function goldenBytes(name: string): Uint8Array {
   return new Uint8Array(readFileSync(resolve(goldenDir(), name)));
+}
+
+/** The message of the 'bad-model-file' StudioError that `p` must reject with. */
+export async function badFileMessage(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(StudioError);
+    expect((err as StudioError).code).toBe('bad-model-file');
+    return (err as StudioError).message;
+  }
+  throw new Error('expected a bad-model-file error');
 }
 
 export function f32Bytes(values: ArrayLike<number>): Uint8Array {

@@ -1,21 +1,18 @@
 // Model manager downloads against a real local HTTP server, into fake-indexeddb.
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createHash } from 'node:crypto';
-import { createStore, type UseStore } from 'idb-keyval';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { UseStore } from 'idb-keyval';
+import { DEFAULT_CAPABILITIES } from '../../src/weights/catalog.ts';
 import { ModelManager, type ModelManagerOptions } from '../../src/weights/manager.ts';
 import type { Catalog, TransferProgress } from '../../src/weights/managerTypes.ts';
 import { isStudioError } from '../../src/lib/errors.ts';
-import { TestServer, randomBytes } from './managerServer.ts';
+import { freshDb, randomBytes, sha, useTestServer } from './managerServer.ts';
 
 const CHUNK = 4096; // bytes: small, so a 50 kB file is 13 chunks
-const sha = (d: Uint8Array) => createHash('sha256').update(d).digest('hex');
 const A = randomBytes(50_000, 1);
 const B = randomBytes(9_000, 2);
 
-let server: TestServer;
-let dbCount = 0;
-const freshDb = (): UseStore => createStore(`zimage-models-test-${++dbCount}`, 'files');
+const server = useTestServer();
 const roomy = { estimate: async () => ({ usage: 0, quota: 1e12 }) };
 
 function catalog(withSha = true): Catalog {
@@ -24,7 +21,7 @@ function catalog(withSha = true): Catalog {
     sets: [
       {
         id: 'tiny', label: 'Tiny', description: 'test set', source: 'download',
-        capabilities: { guidance: false, omni: false, defaultSteps: 8, maxTokens: 512 },
+        capabilities: DEFAULT_CAPABILITIES,
         files: [
           { role: 'transformer', name: 'dit.gguf', url: `${server.url}/a.bin`, bytes: A.length, ...(withSha ? { sha256: sha(A) } : {}) },
           { role: 'tokenizer', name: 'tokenizer.json', url: `${server.url}/b.bin`, bytes: null },
@@ -52,13 +49,7 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
   return 'resolved';
 }
 
-beforeAll(async () => {
-  server = await new TestServer().start();
-});
-afterAll(() => server.stop());
 afterEach(() => {
-  server.files.clear();
-  server.log.length = 0;
   vi.unstubAllGlobals();
 });
 

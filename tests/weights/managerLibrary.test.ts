@@ -1,32 +1,27 @@
 // Model manager: catalog validation, sources by URL, local import, verify, delete, embedded sets, pause/resume.
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createHash } from 'node:crypto';
-import { createStore, set as idbSet } from 'idb-keyval';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { set as idbSet } from 'idb-keyval';
 import { ModelManager, type ModelManagerOptions } from '../../src/weights/manager.ts';
-import { BUILTIN_CATALOG, guessRole, validateCatalog } from '../../src/weights/catalog.ts';
+import { BUILTIN_CATALOG, DEFAULT_CAPABILITIES, guessRole, validateCatalog } from '../../src/weights/catalog.ts';
 import type { Catalog, Inspector } from '../../src/weights/managerTypes.ts';
 import { SOURCE_TIMEOUT_MS } from '../../src/weights/sources.ts';
 import { inspectFile } from '../../src/worker/modelsApi.ts';
 import { goldenBytes, splitSafetensors } from './builders.ts';
-import { TestServer, randomBytes } from './managerServer.ts';
+import { freshDb, randomBytes, sha, useTestServer } from './managerServer.ts';
 
 const CHUNK = 1024; // bytes
-const sha = (d: Uint8Array) => createHash('sha256').update(d).digest('hex');
 const A = randomBytes(10_000, 3);
-const caps = { guidance: false, omni: false, defaultSteps: 8, maxTokens: 512 };
 
-let server: TestServer;
-let dbCount = 0;
-const freshDb = () => createStore(`zimage-models-lib-${++dbCount}`, 'files');
+const server = useTestServer();
 
 function testCatalog(): Catalog {
   return {
     version: 1,
     sets: [
-      { id: 'one', label: 'One', description: '', source: 'download', capabilities: caps, files: [{ role: 'transformer', name: 'a.gguf', url: `${server.url}/a.gguf`, bytes: A.length }] },
+      { id: 'one', label: 'One', description: '', source: 'download', capabilities: DEFAULT_CAPABILITIES, files: [{ role: 'transformer', name: 'a.gguf', url: `${server.url}/a.gguf`, bytes: A.length }] },
       {
-        id: 'selftest', label: 'Self-test', description: '', source: 'embedded', selfTest: true, capabilities: caps,
+        id: 'selftest', label: 'Self-test', description: '', source: 'embedded', selfTest: true, capabilities: DEFAULT_CAPABILITIES,
         files: [{ role: 'transformer', name: 'tiny.gguf', url: './models/selftest/tiny.gguf', bytes: 2000, sha256: sha(A.subarray(0, 2000)) }],
       },
     ],
@@ -40,14 +35,6 @@ function manager(opts: Partial<ModelManagerOptions> = {}): ModelManager {
   });
 }
 
-beforeAll(async () => {
-  server = await new TestServer().start();
-});
-afterAll(() => server.stop());
-afterEach(() => {
-  server.files.clear();
-  server.log.length = 0;
-});
 
 describe('catalog', () => {
   it('the built-in catalog is valid and names the real sources', () => {

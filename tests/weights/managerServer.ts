@@ -1,8 +1,11 @@
 // A real HTTP server on 127.0.0.1 for the model manager tests: serves byte buffers with or without Range support,
 // and can drop connections mid-body, corrupt a byte, or slow down, per path.
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { createStore, type UseStore } from 'idb-keyval';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export interface Served {
   data: Uint8Array;
@@ -108,6 +111,29 @@ export class TestServer {
     res.end(body);
   }
 }
+
+/**
+ * One TestServer for the calling test file: started before its tests and stopped after them; the served files and
+ * the request log are cleared after each test. Its `url` is set once the tests run.
+ */
+export function useTestServer(): TestServer {
+  const server = new TestServer();
+  beforeAll(async () => {
+    await server.start();
+  });
+  afterAll(() => server.stop());
+  afterEach(() => {
+    server.files.clear();
+    server.log.length = 0;
+  });
+  return server;
+}
+
+export const sha = (d: Uint8Array): string => createHash('sha256').update(d).digest('hex');
+
+let dbCount = 0;
+/** A new, empty model database (fake-indexeddb in the tests). */
+export const freshDb = (): UseStore => createStore(`zimage-models-test-${++dbCount}`, 'files');
 
 /** Deterministic pseudo-random bytes (xorshift32), so failures reproduce. */
 export function randomBytes(n: number, seed: number): Uint8Array<ArrayBuffer> {
