@@ -25,6 +25,16 @@ export interface FileJob {
 /** A failure worth another attempt: a dropped connection, a short body, 5xx, 408, 429. */
 class TransientError extends Error {}
 
+/**
+ * The file is no longer the one whose chunks are stored. Thrown by the worker that notices; downloadFile discards
+ * the stored chunks once every worker has settled, so that no late commit lands in the emptied manifest.
+ */
+class ChangedOnServer extends StudioError {
+  constructor(rec: FileRecord, why: string) {
+    super('integrity', `${rec.name} changed on the server during the download (${why}); what was stored of it was discarded. Download again.`);
+  }
+}
+
 export interface ProbeResult {
   total: number;
   rangeSupport: boolean;
@@ -33,8 +43,20 @@ export interface ProbeResult {
 
 const cancelled = () => new StudioError('cancelled', 'The download was paused or cancelled; what was stored is kept.');
 
+/**
+ * Why a signal was aborted, as the error to show: a StudioError reason as it is (a deadline says what it waited
+ * for), a bare timeout as a network failure, anything else as a pause or cancel.
+ */
+function abortError(signal: AbortSignal): StudioError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof StudioError) return reason;
+  if (reason instanceof DOMException && reason.name === 'TimeoutError')
+    return new StudioError('network', 'The server did not answer in time. What was stored is kept; try again to resume.');
+  return cancelled();
+}
+
 function checkAbort(signal: AbortSignal): void {
-  if (signal.aborted) throw cancelled();
+  if (signal.aborted) throw abortError(signal);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -46,7 +68,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     function onAbort() {
       clearTimeout(t);
-      reject(cancelled());
+      reject(abortError(signal));
     }
     signal.addEventListener('abort', onAbort, { once: true });
   });
@@ -58,7 +80,7 @@ export async function withRetry<T>(cfg: DownloadConfig, signal: AbortSignal, wha
       checkAbort(signal);
       return await op();
     } catch (err) {
-      if (signal.aborted) throw cancelled();
+      if (signal.aborted) throw abortError(signal);
       if (err instanceof StudioError) throw err;
       const transient = err instanceof TransientError || err instanceof TypeError; // fetch's network failures are TypeErrors
       const message = err instanceof Error ? err.message : String(err);
@@ -70,7 +92,8 @@ export async function withRetry<T>(cfg: DownloadConfig, signal: AbortSignal, wha
   }
 }
 
-function httpFailure(res: Response, url: string): Error {
+/** An HTTP answer that is not the one asked for: 5xx, 408 and 429 are worth another attempt, the rest are not. */
+export function httpFailure(res: Response, url: string): Error {
   const msg = `HTTP ${res.status} ${res.statusText} from ${url}`;
   if (res.status >= 500 || res.status === 408 || res.status === 429) return new TransientError(msg);
   return new StudioError('network', `${msg}. The address may be wrong, moved, or need a login.`);
@@ -110,24 +133,40 @@ export async function probe(cfg: DownloadConfig, url: string, signal: AbortSigna
   });
 }
 
-/** Reads exactly `length` bytes of a response body into parts, reporting progress; a short body is transient. */
-async function readBody(res: Response, length: number, job: FileJob, onPart: (p: Uint8Array) => Promise<void> | void): Promise<number> {
+/**
+ * Reads exactly `length` bytes of a response body into parts, reporting progress; a short body is transient. With
+ * `mustEnd`, the body is also read on to see that it ends there: `longer` says it did not.
+ */
+async function readBody(
+  res: Response,
+  length: number,
+  job: FileJob,
+  onPart: (p: Uint8Array) => Promise<void> | void,
+  mustEnd = false,
+): Promise<{ got: number; longer: boolean }> {
   if (!res.body) throw new TransientError('empty response body');
   const reader = res.body.getReader();
   let got = 0;
+  let longer = false;
   try {
     while (got < length) {
       const { done, value } = await reader.read();
       if (done) break;
       const part = got + value.length > length ? value.subarray(0, length - got) : value;
+      longer = part.length < value.length;
       got += part.length;
       job.onBytes(part.length);
       await onPart(part);
     }
+    while (mustEnd && got === length && !longer) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      longer = value.length > 0;
+    }
   } finally {
     reader.cancel().catch(() => {});
   }
-  return got;
+  return { got, longer };
 }
 
 export async function downloadFile(job: FileJob, start: FileRecord): Promise<FileRecord> {
@@ -138,6 +177,10 @@ export async function downloadFile(job: FileJob, start: FileRecord): Promise<Fil
   const hasher = rec.hashState && rec.hashed > 0 ? Sha256.restore(rec.hashState) : new Sha256();
   let hashed = rec.hashState ? rec.hashed : 0;
   const done = new Set(rec.done);
+
+  // A failure in one worker stops the others, and keeps their late chunks out of the store.
+  const run = new AbortController();
+  const stop = () => run.abort();
 
   // Manifest writes and hashing run one at a time, in arrival order, behind this promise.
   let queue: Promise<void> = Promise.resolve();
@@ -166,6 +209,7 @@ export async function downloadFile(job: FileJob, start: FileRecord): Promise<Fil
   const onChunk = (i: number, parts: Uint8Array[]) =>
     serial(async () => {
       checkAbort(signal);
+      checkAbort(run.signal); // another worker failed (the file changed, storage is full): store nothing more
       const hashNow = i === hashed;
       if (hashNow) {
         for (const p of parts) hasher.update(p);
@@ -193,9 +237,6 @@ export async function downloadFile(job: FileJob, start: FileRecord): Promise<Fil
   const missing: number[] = [];
   for (let i = 0; i < n; i++) if (!done.has(i)) missing.push(i);
 
-  // A failure in one worker stops the others.
-  const run = new AbortController();
-  const stop = () => run.abort();
   signal.addEventListener('abort', stop, { once: true });
   const runJob: FileJob = { ...job, signal: run.signal };
   try {
@@ -221,7 +262,10 @@ export async function downloadFile(job: FileJob, start: FileRecord): Promise<Fil
     await serial(catchUp);
   } catch (err) {
     await queue;
-    if (signal.aborted) throw cancelled();
+    // Every worker has settled and the queue is empty: nothing can commit into the manifest after this reset.
+    // The next attempt probes afresh (the emptied manifest takes the server's new size and ETag).
+    if (err instanceof ChangedOnServer) await store.discardFile(rec.setId, rec.name);
+    if (signal.aborted) throw abortError(signal);
     throw err;
   } finally {
     signal.removeEventListener('abort', stop);
@@ -255,16 +299,20 @@ async function fetchChunk(job: FileJob, rec: FileRecord, i: number, onChunk: OnC
     if (res.status !== 206) throw httpFailure(res, rec.url);
     // Content-Range is checked where the server lets us read it (cross-origin it must be exposed by CORS);
     // without it the exact body length and the final hash still hold the download to account.
+    const fail = async (why: string): Promise<never> => {
+      await res.body?.cancel();
+      throw new ChangedOnServer(rec, why);
+    };
     const cr = res.headers.get('content-range');
     if (cr !== null) {
       const m = /bytes\s+(\d+)-(\d+)\/(\d+|\*)/.exec(cr);
       if (!m || Number(m[1]) !== begin || Number(m[2]) !== begin + len - 1) throw new TransientError(`unexpected Content-Range "${cr}"`);
-      if (m[3] !== '*' && Number(m[3]) !== rec.bytes) await changedOnServer(job, rec, `its size changed to ${m[3]} bytes`);
+      if (m[3] !== '*' && Number(m[3]) !== rec.bytes) await fail(`its size changed to ${m[3]} bytes`);
     }
     const tag = etagOf(res);
-    if (rec.validator && tag && tag !== rec.validator) await changedOnServer(job, rec, 'its ETag changed');
+    if (rec.validator && tag && tag !== rec.validator) await fail('its ETag changed');
     const got: Uint8Array[] = [];
-    const n = await readBody(res, len, job, (p) => void got.push(p));
+    const { got: n } = await readBody(res, len, job, (p) => void got.push(p));
     if (n !== len) {
       job.onBytes(-n);
       throw new TransientError(`connection closed after ${n} of ${len} bytes`);
@@ -274,11 +322,6 @@ async function fetchChunk(job: FileJob, rec: FileRecord, i: number, onChunk: OnC
   await onChunk(i, parts);
 }
 
-async function changedOnServer(job: FileJob, rec: FileRecord, why: string): Promise<never> {
-  await job.store.discardFile(rec.setId, rec.name);
-  throw new StudioError('integrity', `${rec.name} changed on the server during the download (${why}); what was stored of it was discarded. Download again.`);
-}
-
 /** For servers without ranges: one GET from byte 0, skipping chunks already stored, storing the rest. */
 async function streamWhole(job: FileJob, rec: FileRecord, done: Set<number>, onChunk: OnChunk): Promise<void> {
   const total = rec.bytes as number;
@@ -286,12 +329,20 @@ async function streamWhole(job: FileJob, rec: FileRecord, done: Set<number>, onC
     const res = await job.cfg.fetch(rec.url, { signal: job.signal });
     if (res.status !== 200) throw httpFailure(res, rec.url);
     const len = res.headers.get('content-length');
-    if (len !== null && !res.headers.get('content-encoding') && Number(len) !== total) await changedOnServer(job, rec, `its size changed to ${len} bytes`);
+    const fail = async (why: string): Promise<never> => {
+      await res.body?.cancel();
+      throw new ChangedOnServer(rec, why);
+    };
+    if (len !== null && !res.headers.get('content-encoding') && Number(len) !== total) await fail(`its size changed to ${len} bytes`);
+    const tag = etagOf(res);
+    if (done.size > 0 && rec.validator && tag && tag !== rec.validator) await fail('its ETag changed'); // the stored chunks are the old file's
     let idx = 0; // chunk being filled
     let filled = 0; // bytes of chunk idx seen
     let parts: Uint8Array[] = [];
     let pending = 0; // bytes counted in progress but not yet stored
-    const got = await readBody(res, total, { ...job, onBytes: () => {} }, async (p) => {
+    // The body must end at the size the file was probed at: a longer one (a compressed answer that the browser
+    // inflates, a file that grew) would otherwise be stored cut short, and without a catalog hash marked verified.
+    const { got, longer } = await readBody(res, total, { ...job, onBytes: () => {} }, async (p) => {
       let off = 0;
       while (off < p.length) {
         const want = chunkLength(rec, idx) - filled;
@@ -311,10 +362,11 @@ async function streamWhole(job: FileJob, rec: FileRecord, done: Set<number>, onC
           idx++;
         }
       }
-    });
+    }, true);
     if (got !== total) {
       job.onBytes(-pending);
       throw new TransientError(`connection closed after ${got} of ${total} bytes`);
     }
+    if (longer) throw new ChangedOnServer(rec, `its size changed: the body goes on past ${total} bytes`);
   });
 }

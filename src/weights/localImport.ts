@@ -40,6 +40,45 @@ export function planImport(items: ImportItem[]): { keep: (ImportItem & { name: s
   return { keep, skipped };
 }
 
+/** The weight files by network (role), each group sorted by name: what the loader opens as one model. */
+function weightGroups<T extends ImportItem & { name: string }>(keep: T[]): T[][] {
+  const byRole = new Map<string, T[]>();
+  for (const it of keep) {
+    if (!WEIGHT_RE.test(it.name)) continue;
+    const role = it.role ?? guessRole(it.name);
+    byRole.set(role, [...(byRole.get(role) ?? []), it]);
+  }
+  return [...byRole.values()].map((g) => g.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
+}
+
+function groupLabel(names: string[]): string {
+  return names.length === 1 ? names[0] : `${names[0]} (+${names.length - 1} more shard${names.length > 2 ? 's' : ''})`;
+}
+
+const SHARD_RE = /^(.*)-(\d+)-of-(\d+)\.safetensors$/i;
+
+/** Shards named "<stem>-00001-of-00003.safetensors" must all be there; a missing one is named. */
+function checkShardsComplete(names: string[]): void {
+  const sets = new Map<string, { stem: string; total: number; width: number; have: Set<number> }>();
+  for (const n of names) {
+    const m = SHARD_RE.exec(n);
+    if (!m) continue;
+    const key = `${m[1]}|${m[3]}`;
+    const s = sets.get(key) ?? { stem: m[1], total: Number(m[3]), width: m[2].length, have: new Set<number>() };
+    s.have.add(Number(m[2]));
+    sets.set(key, s);
+  }
+  for (const { stem, total, width, have } of sets.values()) {
+    const lacking: string[] = [];
+    for (let i = 1; i <= total; i++) if (!have.has(i)) lacking.push(`${stem}-${String(i).padStart(width, '0')}-of-${String(total).padStart(width, '0')}.safetensors`);
+    if (lacking.length > 0)
+      throw new StudioError(
+        'bad-model-file',
+        `${stem} is split into ${total} shards but ${lacking.length === 1 ? `${lacking[0]} is` : `${lacking.length} are`} missing${lacking.length > 1 ? ` (${lacking.slice(0, 3).join(', ')}${lacking.length > 3 ? ', ...' : ''})` : ''}; choose all ${total} shard files.`,
+      );
+  }
+}
+
 export interface ImportContext {
   store: ModelStore;
   storage: StorageLike | null;
@@ -56,16 +95,17 @@ export async function importLocal(ctx: ImportContext, items: ImportItem[], opts:
     if (signal.aborted) throw new StudioError('cancelled', 'The import was cancelled; nothing was kept.');
   };
 
-  // Inspect every weight file before storing anything, so a wrong file costs no writes.
+  // Inspect every network before storing anything, so a wrong file costs no writes. A network split into shards
+  // is inspected as one model, the way the loader joins it (all weight files of one role).
   const summaries: string[] = [];
-  if (ctx.inspector) {
-    for (const it of keep) {
-      if (!WEIGHT_RE.test(it.name)) continue;
-      abortIf();
-      const r = await ctx.inspector(it.file, it.name);
-      if (!r.ok) throw new StudioError('bad-model-file', `${it.name} cannot be used: ${r.message}`);
-      summaries.push(`${it.name}: ${r.summary}`);
-    }
+  for (const group of weightGroups(keep)) {
+    const label = groupLabel(group.map((it) => it.name));
+    checkShardsComplete(group.map((it) => it.name));
+    if (!ctx.inspector) continue;
+    abortIf();
+    const r = await ctx.inspector(group.map((it) => ({ file: it.file, name: it.name })));
+    if (!r.ok) throw new StudioError('bad-model-file', `${label} cannot be used: ${r.message}`);
+    summaries.push(`${label}: ${r.summary}`);
   }
   const total = keep.reduce((s, it) => s + it.file.size, 0); // bytes
   await ensureRoom(ctx.storage, total, 'Importing these files');

@@ -195,8 +195,14 @@ export class ModelManager implements ModelManagerApi {
   private async prepareFile(setId: string, f: CatalogFile, origin: SetOrigin, signal: AbortSignal): Promise<FileRecord> {
     let rec = await this.store.getFile(setId, f.name);
     if (rec && (rec.url !== f.url || (f.sha256 ?? null) !== rec.expectedSha256) && origin !== 'import') {
-      await this.store.deleteFileRecord(setId, f.name); // the catalog now means another file
-      rec = undefined;
+      // A verified file stays when the new entry can still mean it (a mirror moved, a hash was added that matches):
+      // only the catalog's words are updated. Anything else is another file, or bytes from another address.
+      const same = rec.status === 'verified' && (!f.sha256 || f.sha256 === rec.sha256) && (f.bytes === null || f.bytes === rec.bytes);
+      if (same) rec = await this.store.updateFile(setId, f.name, (r) => ({ ...r, url: f.url, expectedSha256: f.sha256 ?? null }));
+      else {
+        await this.store.deleteFileRecord(setId, f.name); // the catalog now means another file
+        rec = undefined;
+      }
     }
     if (rec?.status === 'verified') return rec;
     if (origin === 'import') throw new StudioError('bad-request', `${f.name} of this imported set is no longer stored; import the files again.`);

@@ -143,8 +143,18 @@ export interface AddSourceOptions {
   label?: string;
 }
 
-/** Checks a local file before it is stored (wired to the safetensors / GGUF readers). */
-export type Inspector = (file: Blob, name: string) => Promise<{ ok: true; summary: string } | { ok: false; message: string }>;
+/** One file handed to the inspector. */
+export interface InspectItem {
+  file: Blob;
+  name: string;
+}
+
+/**
+ * Checks one network's local files before they are stored, as one model (wired to the safetensors / GGUF readers):
+ * a single .gguf / .safetensors, or every safetensors shard of a network. The caller names the files in its own
+ * message, so `message` says only what is wrong.
+ */
+export type Inspector = (files: InspectItem[]) => Promise<{ ok: true; summary: string } | { ok: false; message: string }>;
 
 /** What the worker exposes (through comlink) for the model panel. All methods throw StudioError on failure. */
 export interface ModelManagerApi {

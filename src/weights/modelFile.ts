@@ -224,7 +224,14 @@ export async function openShardFiles(sources: ByteSource[]): Promise<ModelFile> 
   for (const src of sources) {
     const head = await readRange(src, 0, Math.min(9, src.size));
     if (head.length < 9 || head[8] !== 0x7b) throw badFile(`${src.name ?? 'a shard'} is not a safetensors file; only safetensors shards can be joined`);
-    const s = await parseSafetensors(src);
+    let s: Awaited<ReturnType<typeof parseSafetensors>>;
+    try {
+      s = await parseSafetensors(src);
+    } catch (err) {
+      // Say which shard is bad: the caller names the set of shards, not each one.
+      if (err instanceof StudioError && src.name) throw new StudioError(err.code, `${src.name}: ${err.message}`);
+      throw err;
+    }
     for (const t of s.tensors) {
       if (seen.has(t.name)) throw badFile(`tensor ${t.name} appears in two shards`);
       seen.add(t.name);

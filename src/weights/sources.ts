@@ -1,12 +1,14 @@
 // Sources a person adds by URL: a catalog JSON (one set or many, e.g. a mirror), or one .gguf / .safetensors /
 // tokenizer.json file, either alone or swapped into an existing set ("Turbo, but with this Q8_0 DiT").
 import { StudioError } from '../lib/errors.ts';
-import { fileNameOf, guessRole, parseSourceUrl, slugId, sourceKind, validateCatalog } from './catalog.ts';
-import { probe, withRetry, type DownloadConfig } from './download.ts';
+import { DEFAULT_CAPABILITIES, fileNameOf, guessRole, parseSourceUrl, slugId, sourceKind, validateCatalog } from './catalog.ts';
+import { httpFailure, probe, withRetry, type DownloadConfig } from './download.ts';
 import type { AddSourceOptions, CatalogSet, SetOrigin } from './managerTypes.ts';
 import type { ModelStore } from './store.ts';
 
 const MAX_CATALOG_BYTES = 1024 * 1024;
+/** How long adding a source may wait on the server, in all. */
+export const SOURCE_TIMEOUT_MS = 60_000;
 
 export interface SourceContext {
   cfg: DownloadConfig;
@@ -16,8 +18,18 @@ export interface SourceContext {
 
 export async function addSource(ctx: SourceContext, input: string, opts: AddSourceOptions): Promise<CatalogSet[]> {
   const u = parseSourceUrl(input);
-  const signal = AbortSignal.timeout(60_000);
-  const defs = sourceKind(u) === 'catalog' ? await fetchCatalog(ctx, u, signal) : [await fileSource(ctx, u, opts, signal)];
+  // A deadline whose reason says what happened: a timeout is a network failure, not a pause.
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(new StudioError('network', `${u.href}: the server did not answer within ${SOURCE_TIMEOUT_MS / 1000} s. Check the address, or try again later.`)),
+    SOURCE_TIMEOUT_MS,
+  );
+  let defs: CatalogSet[];
+  try {
+    defs = sourceKind(u) === 'catalog' ? await fetchCatalog(ctx, u, deadline.signal) : [await fileSource(ctx, u, opts, deadline.signal)];
+  } finally {
+    clearTimeout(timer);
+  }
   for (const def of defs) {
     const prev = ctx.known.get(def.id);
     if (prev && prev.origin !== 'custom')
@@ -30,12 +42,16 @@ export async function addSource(ctx: SourceContext, input: string, opts: AddSour
 async function fetchCatalog(ctx: SourceContext, u: URL, signal: AbortSignal): Promise<CatalogSet[]> {
   const text = await withRetry(ctx.cfg, signal, u.href, async () => {
     const res = await ctx.cfg.fetch(u.href, { signal });
-    if (!res.ok) throw new StudioError('network', `HTTP ${res.status} ${res.statusText} from ${u.href}.`);
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw httpFailure(res, u.href);
+    }
     const len = Number(res.headers.get('content-length') ?? 0);
-    if (len > MAX_CATALOG_BYTES) throw new StudioError('bad-request', `${u.href} is ${len} bytes: too large for a catalog (at most 1 MiB).`);
-    const body = await res.text();
-    if (body.length > MAX_CATALOG_BYTES) throw new StudioError('bad-request', `${u.href} is too large for a catalog (at most 1 MiB).`);
-    return body;
+    if (len > MAX_CATALOG_BYTES) {
+      await res.body?.cancel();
+      throw new StudioError('bad-request', `${u.href} is ${len} bytes: too large for a catalog (at most 1 MiB).`);
+    }
+    return new TextDecoder().decode(await readCapped(res, u.href));
   });
   let raw: unknown;
   try {
@@ -44,6 +60,33 @@ async function fetchCatalog(ctx: SourceContext, u: URL, signal: AbortSignal): Pr
     throw new StudioError('bad-request', `${u.href} is not valid JSON: ${(err as Error).message}.`);
   }
   return validateCatalog(raw, `The catalog at ${u.href}`, { baseUrl: u.href }).sets;
+}
+
+/** The body's bytes, refused as soon as they pass the catalog cap (whatever Content-Length said, if anything). */
+async function readCapped(res: Response, href: string): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let got = 0; // bytes
+  if (res.body) {
+    const reader = res.body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        got += value.byteLength;
+        if (got > MAX_CATALOG_BYTES) throw new StudioError('bad-request', `${href} is too large for a catalog (at most 1 MiB).`);
+        parts.push(value);
+      }
+    } finally {
+      reader.cancel().catch(() => {});
+    }
+  }
+  const out = new Uint8Array(got);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.byteLength;
+  }
+  return out;
 }
 
 async function fileSource(ctx: SourceContext, u: URL, opts: AddSourceOptions, signal: AbortSignal): Promise<CatalogSet> {
@@ -58,7 +101,7 @@ async function fileSource(ctx: SourceContext, u: URL, opts: AddSourceOptions, si
       description: `Added from ${u.href}.`,
       source: 'download',
       files: [file],
-      capabilities: { guidance: false, omni: false, defaultSteps: 8, maxTokens: 512 },
+      capabilities: DEFAULT_CAPABILITIES,
       ...(/\.safetensors$/i.test(name) && (role === 'transformer' || role === 'text_encoder') ? { quantizeOnLoad: true } : {}),
     };
   }

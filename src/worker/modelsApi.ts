@@ -1,8 +1,8 @@
 // The model manager as the engine worker exposes it: manager results in the protocol's shapes, errors as data.
 import { StudioError, toErrorData } from '../lib/errors.ts';
 import type { ModelManager } from '../weights/manager.ts';
-import type { SetInfo, TransferProgress as ManagerProgress } from '../weights/managerTypes.ts';
-import { openModelFile } from '../weights/modelFile.ts';
+import type { InspectItem, SetInfo, TransferProgress as ManagerProgress } from '../weights/managerTypes.ts';
+import { openShardFiles } from '../weights/modelFile.ts';
 import { BlobSource } from '../weights/source.ts';
 import type { ModelSetInfo, ModelsApi, Result, TransferProgress } from './protocol.ts';
 
@@ -35,15 +35,20 @@ export function toProgress(p: ManagerProgress): TransferProgress {
   };
 }
 
-/** The reader's verdict on a local file before it is imported. */
-export async function inspectFile(file: Blob, name: string): Promise<{ ok: true; summary: string } | { ok: false; message: string }> {
+/**
+ * The reader's verdict on one network's local files before they are imported: one file, or the safetensors shards
+ * of one network joined by their own headers (as the loader joins them). The message leaves the file names to the
+ * caller, except where it names the one shard at fault.
+ */
+export async function inspectFile(files: InspectItem[]): Promise<{ ok: true; summary: string } | { ok: false; message: string }> {
   try {
-    const m = await openModelFile(new BlobSource(file));
+    const m = await openShardFiles(files.map((f) => new BlobSource(f.file, f.name)));
     const r = m.detect();
-    if (!r.ok) return { ok: false, message: `${name}: ${[...r.problems, ...r.missing.slice(0, 3).map((x) => `missing ${x}`)].join('; ') || 'not a Z-Image, FLUX VAE or Qwen3 file'}` };
-    return { ok: true, summary: `${m.format} ${r.network} (${r.naming}), ${m.tensors.size} tensors` };
+    if (!r.ok) return { ok: false, message: [...r.problems, ...r.missing.slice(0, 3).map((x) => `missing ${x}`)].join('; ') || 'not a Z-Image, FLUX VAE or Qwen3 file' };
+    const shards = files.length > 1 ? `, ${files.length} shards` : '';
+    return { ok: true, summary: `${m.format} ${r.network} (${r.naming}), ${m.tensors.size} tensors${shards}` };
   } catch (err) {
-    return { ok: false, message: `${name}: ${toErrorData(err).message}` };
+    return { ok: false, message: toErrorData(err).message };
   }
 }
 

@@ -2,6 +2,8 @@
 // (independently of the readers under test), plus the golden folder lookup.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { expect } from 'vitest';
+import { StudioError } from '../../src/lib/errors.ts';
 import { f32ToF16Bits } from '../../src/lib/f16.ts';
 import { safetensorsFile } from '../../tools/safetensorsWriter.ts';
 import { goldenDir } from '../goldenDir.ts';
@@ -10,6 +12,18 @@ export { goldenDir };
 
 export function goldenBytes(name: string): Uint8Array {
   return new Uint8Array(readFileSync(resolve(goldenDir(), name)));
+}
+
+/** The message of the 'bad-model-file' StudioError that `p` must reject with. */
+export async function badFileMessage(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(StudioError);
+    expect((err as StudioError).code).toBe('bad-model-file');
+    return (err as StudioError).message;
+  }
+  throw new Error('expected a bad-model-file error');
 }
 
 export function f32Bytes(values: ArrayLike<number>): Uint8Array {
@@ -157,5 +171,32 @@ export function buildGguf(opts: { version?: number; kv?: [string, KvValue][]; te
 export function setU64(bytes: Uint8Array, at: number, v: bigint): Uint8Array {
   const out = bytes.slice();
   new DataView(out.buffer).setBigUint64(at, v, true);
+  return out;
+}
+
+/**
+ * Splits a safetensors file into `parts` shard files by tensor (header order), each a complete safetensors file with
+ * its own header, as diffusers writes "-00001-of-0000N" shards. Reads the header itself, not through the reader.
+ */
+export function splitSafetensors(bytes: Uint8Array, parts: number): Uint8Array[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLen = Number(view.getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen))) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  const data = bytes.subarray(8 + headerLen);
+  const names = Object.keys(header).filter((k) => k !== '__metadata__');
+  const per = Math.ceil(names.length / parts);
+  const out: Uint8Array[] = [];
+  for (let p = 0; p < parts; p++) {
+    const h: Record<string, unknown> = {};
+    const blobs: Uint8Array[] = [];
+    let off = 0;
+    for (const name of names.slice(p * per, (p + 1) * per)) {
+      const { dtype, shape, data_offsets: [b, e] } = header[name];
+      h[name] = { dtype, shape, data_offsets: [off, off + e - b] };
+      blobs.push(data.subarray(b, e));
+      off += e - b;
+    }
+    out.push(safetensorsFile(JSON.stringify(h), blobs));
+  }
   return out;
 }

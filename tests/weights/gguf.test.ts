@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { StudioError } from '../../src/lib/errors.ts';
 import { describeGgufValue, parseGguf } from '../../src/weights/gguf.ts';
 import { openModelFile } from '../../src/weights/modelFile.ts';
 import { REFERENCE_POLICY } from '../../src/weights/policy.ts';
 import { BytesSource } from '../../src/weights/source.ts';
-import { buildGguf, f16Bytes, f32Bytes, goldenBytes, setU64 } from './builders.ts';
+import { badFileMessage, buildGguf, f16Bytes, f32Bytes, goldenBytes, setU64 } from './builders.ts';
 
 const src = (b: Uint8Array): BytesSource => new BytesSource(b);
-
-async function bad(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(StudioError);
-    expect((err as StudioError).code).toBe('bad-model-file');
-    return (err as StudioError).message;
-  }
-  throw new Error('expected a bad-model-file error');
-}
 
 /** One F32 tensor 'w' of ne [4, 2] and no metadata: tensor info starts at byte 24. */
 function oneTensor(version = 3): Uint8Array {
@@ -80,7 +68,7 @@ describe('GGUF reader', () => {
     expect(g.tensors[1].offset - g.dataOffset).toBe(64);
     const mf = await openModelFile(src(bytes));
     expect(Array.from(((await mf.loadTensor('b')) as { data: Float32Array }).data)).toEqual([4, 5]);
-    expect(await bad(parseGguf(src(buildGguf({ alignment: 48, tensors: [] }))))).toMatch(/power of two/);
+    expect(await badFileMessage(parseGguf(src(buildGguf({ alignment: 48, tensors: [] }))))).toMatch(/power of two/);
   });
 
   it('parses a header larger than the first read (re-reads a longer prefix)', async () => {
@@ -130,7 +118,7 @@ describe('GGUF reader', () => {
   for (const [label, make, re] of hostile) {
     it(`rejects: ${label}`, async () => {
       const t0 = performance.now();
-      expect(await bad(parseGguf(src(make())))).toMatch(re);
+      expect(await badFileMessage(parseGguf(src(make())))).toMatch(re);
       expect(performance.now() - t0).toBeLessThan(500);
     });
   }
@@ -138,7 +126,7 @@ describe('GGUF reader', () => {
   it('rejects an absurd array length without allocating it', async () => {
     const b = buildGguf({ kv: [['a', [9, [4, [1]]]]], tensors: [] });
     // key 'a' (8 + 1 bytes) at 24, type at 33, array elem type at 37, length at 41
-    expect(await bad(parseGguf(src(setU64(b, 41, 1n << 52n))))).toMatch(/array of \d+ elements runs past/);
-    expect(await bad(parseGguf(src(setU64(b, 41, 1n << 62n))))).toMatch(/absurd/);
+    expect(await badFileMessage(parseGguf(src(setU64(b, 41, 1n << 52n))))).toMatch(/array of \d+ elements runs past/);
+    expect(await badFileMessage(parseGguf(src(setU64(b, 41, 1n << 62n))))).toMatch(/absurd/);
   });
 });

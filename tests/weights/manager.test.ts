@@ -1,21 +1,18 @@
 // Model manager downloads against a real local HTTP server, into fake-indexeddb.
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createHash } from 'node:crypto';
-import { createStore, type UseStore } from 'idb-keyval';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { UseStore } from 'idb-keyval';
+import { DEFAULT_CAPABILITIES } from '../../src/weights/catalog.ts';
 import { ModelManager, type ModelManagerOptions } from '../../src/weights/manager.ts';
 import type { Catalog, TransferProgress } from '../../src/weights/managerTypes.ts';
 import { isStudioError } from '../../src/lib/errors.ts';
-import { TestServer, randomBytes } from './managerServer.ts';
+import { freshDb, randomBytes, sha, useTestServer } from './managerServer.ts';
 
 const CHUNK = 4096; // bytes: small, so a 50 kB file is 13 chunks
-const sha = (d: Uint8Array) => createHash('sha256').update(d).digest('hex');
 const A = randomBytes(50_000, 1);
 const B = randomBytes(9_000, 2);
 
-let server: TestServer;
-let dbCount = 0;
-const freshDb = (): UseStore => createStore(`zimage-models-test-${++dbCount}`, 'files');
+const server = useTestServer();
 const roomy = { estimate: async () => ({ usage: 0, quota: 1e12 }) };
 
 function catalog(withSha = true): Catalog {
@@ -24,7 +21,7 @@ function catalog(withSha = true): Catalog {
     sets: [
       {
         id: 'tiny', label: 'Tiny', description: 'test set', source: 'download',
-        capabilities: { guidance: false, omni: false, defaultSteps: 8, maxTokens: 512 },
+        capabilities: DEFAULT_CAPABILITIES,
         files: [
           { role: 'transformer', name: 'dit.gguf', url: `${server.url}/a.bin`, bytes: A.length, ...(withSha ? { sha256: sha(A) } : {}) },
           { role: 'tokenizer', name: 'tokenizer.json', url: `${server.url}/b.bin`, bytes: null },
@@ -52,13 +49,7 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
   return 'resolved';
 }
 
-beforeAll(async () => {
-  server = await new TestServer().start();
-});
-afterAll(() => server.stop());
 afterEach(() => {
-  server.files.clear();
-  server.log.length = 0;
   vi.unstubAllGlobals();
 });
 
@@ -205,6 +196,19 @@ describe('model manager downloads', () => {
     expect(await bytesOf(m, 'tokenizer.json')).toEqual(B);
   });
 
+  it('refuses a one-stream body that goes on past the probed size (a compressed answer), storing nothing as verified', async () => {
+    const text = new TextEncoder().encode('{"model": "tokenizer", "merges": []}\n'.repeat(2000)); // compresses well
+    server.files.set('/a.bin', { data: A, ranges: false });
+    server.files.set('/b.bin', { data: text, ranges: false, gzip: true });
+    const m = manager(freshDb(), { catalog: catalog(false) });
+    const err = await m.download('tiny').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'integrity', message: expect.stringMatching(/tokenizer\.json changed on the server .*size changed.*goes on past/) });
+    const info = await m.get('tiny');
+    expect(info.ready).toBe(false);
+    expect(info.files[1]).toMatchObject({ name: 'tokenizer.json', status: 'absent', storedBytes: 0 });
+    await expect(m.openStoredFile('tiny', 'tokenizer.json')).rejects.toBeTruthy();
+  });
+
   it('copes with a server whose Content-Range cannot be read (size from the catalog or a plain GET)', async () => {
     serve({ a: { hideContentRange: true }, b: { hideContentRange: true } });
     const m = manager(freshDb());
@@ -223,6 +227,78 @@ describe('model manager downloads', () => {
     const err = await m.download('tiny').catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'network' });
     expect((err as Error).message).toMatch(/404/);
+  });
+
+  it('a catalog change keeps a verified file it still means (new address, same hash), and refetches one it does not', async () => {
+    serve();
+    const db = freshDb();
+    await manager(db).download('tiny');
+    const moved = (c: Catalog, url: string, sha256?: string): Catalog => ({
+      ...c,
+      sets: c.sets.map((st) => ({ ...st, files: st.files.map((f) => (f.name === 'dit.gguf' ? { ...f, url, ...(sha256 ? { sha256 } : {}) } : f)) })),
+    });
+    // The file moved to a mirror: the stored, verified bytes are kept and not fetched again.
+    server.files.set('/mirror/a.bin', { data: A });
+    server.log.length = 0;
+    const m2 = manager(db, { catalog: moved(catalog(), `${server.url}/mirror/a.bin`) });
+    const info = await m2.download('tiny');
+    expect(info.status).toBe('verified');
+    expect(info.files[0]).toMatchObject({ status: 'verified', storedBytes: A.length, sha256: sha(A) });
+    expect(server.log.filter((l) => l.path.endsWith('a.bin'))).toHaveLength(0);
+    expect(await bytesOf(m2, 'dit.gguf')).toEqual(A);
+    // The same without a hash in the catalog: still kept.
+    expect((await manager(db, { catalog: moved(catalog(false), `${server.url}/mirror/a.bin`) }).download('tiny')).status).toBe('verified');
+    expect(server.log.filter((l) => l.path.endsWith('a.bin'))).toHaveLength(0);
+    // A new hash that is not the stored file's: the catalog means another file, so it is fetched again.
+    const A2 = A.slice();
+    A2[123] ^= 1;
+    server.files.set('/mirror/a.bin', { data: A2 });
+    const m3 = manager(db, { catalog: moved(catalog(), `${server.url}/mirror/a.bin`, sha(A2)) });
+    expect((await m3.download('tiny')).status).toBe('verified');
+    expect(server.bodyBytes('/mirror/a.bin')).toBeGreaterThanOrEqual(A.length);
+    expect(await bytesOf(m3, 'dit.gguf')).toEqual(A2);
+  });
+
+  it('a file that changes on the server mid-download is discarded once every worker has settled, then fetched anew', async () => {
+    const A2 = randomBytes(A.length, 77);
+    server.files.set('/a.bin', { data: A, etag: '"v1"' });
+    server.files.set('/b.bin', { data: B });
+    // Chunk 1 is answered by the old file, but held back until after chunk 0 has seen the new ETag: its commit
+    // would land in the emptied manifest if the workers were not stopped first.
+    let release!: () => void;
+    const chunk0Answered = new Promise<void>((r) => (release = r));
+    let chunk1Fetched!: () => void;
+    const chunk1Held = new Promise<void>((r) => (chunk1Fetched = r));
+    const slowFetch: typeof fetch = async (input, init) => {
+      const range = new Headers(init?.headers).get('range');
+      if (range === `bytes=0-${CHUNK - 1}`) {
+        await chunk1Held;
+        server.files.set('/a.bin', { data: A2, etag: '"v2"' }); // replaced upstream
+        const res = await fetch(input, { ...init, signal: undefined });
+        release();
+        return res;
+      }
+      if (range === `bytes=${CHUNK}-${2 * CHUNK - 1}`) {
+        const res = await fetch(input, { ...init, signal: undefined });
+        const body = await res.arrayBuffer();
+        chunk1Fetched();
+        await chunk0Answered;
+        await new Promise((r) => setTimeout(r, 30)); // the change has been seen; its handling is under way
+        return new Response(body, { status: res.status, headers: res.headers });
+      }
+      return fetch(input, init);
+    };
+    const db = freshDb();
+    const m = manager(db, { catalog: catalog(false), fetch: slowFetch, parallel: 2 });
+    const err = await m.download('tiny').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'integrity', message: expect.stringMatching(/changed on the server .*ETag/) });
+    const after = await m.get('tiny');
+    expect(after.files[0]).toMatchObject({ status: 'absent', storedBytes: 0 });
+    // The next attempt takes the new file, all of it, and checks it against its new ETag.
+    const info = await manager(db, { catalog: catalog(false) }).download('tiny');
+    expect(info.status).toBe('verified');
+    expect(await bytesOf(m, 'dit.gguf')).toEqual(A2);
+    expect(info.files[0].sha256).toBe(sha(A2));
   });
 
   it('reconciles on start-up: orphan chunks go, chunks that vanished are forgotten', async () => {

@@ -1,29 +1,27 @@
 // Model manager: catalog validation, sources by URL, local import, verify, delete, embedded sets, pause/resume.
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
-import { createStore, set as idbSet } from 'idb-keyval';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { set as idbSet } from 'idb-keyval';
 import { ModelManager, type ModelManagerOptions } from '../../src/weights/manager.ts';
-import { BUILTIN_CATALOG, guessRole, validateCatalog } from '../../src/weights/catalog.ts';
+import { BUILTIN_CATALOG, DEFAULT_CAPABILITIES, guessRole, validateCatalog } from '../../src/weights/catalog.ts';
 import type { Catalog, Inspector } from '../../src/weights/managerTypes.ts';
-import { TestServer, randomBytes } from './managerServer.ts';
+import { SOURCE_TIMEOUT_MS } from '../../src/weights/sources.ts';
+import { inspectFile } from '../../src/worker/modelsApi.ts';
+import { goldenBytes, splitSafetensors } from './builders.ts';
+import { freshDb, randomBytes, sha, useTestServer } from './managerServer.ts';
 
 const CHUNK = 1024; // bytes
-const sha = (d: Uint8Array) => createHash('sha256').update(d).digest('hex');
 const A = randomBytes(10_000, 3);
-const caps = { guidance: false, omni: false, defaultSteps: 8, maxTokens: 512 };
 
-let server: TestServer;
-let dbCount = 0;
-const freshDb = () => createStore(`zimage-models-lib-${++dbCount}`, 'files');
+const server = useTestServer();
 
 function testCatalog(): Catalog {
   return {
     version: 1,
     sets: [
-      { id: 'one', label: 'One', description: '', source: 'download', capabilities: caps, files: [{ role: 'transformer', name: 'a.gguf', url: `${server.url}/a.gguf`, bytes: A.length }] },
+      { id: 'one', label: 'One', description: '', source: 'download', capabilities: DEFAULT_CAPABILITIES, files: [{ role: 'transformer', name: 'a.gguf', url: `${server.url}/a.gguf`, bytes: A.length }] },
       {
-        id: 'selftest', label: 'Self-test', description: '', source: 'embedded', selfTest: true, capabilities: caps,
+        id: 'selftest', label: 'Self-test', description: '', source: 'embedded', selfTest: true, capabilities: DEFAULT_CAPABILITIES,
         files: [{ role: 'transformer', name: 'tiny.gguf', url: './models/selftest/tiny.gguf', bytes: 2000, sha256: sha(A.subarray(0, 2000)) }],
       },
     ],
@@ -37,14 +35,6 @@ function manager(opts: Partial<ModelManagerOptions> = {}): ModelManager {
   });
 }
 
-beforeAll(async () => {
-  server = await new TestServer().start();
-});
-afterAll(() => server.stop());
-afterEach(() => {
-  server.files.clear();
-  server.log.length = 0;
-});
 
 describe('catalog', () => {
   it('the built-in catalog is valid and names the real sources', () => {
@@ -118,9 +108,60 @@ describe('sources by URL', () => {
   });
 });
 
+describe('sources by URL: timeouts, HTTP failures, size cap', () => {
+  const json = (text: string) => new Response(new Blob([text]).stream(), { status: 200 }); // no Content-Length
+  afterEach(() => vi.useRealTimers()); // also when a test times out with the clock faked
+
+  it('a server that does not answer within 60 s is a network error that says so, not a pause', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const hang: typeof fetch = (_input, init) =>
+        new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true }));
+      const m = manager({ fetch: hang });
+      await m.list(); // the store is ready before the clock is moved
+      for (const url of [`${server.url}/slow.json`, `${server.url}/slow.gguf`]) {
+        let outcome: unknown = null;
+        const added = m.addSource(url).then(
+          () => (outcome = 'resolved'),
+          (e: unknown) => (outcome = e),
+        );
+        // The store's own work may wait on timers too: step the clock until the source gives up.
+        let waited = 0; // ms
+        while (outcome === null && waited < 2 * SOURCE_TIMEOUT_MS) {
+          await vi.advanceTimersByTimeAsync(1000);
+          waited += 1000;
+        }
+        await added;
+        expect(waited).toBeGreaterThanOrEqual(SOURCE_TIMEOUT_MS);
+        expect(outcome).toMatchObject({ code: 'network', message: expect.stringMatching(/did not answer within 60 s/) });
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a catalog answer is judged like a download: 5xx is retried, 404 is a network error', async () => {
+    const good = { version: 1, sets: [{ id: 'flaky', label: 'Flaky', files: [{ role: 'vae', name: 'v.safetensors', url: 'https://example.com/v.safetensors' }] }] };
+    let calls = 0;
+    const flaky: typeof fetch = async () => (++calls === 1 ? new Response('busy', { status: 503, statusText: 'Service Unavailable' }) : json(JSON.stringify(good)));
+    expect((await manager({ fetch: flaky }).addSource('https://example.com/flaky.json')).map((s) => s.id)).toEqual(['flaky']);
+    expect(calls).toBe(2);
+    await expect(manager().addSource(`${server.url}/none.json`)).rejects.toMatchObject({ code: 'network', message: expect.stringMatching(/HTTP 404 .*may be wrong/) });
+  });
+
+  it('caps a catalog at 1 MiB of bytes while reading, with or without Content-Length', async () => {
+    const wide = JSON.stringify({ version: 1, sets: [], note: 'é'.repeat(600_000) }); // 600 k characters, 1.2 MB
+    expect(wide.length).toBeLessThan(1024 * 1024);
+    const m = manager({ fetch: async () => json(wide) });
+    await expect(m.addSource('https://example.com/wide.json')).rejects.toMatchObject({ code: 'bad-request', message: expect.stringMatching(/too large for a catalog/) });
+    server.files.set('/big.json', { data: new TextEncoder().encode(wide) });
+    await expect(manager().addSource(`${server.url}/big.json`)).rejects.toMatchObject({ code: 'bad-request', message: expect.stringMatching(/bytes: too large/) });
+  });
+});
+
 describe('local import', () => {
-  const inspector: Inspector = async (file, name) =>
-    name.includes('bad') ? { ok: false, message: 'no tensors found' } : { ok: true, summary: `${file.size} bytes` };
+  const inspector: Inspector = async (files) =>
+    files.some((f) => f.name.includes('bad')) ? { ok: false, message: 'no tensors found' } : { ok: true, summary: `${files.reduce((n, f) => n + f.file.size, 0)} bytes` };
 
   it('imports a diffusers folder: strips the top folder, skips extras, stores chunked, verified', async () => {
     const files = {
@@ -158,6 +199,41 @@ describe('local import', () => {
     expect((await m.list()).filter((s) => s.origin === 'import')).toHaveLength(0);
     const tight = manager({ inspector, storage: { estimate: async () => ({ usage: 100, quota: 1000 }) } });
     await expect(tight.importFiles([{ name: 'dit.gguf', file: new Blob([randomBytes(5000, 2)]) }])).rejects.toMatchObject({ code: 'storage-quota' });
+  });
+});
+
+describe('local import with the real inspector', () => {
+  const te = goldenBytes('text_encoder.safetensors'); // a complete (tiny) Qwen3 text encoder
+  const [s1, s2] = splitSafetensors(te, 2);
+  const item = (name: string, d: Uint8Array) => ({ name, file: new Blob([d as BlobPart]) });
+  const tok = item('Z/tokenizer/tokenizer.json', new TextEncoder().encode('{}'));
+
+  it('accepts a network split into two shards, inspected together as one model', async () => {
+    const m = manager({ inspector: inspectFile });
+    const info = await m.importFiles([
+      item('Z/text_encoder/model-00001-of-00002.safetensors', s1),
+      item('Z/text_encoder/model-00002-of-00002.safetensors', s2),
+      tok,
+    ]);
+    expect(info).toMatchObject({ status: 'verified', ready: true, origin: 'import' });
+    expect(info.description).toMatch(/text_encoder\/model-00001-of-00002\.safetensors \(\+1 more shard\): safetensors qwen3 \(hf\), 35 tensors, 2 shards/);
+    expect(info.files.filter((f) => f.role === 'text_encoder').map((f) => f.sha256)).toEqual([sha(s1), sha(s2)]);
+  });
+
+  it('refuses a set with a shard missing, naming it once; stores nothing', async () => {
+    const m = manager({ inspector: inspectFile });
+    const only1 = m.importFiles([item('Z/text_encoder/model-00001-of-00002.safetensors', s1), tok]);
+    await expect(only1).rejects.toMatchObject({
+      code: 'bad-model-file',
+      message: 'text_encoder/model is split into 2 shards but text_encoder/model-00002-of-00002.safetensors is missing; choose all 2 shard files.',
+    });
+    // Shards named some other way: the joined model lacks tensors, and the file is named once.
+    const odd = m.importFiles([item('Z/text_encoder/part-a.safetensors', s1), tok]);
+    await expect(odd).rejects.toMatchObject({ code: 'bad-model-file', message: expect.stringMatching(/^text_encoder\/part-a\.safetensors cannot be used: (?!.*part-a).*missing /) });
+    // A damaged shard is named in the message.
+    const broken = m.importFiles([item('Z/text_encoder/a.safetensors', s1), item('Z/text_encoder/b.safetensors', s2.subarray(0, 4)), tok]);
+    await expect(broken).rejects.toMatchObject({ code: 'bad-model-file', message: expect.stringMatching(/^text_encoder\/a\.safetensors \(\+1 more shard\) cannot be used: text_encoder\/b\.safetensors/) });
+    expect((await m.list()).filter((s) => s.origin === 'import')).toHaveLength(0);
   });
 });
 

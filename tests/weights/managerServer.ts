@@ -1,7 +1,11 @@
 // A real HTTP server on 127.0.0.1 for the model manager tests: serves byte buffers with or without Range support,
 // and can drop connections mid-body, corrupt a byte, or slow down, per path.
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { createStore, type UseStore } from 'idb-keyval';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export interface Served {
   data: Uint8Array;
@@ -17,6 +21,8 @@ export interface Served {
   contentType?: string;
   /** Leave Content-Range out of 206 answers, as a cross-origin server that does not expose it looks to fetch. */
   hideContentRange?: boolean;
+  /** Send the data gzip-compressed (Content-Encoding: gzip, Content-Length of the compressed bytes); fetch inflates it. */
+  gzip?: boolean;
 }
 
 export interface RequestLog {
@@ -70,10 +76,12 @@ export class TestServer {
       data = data.slice();
       data[f.corruptAt] ^= 0xff;
     }
+    if (f.gzip) data = new Uint8Array(gzipSync(data));
     let start = 0;
     let end = data.length - 1;
     const headers: Record<string, string> = { 'content-type': f.contentType ?? 'application/octet-stream' };
     if (f.etag) headers.etag = f.etag;
+    if (f.gzip) headers['content-encoding'] = 'gzip';
     const m = range && f.ranges !== false ? /^bytes=(\d+)-(\d*)$/.exec(range) : null;
     if (m) {
       start = Number(m[1]);
@@ -103,6 +111,29 @@ export class TestServer {
     res.end(body);
   }
 }
+
+/**
+ * One TestServer for the calling test file: started before its tests and stopped after them; the served files and
+ * the request log are cleared after each test. Its `url` is set once the tests run.
+ */
+export function useTestServer(): TestServer {
+  const server = new TestServer();
+  beforeAll(async () => {
+    await server.start();
+  });
+  afterAll(() => server.stop());
+  afterEach(() => {
+    server.files.clear();
+    server.log.length = 0;
+  });
+  return server;
+}
+
+export const sha = (d: Uint8Array): string => createHash('sha256').update(d).digest('hex');
+
+let dbCount = 0;
+/** A new, empty model database (fake-indexeddb in the tests). */
+export const freshDb = (): UseStore => createStore(`zimage-models-test-${++dbCount}`, 'files');
 
 /** Deterministic pseudo-random bytes (xorshift32), so failures reproduce. */
 export function randomBytes(n: number, seed: number): Uint8Array<ArrayBuffer> {

@@ -8,20 +8,9 @@ import { BlobSource, BytesSource, readRange } from '../../src/weights/source.ts'
 import { openModelFile, openShardedModel } from '../../src/weights/modelFile.ts';
 import { REFERENCE_POLICY, KEEP_POLICY } from '../../src/weights/policy.ts';
 import { NodeFileSource } from '../../tools/nodeSource.ts';
-import { bf16Bytes, buildSafetensors, buildSafetensorsRaw, f16Bytes, f32Bytes, setU64 } from './builders.ts';
+import { badFileMessage, bf16Bytes, buildSafetensors, buildSafetensorsRaw, f16Bytes, f32Bytes, setU64 } from './builders.ts';
 
 const src = (b: Uint8Array): BytesSource => new BytesSource(b);
-
-async function badFileMessage(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(StudioError);
-    expect((err as StudioError).code).toBe('bad-model-file');
-    return (err as StudioError).message;
-  }
-  throw new Error('expected a bad-model-file error');
-}
 
 function sample(): Uint8Array {
   const i64 = new BigInt64Array([5n, -7n]);
