@@ -226,22 +226,10 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
         return;
       }
       const res = r.value;
-      const meta: ImageMetadata = {
-        prompt: instruction,
-        negativePrompt: '',
-        seed: res.seed,
-        steps: gp.steps,
-        width: res.image.width,
-        height: res.image.height,
-        model: res.model,
-        mode: res.ranMode,
-        strength,
-        guidanceScale: null,
-      };
-      const item = await get().gallery.add(res, meta, source.galleryId ? { sourceId: source.galleryId } : {});
+      const item = await get().gallery.add(res, source.galleryId ? { sourceId: source.galleryId } : {});
       patch('editor', {
-        result: { itemId: item.id, before, after: res.image, ranMode: res.ranMode, instruction },
-        notice: res.ranMode === 'inpaint' ? 'No edit-capable model is loaded, so this ran as inpainting with your instruction as the prompt.' : null,
+        result: { itemId: item.id, before, after: res.image, ranMode: res.meta.mode, instruction },
+        notice: res.meta.mode === 'inpaint' ? 'No edit-capable model is loaded, so this ran as inpainting with your instruction as the prompt.' : null,
       });
       void get().device.refresh();
     },

@@ -2,7 +2,7 @@
 // IndexedDB. A result that cannot be stored (a full disk) stays in memory, marked unsaved, and the failure is shown:
 // the image is never dropped.
 import { toErrorData, type ErrorData } from '../lib/errors.ts';
-import { encodeStudioPng, readStudioMetadata, type ImageMetadata } from '../lib/png.ts';
+import { encodeStudioPng, type ImageMetadata } from '../lib/png.ts';
 import type { GenerateResult } from '../worker/protocol.ts';
 import type { SliceContext } from './studio.ts';
 
@@ -38,8 +38,8 @@ export interface GallerySlice {
   /** Items kept in memory only because storing them failed. */
   unsaved: Record<string, true>;
   load: () => Promise<void>;
-  /** Adds a result (stored, selected) and returns it. */
-  add: (result: GenerateResult, meta: ImageMetadata, extra?: { sourceId?: string }) => Promise<GalleryItem>;
+  /** Adds a result (stored, selected) with the engine's PNG and parameters (result.meta), and returns it. */
+  add: (result: GenerateResult, extra?: { sourceId?: string }) => Promise<GalleryItem>;
   select: (id: string | null) => void;
   remove: (id: string) => Promise<void>;
   /** Copies an item's parameters into the generate settings. */
@@ -98,10 +98,13 @@ export function createGallerySlice(ctx: SliceContext): GallerySlice {
         patch('gallery', { status: 'error', error: { code: 'internal', message: `The gallery could not be read from browser storage (${toErrorData(err).message}).` } });
       }
     },
-    add: async (result, meta, extra = {}) => {
-      let pngBytes: Uint8Array | null = result.png && result.png.byteLength > 0 ? new Uint8Array(result.png) : null;
-      // The engine's PNG is kept when it carries the parameters; otherwise the studio writes its own.
-      if (!pngBytes || !readStudioMetadata(pngBytes)) pngBytes = await encodeStudioPng({ width: result.image.width, height: result.image.height, data: new Uint8Array(result.image.data) }, meta);
+    add: async (result, extra = {}) => {
+      const { meta } = result;
+      // The engine writes the PNG from the same meta; only a result without one gets a PNG written here.
+      const pngBytes =
+        result.png && result.png.byteLength > 0
+          ? new Uint8Array(result.png)
+          : await encodeStudioPng({ width: result.image.width, height: result.image.height, data: new Uint8Array(result.image.data) }, meta);
       const createdAt = Date.now();
       const item: GalleryItem = {
         v: 1,

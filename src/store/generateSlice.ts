@@ -195,20 +195,7 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
           }
           break;
         }
-        const res = r.value;
-        const meta: ImageMetadata = {
-          prompt: p.prompt,
-          negativePrompt: guidance ? p.negativePrompt : '',
-          seed: res.seed,
-          steps: p.steps,
-          width: res.image.width,
-          height: res.image.height,
-          model: res.model,
-          mode: res.ranMode,
-          strength: null,
-          guidanceScale: guidance ? p.guidanceScale : null,
-        };
-        await get().gallery.add(res, meta);
+        await get().gallery.add(r.value);
       }
       if (myRun !== run) return;
       if (cancelRequested && !g().notice) patch('generate', { notice: 'Cancelled.' });

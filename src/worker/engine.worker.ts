@@ -6,7 +6,7 @@ import { StudioError, toErrorData } from '../lib/errors.ts';
 import { encodeStudioPng } from '../lib/png.ts';
 import { MAX_TOKENS } from '../models/zimage/tokenizer.ts';
 import { runPipeline } from '../models/zimage/pipeline.ts';
-import { JobQueue, ModelHost, ProgressClock } from './jobs.ts';
+import { imageMetadata, JobQueue, ModelHost, ProgressClock } from './jobs.ts';
 import { createModelManager } from '../weights/manager.ts';
 import { type LoadedSet, loadSet, type SetFiles } from './modelSet.ts';
 import { inspectFile, modelsApi } from './modelsApi.ts';
@@ -114,31 +114,16 @@ const api: WorkerApi = {
           },
         });
         clock.phase('done');
-        const png = await encodeStudioPng(
-          { width: r.width, height: r.height, data: r.rgba },
-          {
-            prompt: request.prompt,
-            negativePrompt: request.negativePrompt ?? '',
-            seed: request.seed,
-            steps: request.steps,
-            width: r.width,
-            height: r.height,
-            model: model.info.label,
-            mode: request.mode,
-            strength: request.mode === 'text-to-image' ? null : (request.strength ?? null),
-            guidanceScale: request.guidanceScale ?? null,
-          },
-        );
+        const meta = imageMetadata(request, { mode: r.ranMode, width: r.width, height: r.height, model: model.info.label });
+        const png = await encodeStudioPng({ width: r.width, height: r.height, data: r.rgba }, meta);
         const data = r.rgba.buffer as ArrayBuffer;
         const pngBuf = png.buffer.slice(png.byteOffset, png.byteOffset + png.byteLength) as ArrayBuffer;
         const result: GenerateResult = {
           image: { width: r.width, height: r.height, data },
           png: pngBuf,
-          seed: request.seed,
-          ranMode: r.ranMode,
+          meta,
           elapsedMs: clock.elapsedMs,
           gpuMsPerStep: clock.gpuMsPerStep,
-          model: model.info.label,
         };
         transfers = [data, pngBuf];
         return result;

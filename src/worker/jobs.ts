@@ -1,6 +1,7 @@
 // One job at a time: a FIFO of generation jobs with cancellation by id, and progress with elapsed time and ETA.
 import { StudioError } from '../lib/errors.ts';
-import type { Progress, ProgressPhase } from './protocol.ts';
+import type { ImageMetadata } from '../lib/png.ts';
+import type { GenerateMode, GenerateRequest, Progress, ProgressPhase } from './protocol.ts';
 
 export class JobQueue {
   private tail: Promise<unknown> = Promise.resolve();
@@ -27,6 +28,26 @@ export class JobQueue {
   check(jobId: string): void {
     if (this.cancelled.has(jobId)) throw new StudioError('cancelled', 'The generation was cancelled.');
   }
+}
+
+/**
+ * The one place an image's parameters are written down: from the request and what actually ran (an edit runs as
+ * 'inpaint' without an omni-capable model). The worker writes it into the PNG and returns it in GenerateResult, and
+ * the gallery keeps that, so a downloaded PNG and the gallery always agree.
+ */
+export function imageMetadata(request: GenerateRequest, ran: { mode: GenerateMode; width: number; height: number; model: string }): ImageMetadata {
+  return {
+    prompt: request.prompt,
+    negativePrompt: request.negativePrompt ?? '',
+    seed: request.seed,
+    steps: request.steps,
+    width: ran.width,
+    height: ran.height,
+    model: ran.model,
+    mode: ran.mode,
+    strength: ran.mode === 'text-to-image' ? null : (request.strength ?? null),
+    guidanceScale: request.guidanceScale ?? null,
+  };
 }
 
 /** Weights of each phase in the whole job's fraction; denoising is split evenly over its steps. */

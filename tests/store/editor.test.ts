@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readStudioMetadata } from '../../src/lib/png.ts';
 import { FakeEngine, makeStudio } from './fakes.ts';
 
 const image = (w: number, h: number) => ({ width: w, height: h, data: new Uint8Array(w * h * 4).fill(200).buffer });
@@ -67,6 +68,8 @@ describe('editor slice', () => {
     expect(ed().notice).toMatch(/inpainting/);
     const item = t.s().gallery.items[0];
     expect(item.meta).toMatchObject({ mode: 'inpaint', strength: 0.6, prompt: 'make it blue' });
+    // The downloadable PNG says what the gallery says (both come from the engine's result.meta).
+    expect(readStudioMetadata(new Uint8Array(await item.png.arrayBuffer()))).toEqual(item.meta);
     ed().keepResult();
     expect(ed().source?.galleryId).toBe(item.id);
     expect(ed().painter!.isEmpty()).toBe(false); // the mask stays for a further edit
