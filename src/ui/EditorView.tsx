@@ -105,8 +105,8 @@ function EditorToolbar({ onOpenFile, disabled }: { onOpenFile: (f: File) => void
   const tool = useStudio((s) => s.editor.tool);
   const brush = useStudio((s) => s.editor.brush);
   const overlayVisible = useStudio((s) => s.editor.overlayVisible);
-  const canUndo = useStudio((s) => s.editor.revision >= 0 && !!s.editor.painter?.canUndo);
-  const canRedo = useStudio((s) => s.editor.revision >= 0 && !!s.editor.painter?.canRedo);
+  const canUndo = useStudio((s) => !!s.editor.painter?.canUndo);
+  const canRedo = useStudio((s) => !!s.editor.painter?.canRedo);
   const hasSource = useStudio((s) => s.editor.source !== null);
   const ed = useStudio((s) => s.editor);
   return (
