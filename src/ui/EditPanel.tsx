@@ -1,5 +1,5 @@
 import { useId, useMemo } from 'react';
-import { useStudio } from '../store/index.ts';
+import { useStudio, useStudioShallow } from '../store/index.ts';
 import { maskCoverage } from '../paint/mask.ts';
 import { JobProgress } from './JobProgress.tsx';
 import { ErrorMessage, Notice } from './Messages.tsx';
@@ -20,7 +20,10 @@ export function EditPanel() {
   // move nor on unrelated store changes (it walks every pixel).
   // eslint-disable-next-line react-hooks/exhaustive-deps -- revision is the mutable mask's version
   const coverage = useMemo(() => (painter ? maskCoverage(painter.mask) : 0), [painter, revision]);
-  const ed = useStudio((s) => s.editor);
+  const ed = useStudioShallow((s) => {
+    const { setInstruction, setStrength, applyEdit, cancelEdit, dismiss } = s.editor;
+    return { setInstruction, setStrength, applyEdit, cancelEdit, dismiss };
+  });
   const busy = status !== 'idle';
   const id = useId();
   return (

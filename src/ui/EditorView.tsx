@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { studioStore, useStudio } from '../store/index.ts';
+import { studioStore, useStudio, useStudioShallow } from '../store/index.ts';
 import { Compare } from './Compare.tsx';
 import { EditPanel } from './EditPanel.tsx';
 import { isTextTarget } from './files.ts';
@@ -108,7 +108,10 @@ function EditorToolbar({ onOpenFile, disabled }: { onOpenFile: (f: File) => void
   const canUndo = useStudio((s) => !!s.editor.painter?.canUndo);
   const canRedo = useStudio((s) => !!s.editor.painter?.canRedo);
   const hasSource = useStudio((s) => s.editor.source !== null);
-  const ed = useStudio((s) => s.editor);
+  const ed = useStudioShallow((s) => {
+    const { setTool, undo, redo, clearMask, invertMask, setBrush, setOverlayVisible } = s.editor;
+    return { setTool, undo, redo, clearMask, invertMask, setBrush, setOverlayVisible };
+  });
   return (
     <div className="toolbar panel" role="toolbar" aria-label="Mask tools">
       <div className="tb-row">

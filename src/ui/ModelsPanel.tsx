@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useStudio } from '../store/index.ts';
+import { useStudio, useStudioShallow } from '../store/index.ts';
 import { FALLBACK_SET_ID, formatBytes, formatDuration, formatRate, type ImportFile, type ModelSetInfo, type TransferProgress } from '../store/ui.ts';
 import { ErrorMessage } from './Messages.tsx';
 import './models.css';
@@ -20,7 +20,8 @@ export function ModelsPanel({ active }: { active: boolean }) {
   const storage = useStudio((s) => s.models.storage);
   const importing = useStudio((s) => s.models.importing);
   const importError = useStudio((s) => s.models.importError);
-  const m = useStudio((s) => s.models);
+  // Only the (stable) actions: subscribing to the whole slice would re-render on every progress patch.
+  const m = useStudioShallow((s) => ({ refresh: s.models.refresh, importFiles: s.models.importFiles, addSource: s.models.addSource }));
   const [url, setUrl] = useState('');
 
   useEffect(() => {
@@ -163,7 +164,8 @@ function SetCard({ set }: { set: ModelSetInfo }) {
   const error = useStudio((s) => s.models.setErrors[set.id]);
   const isActive = useStudio((s) => s.models.wantedSetId() === set.id);
   const isLoaded = useStudio((s) => s.models.loaded?.setId === set.id);
-  const m = useStudio((s) => s.models);
+  // Only the (stable) actions, so a card re-renders for its own set's progress, not for every set's.
+  const m = useStudioShallow((s) => ({ activate: s.models.activate, pause: s.models.pause, download: s.models.download, verify: s.models.verify, remove: s.models.remove }));
   const [confirmDelete, setConfirmDelete] = useState(false);
   const st = STATUS[set.status];
   const ready = set.status === 'verified' || set.status === 'complete' || set.embedded;
