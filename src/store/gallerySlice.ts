@@ -4,6 +4,7 @@
 import { toErrorData, type ErrorData } from '../lib/errors.ts';
 import { encodeStudioPng, type ImageMetadata } from '../lib/png.ts';
 import type { GenerateResult } from '../worker/protocol.ts';
+import { withEntry } from './record.ts';
 import type { SliceContext } from './studio.ts';
 
 export interface GalleryItem {
@@ -59,11 +60,7 @@ export function createGallerySlice(ctx: SliceContext): GallerySlice {
   const store = async (item: GalleryItem): Promise<boolean> => {
     try {
       await deps.gallery.put(item);
-      patch('gallery', (s) => {
-        const unsaved = { ...s.unsaved };
-        delete unsaved[item.id];
-        return { unsaved };
-      });
+      patch('gallery', (s) => ({ unsaved: withEntry(s.unsaved, item.id, null) }));
       return true;
     } catch (err) {
       const e = toErrorData(err);
@@ -71,7 +68,7 @@ export function createGallerySlice(ctx: SliceContext): GallerySlice {
         e.code === 'storage-quota'
           ? { code: 'storage-quota', message: 'The image could not be saved to the gallery: browser storage is full. It stays here until you reload; download it, or free space and retry.' }
           : { code: e.code, message: `The image could not be saved to the gallery (${e.message}). It stays here until you reload; download it to keep it.` };
-      patch('gallery', (s) => ({ error, unsaved: { ...s.unsaved, [item.id]: true as const } }));
+      patch('gallery', (s) => ({ error, unsaved: withEntry(s.unsaved, item.id, true as const) }));
       get().device.report(error);
       return false;
     }
@@ -128,11 +125,7 @@ export function createGallerySlice(ctx: SliceContext): GallerySlice {
       if (at < 0) return;
       const rest = items.filter((i) => i.id !== id);
       const next = gal().selectedId === id ? (rest[Math.min(at, rest.length - 1)]?.id ?? null) : gal().selectedId;
-      patch('gallery', (s) => {
-        const unsaved = { ...s.unsaved };
-        delete unsaved[id];
-        return { items: rest, selectedId: next, unsaved };
-      });
+      patch('gallery', (s) => ({ items: rest, selectedId: next, unsaved: withEntry(s.unsaved, id, null) }));
       try {
         await deps.gallery.remove(id);
       } catch (err) {
