@@ -47,7 +47,6 @@ export interface EditorSlice extends JobFields {
   open: (image: RgbaImage, opts: { name: string; galleryId?: string; meta?: ImageMetadata }) => void;
   /** Decodes any image file and opens it, resized to a size the model takes when needed. */
   openBlob: (blob: Blob, opts: { name: string; galleryId?: string; meta?: ImageMetadata }) => Promise<boolean>;
-  close: () => void;
   setTool: (tool: EditorTool) => void;
   setBrush: (b: Partial<Omit<BrushSettings, 'tool'>>) => void;
   /** [ and ]: one step smaller or larger on a roughly logarithmic scale. */
@@ -133,7 +132,6 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
         return false;
       }
     },
-    close: () => patch('editor', { source: null, painter: null, result: null, documentId: ed().documentId + 1 }),
     setTool: (tool) => patch('editor', (s) => ({ tool, brush: tool === 'pan' ? s.brush : { ...s.brush, tool } })),
     setBrush: (b) => {
       patch('editor', (s) => ({

@@ -27,7 +27,6 @@ export interface GalleryStorage {
   list(): Promise<GalleryItem[]>;
   put(item: GalleryItem): Promise<void>;
   remove(id: string): Promise<void>;
-  get(id: string): Promise<GalleryItem | null>;
 }
 
 export interface GallerySlice {
