@@ -201,9 +201,9 @@ export function App() {
             collide with this one's (a set named "... 50 steps" must not answer to the label "Steps"). */}
         <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
           {tab === 'create' && <CreateView onEdit={() => setTab('edit')} onLoadPng={restoreOrEdit} />}
-          {tab === 'edit' && <EditorView active onOpenFile={openImage} />}
-          {tab === 'models' && <ModelsPanel active />}
-          {tab === 'device' && <DevicePanel active />}
+          {tab === 'edit' && <EditorView onOpenFile={openImage} />}
+          {tab === 'models' && <ModelsPanel />}
+          {tab === 'device' && <DevicePanel />}
         </div>
       </main>
       <UpdatePrompt />

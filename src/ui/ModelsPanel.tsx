@@ -13,7 +13,7 @@ const STATUS: Record<ModelSetInfo['status'], { text: string; cls: string }> = {
 };
 
 /** The Models tab: storage, the active set, every set with its actions and progress, import and add-source. */
-export function ModelsPanel({ active }: { active: boolean }) {
+export function ModelsPanel() {
   const sets = useStudio((s) => s.models.sets);
   const listStatus = useStudio((s) => s.models.listStatus);
   const listError = useStudio((s) => s.models.listError);
@@ -24,10 +24,11 @@ export function ModelsPanel({ active }: { active: boolean }) {
   const m = useStudioShallow((s) => ({ refresh: s.models.refresh, importFiles: s.models.importFiles, addSource: s.models.addSource }));
   const [url, setUrl] = useState('');
 
+  // Refresh when the tab opens (it is mounted only while visible).
+  const refresh = m.refresh;
   useEffect(() => {
-    if (active) void m.refresh();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- refresh when the tab opens, not on every store change
-  }, [active]);
+    void refresh();
+  }, [refresh]);
 
   const importFiles = (files: FileList | null) => {
     const list: ImportFile[] = Array.from(files ?? []).map((file) => ({ file, path: file.webkitRelativePath || file.name }));
