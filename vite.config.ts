@@ -3,8 +3,8 @@ import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 
 // `base: './'` keeps the build a static folder that works at a domain root or under any sub-path.
-// The service worker precaches the app shell, its WGSL (bundled into the JS) and the embedded self-test model;
-// real weights live in IndexedDB and never pass through the service worker's cache.
+// The service worker precaches the app shell (the WGSL is bundled into the JS), the icons and the embedded self-test
+// model; real weights live in IndexedDB and never pass through the service worker's cache.
 export default defineConfig({
   base: './',
   plugins: [
@@ -12,7 +12,8 @@ export default defineConfig({
     VitePWA({
       registerType: 'prompt',
       injectRegister: null, // registered by src/ui/UpdatePrompt.tsx, which offers the update to the person
-      includeAssets: ['icons/*.png', 'models/selftest/*'],
+      // globPatterns already matches public/ (icons, self-test model): adding them again would precache them twice.
+      includeManifestIcons: false,
       manifest: {
         name: 'Z-Image Studio',
         short_name: 'Z-Image',
@@ -29,7 +30,8 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,png,svg,json,wasm,wgsl,safetensors,gguf}'],
+        // Everything the build emits, public/ included.
+        globPatterns: ['**/*.{js,css,html,png,svg,json,wasm,safetensors,gguf}'],
         maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,

@@ -1,13 +1,8 @@
 // Pure RGBA8 resampling (no DOM): the fallback for thumbnails and resizing where no canvas exists (Node, tests).
-
-export interface Rgba {
-  width: number;
-  height: number;
-  data: Uint8Array | Uint8ClampedArray;
-}
+import type { RgbaPixels } from './png.ts';
 
 /** Resamples with a box filter when shrinking and bilinear interpolation when growing, per axis. */
-export function resizeRgba(src: Rgba, width: number, height: number): { width: number; height: number; data: Uint8ClampedArray } {
+export function resizeRgba(src: RgbaPixels, width: number, height: number): { width: number; height: number; data: Uint8ClampedArray } {
   const out = new Uint8ClampedArray(width * height * 4);
   const sx = src.width / width;
   const sy = src.height / height;

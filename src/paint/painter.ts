@@ -3,7 +3,7 @@
 // because rasterisation is deterministic. History is bounded by count and bytes so a 2048² session cannot grow
 // without limit. Pure: the UI owns the canvases and asks for dirty rectangles to repaint.
 import { StrokeRasterizer, type BrushSettings, type Stroke, type StrokePoint } from './brush.ts';
-import { clearMask, createMask, fullRect, invertMask, isMaskEmpty, unionRect, writeRect, type MaskBitmap, type Rect } from './mask.ts';
+import { clearMask, createMask, fullRect, invertMask, isMaskEmpty, readRect, unionRect, writeRect, type MaskBitmap, type Rect } from './mask.ts';
 
 export type MaskOp = { kind: 'stroke'; stroke: Stroke } | { kind: 'clear' } | { kind: 'invert' };
 
@@ -47,9 +47,6 @@ export class MaskPainter {
   get canRedo(): boolean {
     return this.undone.length > 0 && !this.live;
   }
-  get painting(): boolean {
-    return this.live !== null;
-  }
   /** Committed operations, oldest first, that are still in the undo history. */
   get history(): readonly MaskOp[] {
     return this.done.map((e) => e.op);
@@ -81,10 +78,9 @@ export class MaskPainter {
     this.live = null;
     const rect = live.r.dirty;
     if (!rect) return false;
-    const before = new Uint8Array(rect.w * rect.h);
+    const before = readRect({ width: this.width, height: this.height, data: this.base! }, rect);
     for (let y = 0; y < rect.h; y++) {
       const o = (rect.y + y) * this.width + rect.x;
-      before.set(this.base!.subarray(o, o + rect.w), y * rect.w);
       this.coverage!.fill(0, o, o + rect.w);
     }
     this.push({ op: { kind: 'stroke', stroke: live.stroke }, rect, before });

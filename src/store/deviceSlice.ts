@@ -16,7 +16,7 @@ export interface DeviceSlice {
   restarting: boolean;
   /** Asks the engine for the device (creating the worker on first use). */
   check: () => Promise<void>;
-  /** Re-reads memory figures; quiet on failure (the last good info stays). */
+  /** Re-reads memory figures; quiet on failure or when the engine does not answer (the last good info stays). */
   refresh: () => Promise<void>;
   /** Stops the worker and starts a fresh one: the way out of a lost device or a hung engine. */
   restart: () => Promise<void>;
@@ -65,7 +65,7 @@ export function createDeviceSlice(ctx: SliceContext): DeviceSlice {
     },
     refresh: async () => {
       if (get().device.status !== 'ready') return;
-      const r = await rt.handle().engine.deviceInfo();
+      const r = await withTimeout(rt.handle().engine.deviceInfo(), CHECK_TIMEOUT_MS);
       if (r.ok) patch('device', { info: r.value });
       else if (r.error.code === 'device-lost') get().device.report(r.error);
     },

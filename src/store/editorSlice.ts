@@ -2,12 +2,12 @@
 // result. The painter is a mutable object outside React state: the canvas paints into it directly and calls
 // strokeCommitted() once per stroke, so pointer movement never re-renders React. A failed edit leaves the mask
 // exactly as it was.
-import { toErrorData, type ErrorData } from '../lib/errors.ts';
+import { toErrorData } from '../lib/errors.ts';
 import type { ImageMetadata } from '../lib/png.ts';
 import { MAX_BRUSH, MIN_BRUSH, type BrushSettings } from '../paint/brush.ts';
 import { MaskPainter } from '../paint/painter.ts';
-import type { GenerateMode, GenerateRequest, RgbaImage } from '../worker/protocol.ts';
-import type { JobState, JobStatus } from './generateSlice.ts';
+import type { GenerateMode, RgbaImage } from '../worker/protocol.ts';
+import { createJobRunner, type JobFields } from './jobRunner.ts';
 import { modelSize } from './imaging.ts';
 import { clampNum, saveSettings } from './settings.ts';
 import type { SliceContext } from './studio.ts';
@@ -29,7 +29,7 @@ export interface EditResult {
   instruction: string;
 }
 
-export interface EditorSlice {
+export interface EditorSlice extends JobFields {
   source: EditorSource | null;
   painter: MaskPainter | null;
   /** Bumps when the mask's content or history changes (per stroke, undo, clear...), never per pointer move. */
@@ -42,16 +42,11 @@ export interface EditorSlice {
   overlayVisible: boolean;
   instruction: string;
   strength: number;
-  status: JobStatus;
-  job: JobState | null;
   opening: boolean;
-  error: ErrorData | null;
-  notice: string | null;
   result: EditResult | null;
   open: (image: RgbaImage, opts: { name: string; galleryId?: string; meta?: ImageMetadata }) => void;
   /** Decodes any image file and opens it, resized to a size the model takes when needed. */
   openBlob: (blob: Blob, opts: { name: string; galleryId?: string; meta?: ImageMetadata }) => Promise<boolean>;
-  close: () => void;
   setTool: (tool: EditorTool) => void;
   setBrush: (b: Partial<Omit<BrushSettings, 'tool'>>) => void;
   /** [ and ]: one step smaller or larger on a roughly logarithmic scale. */
@@ -76,12 +71,16 @@ export interface EditorSlice {
 const DEFAULT_BRUSH: BrushSettings = { tool: 'brush', size: 48, hardness: 0.7, pressure: true };
 
 export function createEditorSlice(ctx: SliceContext): EditorSlice {
-  const { patch, get, deps, rt } = ctx;
+  const { patch, get, deps } = ctx;
   const ed = () => get().editor;
   const saved = deps.settings.load().brush ?? {};
   const bump = () => patch('editor', (s) => ({ revision: s.revision + 1 }));
-  let run = 0;
-  let cancelRequested = false;
+  const jobs = createJobRunner(ctx, {
+    key: 'editor',
+    jobPrefix: 'edit',
+    cancelledNotice: 'Cancelled. The mask is unchanged.',
+    describeError: (e) => ({ code: e.code, message: `${e.message} Your mask is kept.` }),
+  });
 
   return {
     source: null,
@@ -133,7 +132,6 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
         return false;
       }
     },
-    close: () => patch('editor', { source: null, painter: null, result: null, documentId: ed().documentId + 1 }),
     setTool: (tool) => patch('editor', (s) => ({ tool, brush: tool === 'pan' ? s.brush : { ...s.brush, tool } })),
     setBrush: (b) => {
       patch('editor', (s) => ({
@@ -181,81 +179,35 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
         patch('editor', { error: { code: 'bad-request', message: 'Describe the edit first, e.g. "make the sky stormy".' } });
         return;
       }
-      const dev = get().device;
-      if ((dev.status === 'error' || dev.status === 'lost') && dev.error) {
-        patch('editor', { error: { code: dev.error.code, message: `${dev.error.message} Your mask is kept.` }, notice: null });
-        return;
-      }
-      const myRun = ++run;
-      cancelRequested = false;
-      patch('editor', { status: 'loading-model', error: null, notice: null });
-      const model = await get().models.ensureLoaded();
-      if (myRun !== run) return;
-      if (!model || cancelRequested) {
-        patch('editor', { status: 'idle', error: cancelRequested ? null : get().models.loadError, notice: cancelRequested ? 'Cancelled.' : null });
-        return;
-      }
-      const gp = get().generate.params;
-      const seed = gp.randomSeed ? deps.randomSeed() : gp.seed;
       const before = source.image;
-      // Copies: the request's buffers are transferred to the worker, the editor keeps its own.
-      const req: GenerateRequest = {
-        mode: 'edit',
-        prompt: instruction,
-        width: before.width,
-        height: before.height,
-        steps: gp.steps,
-        seed,
-        strength,
-        image: { width: before.width, height: before.height, data: before.data.slice(0) },
-        ...(painter.isEmpty() ? {} : { mask: painter.exportMask() }),
-      };
-      const jobId = `edit-${myRun}-${deps.now()}`;
-      patch('editor', { status: 'running', job: { jobId, index: 0, count: 1, progress: null, startedAt: deps.now() } });
-      const r = await rt.handle().engine.generate(jobId, req, (progress) => {
-        if (myRun === run) patch('editor', (s) => ({ job: s.job && { ...s.job, progress } }));
+      await jobs.run({
+        count: () => 1,
+        request: () => {
+          const gp = get().generate.params;
+          // Copies: the request's buffers are transferred to the worker, the editor keeps its own.
+          return {
+            mode: 'edit',
+            prompt: instruction,
+            width: before.width,
+            height: before.height,
+            steps: gp.steps,
+            seed: gp.randomSeed ? deps.randomSeed() : gp.seed,
+            strength,
+            image: { width: before.width, height: before.height, data: before.data.slice(0) },
+            ...(painter.isEmpty() ? {} : { mask: painter.exportMask() }),
+          };
+        },
+        onResult: async (res) => {
+          const item = await get().gallery.add(res, source.galleryId ? { sourceId: source.galleryId } : {});
+          patch('editor', {
+            result: { itemId: item.id, before, after: res.image, ranMode: res.meta.mode, instruction },
+            notice: res.meta.mode === 'inpaint' ? 'No edit-capable model is loaded, so this ran as inpainting with your instruction as the prompt.' : null,
+          });
+        },
       });
-      if (myRun !== run) return;
-      patch('editor', { status: 'idle', job: null });
-      if (!r.ok) {
-        if (r.error.code === 'cancelled') patch('editor', { notice: 'Cancelled. The mask is unchanged.' });
-        else {
-          patch('editor', { error: { code: r.error.code, message: `${r.error.message} Your mask is kept.` } });
-          get().device.report(r.error);
-        }
-        return;
-      }
-      const res = r.value;
-      const meta: ImageMetadata = {
-        prompt: instruction,
-        negativePrompt: '',
-        seed: res.seed,
-        steps: gp.steps,
-        width: res.image.width,
-        height: res.image.height,
-        model: res.model,
-        mode: res.ranMode,
-        strength,
-        guidanceScale: null,
-      };
-      const item = await get().gallery.add(res, meta, source.galleryId ? { sourceId: source.galleryId } : {});
-      patch('editor', {
-        result: { itemId: item.id, before, after: res.image, ranMode: res.ranMode, instruction },
-        notice: res.ranMode === 'inpaint' ? 'No edit-capable model is loaded, so this ran as inpainting with your instruction as the prompt.' : null,
-      });
-      void get().device.refresh();
     },
-    cancelEdit: async () => {
-      const { status, job } = ed();
-      if (status === 'idle') return;
-      cancelRequested = true;
-      patch('editor', { status: 'cancelling' });
-      if (job) await rt.handle().engine.cancel(job.jobId);
-    },
-    abandonJob: () => {
-      run++;
-      patch('editor', { status: 'idle', job: null });
-    },
+    cancelEdit: jobs.cancel,
+    abandonJob: jobs.abandon,
     keepResult: () => {
       const r = ed().result;
       if (!r) return;

@@ -2,8 +2,9 @@
 // IndexedDB. A result that cannot be stored (a full disk) stays in memory, marked unsaved, and the failure is shown:
 // the image is never dropped.
 import { toErrorData, type ErrorData } from '../lib/errors.ts';
-import { encodeStudioPng, readStudioMetadata, type ImageMetadata } from '../lib/png.ts';
+import { encodeStudioPng, type ImageMetadata } from '../lib/png.ts';
 import type { GenerateResult } from '../worker/protocol.ts';
+import { withEntry } from './record.ts';
 import type { SliceContext } from './studio.ts';
 
 export interface GalleryItem {
@@ -26,7 +27,6 @@ export interface GalleryStorage {
   list(): Promise<GalleryItem[]>;
   put(item: GalleryItem): Promise<void>;
   remove(id: string): Promise<void>;
-  get(id: string): Promise<GalleryItem | null>;
 }
 
 export interface GallerySlice {
@@ -38,8 +38,8 @@ export interface GallerySlice {
   /** Items kept in memory only because storing them failed. */
   unsaved: Record<string, true>;
   load: () => Promise<void>;
-  /** Adds a result (stored, selected) and returns it. */
-  add: (result: GenerateResult, meta: ImageMetadata, extra?: { sourceId?: string }) => Promise<GalleryItem>;
+  /** Adds a result (stored, selected) with the engine's PNG and parameters (result.meta), and returns it. */
+  add: (result: GenerateResult, extra?: { sourceId?: string }) => Promise<GalleryItem>;
   select: (id: string | null) => void;
   remove: (id: string) => Promise<void>;
   /** Copies an item's parameters into the generate settings. */
@@ -59,11 +59,7 @@ export function createGallerySlice(ctx: SliceContext): GallerySlice {
   const store = async (item: GalleryItem): Promise<boolean> => {
     try {
       await deps.gallery.put(item);
-      patch('gallery', (s) => {
-        const unsaved = { ...s.unsaved };
-        delete unsaved[item.id];
-        return { unsaved };
-      });
+      patch('gallery', (s) => ({ unsaved: withEntry(s.unsaved, item.id, null) }));
       return true;
     } catch (err) {
       const e = toErrorData(err);
@@ -71,7 +67,7 @@ export function createGallerySlice(ctx: SliceContext): GallerySlice {
         e.code === 'storage-quota'
           ? { code: 'storage-quota', message: 'The image could not be saved to the gallery: browser storage is full. It stays here until you reload; download it, or free space and retry.' }
           : { code: e.code, message: `The image could not be saved to the gallery (${e.message}). It stays here until you reload; download it to keep it.` };
-      patch('gallery', (s) => ({ error, unsaved: { ...s.unsaved, [item.id]: true as const } }));
+      patch('gallery', (s) => ({ error, unsaved: withEntry(s.unsaved, item.id, true as const) }));
       get().device.report(error);
       return false;
     }
@@ -98,10 +94,13 @@ export function createGallerySlice(ctx: SliceContext): GallerySlice {
         patch('gallery', { status: 'error', error: { code: 'internal', message: `The gallery could not be read from browser storage (${toErrorData(err).message}).` } });
       }
     },
-    add: async (result, meta, extra = {}) => {
-      let pngBytes: Uint8Array | null = result.png && result.png.byteLength > 0 ? new Uint8Array(result.png) : null;
-      // The engine's PNG is kept when it carries the parameters; otherwise the studio writes its own.
-      if (!pngBytes || !readStudioMetadata(pngBytes)) pngBytes = await encodeStudioPng({ width: result.image.width, height: result.image.height, data: new Uint8Array(result.image.data) }, meta);
+    add: async (result, extra = {}) => {
+      const { meta } = result;
+      // The engine writes the PNG from the same meta; only a result without one gets a PNG written here.
+      const pngBytes =
+        result.png && result.png.byteLength > 0
+          ? new Uint8Array(result.png)
+          : await encodeStudioPng({ width: result.image.width, height: result.image.height, data: new Uint8Array(result.image.data) }, meta);
       const createdAt = Date.now();
       const item: GalleryItem = {
         v: 1,
@@ -125,11 +124,7 @@ export function createGallerySlice(ctx: SliceContext): GallerySlice {
       if (at < 0) return;
       const rest = items.filter((i) => i.id !== id);
       const next = gal().selectedId === id ? (rest[Math.min(at, rest.length - 1)]?.id ?? null) : gal().selectedId;
-      patch('gallery', (s) => {
-        const unsaved = { ...s.unsaved };
-        delete unsaved[id];
-        return { items: rest, selectedId: next, unsaved };
-      });
+      patch('gallery', (s) => ({ items: rest, selectedId: next, unsaved: withEntry(s.unsaved, id, null) }));
       try {
         await deps.gallery.remove(id);
       } catch (err) {

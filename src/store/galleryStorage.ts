@@ -1,6 +1,6 @@
 // Where gallery items live: IndexedDB through idb-keyval in a database of their own, so clearing model weights
 // never touches a person's images. Blobs are stored as they are (IndexedDB keeps them out of the JS heap).
-import { createStore, del, get, set, values, type UseStore } from 'idb-keyval';
+import { createStore, del, set, values, type UseStore } from 'idb-keyval';
 import type { GalleryItem, GalleryStorage } from './gallerySlice.ts';
 
 export function idbGalleryStorage(db = 'zimage-gallery', store = 'items'): GalleryStorage {
@@ -11,7 +11,6 @@ export function idbGalleryStorage(db = 'zimage-gallery', store = 'items'): Galle
     list: async () => (await values<GalleryItem>(st())).filter((v) => v && v.v === 1 && typeof v.id === 'string' && v.png instanceof Blob),
     put: (item) => set(item.id, item, st()),
     remove: (id) => del(id, st()),
-    get: (id) => get<GalleryItem>(id, st()).then((v) => v ?? null),
   };
 }
 
@@ -27,7 +26,6 @@ export function memoryGalleryStorage(initial: GalleryItem[] = []): GalleryStorag
     remove: async (id: string) => {
       m.items.delete(id);
     },
-    get: async (id: string) => m.items.get(id) ?? null,
   };
   return m;
 }

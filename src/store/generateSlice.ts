@@ -1,10 +1,12 @@
 // Text-to-image: the settings, live token count, the running job (with batch), progress and cancel.
-import type { ErrorData } from '../lib/errors.ts';
 import { readStudioMetadata, type ImageMetadata } from '../lib/png.ts';
-import type { GenerateRequest, LoadedModel, Progress, TokenCount } from '../worker/protocol.ts';
+import type { LoadedModel, TokenCount } from '../worker/protocol.ts';
 import { clampNum, saveSettings } from './settings.ts';
 import { ASPECTS, BASE_SIZES, matchPreset, presetSize, snapSide, type AspectChoice } from './sizes.ts';
+import { createJobRunner, type JobFields } from './jobRunner.ts';
 import type { SliceContext } from './studio.ts';
+
+export type { JobState, JobStatus } from './jobRunner.ts';
 
 export interface GenerateParams {
   prompt: string;
@@ -22,23 +24,9 @@ export interface GenerateParams {
   batchCount: number;
 }
 
-export type JobStatus = 'idle' | 'loading-model' | 'running' | 'cancelling';
-
-export interface JobState {
-  jobId: string;
-  /** 0-based image index in the batch, and the batch size. */
-  index: number;
-  count: number;
-  progress: Progress | null;
-  startedAt: number; // ms, deps.now()
-}
-
-export interface GenerateSlice {
+export interface GenerateSlice extends JobFields {
   params: GenerateParams;
   tokens: TokenCount | null;
-  status: JobStatus;
-  job: JobState | null;
-  error: ErrorData | null;
   /** A short, non-error message: "Cancelled.", "Settings restored from the image." */
   notice: string | null;
   setPrompt: (prompt: string) => void;
@@ -98,9 +86,7 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
   };
   let tokenTimer: ReturnType<typeof setTimeout> | null = null;
   let tokenSeq = 0;
-  let run = 0; // bumps per generate() and on abandon: a stale loop stops touching state
-  let cancelRequested = false;
-  let jobCounter = 0;
+  const jobs = createJobRunner(ctx, { key: 'generate', jobPrefix: 'gen', cancelledNotice: 'Cancelled.' });
   let modelDefaultSteps = defaultParams().steps; // the step count the person has not changed from
 
   const countTokens = async (prompt: string) => {
@@ -151,77 +137,29 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
         patch('generate', { error: { code: 'bad-request', message: 'Write a prompt first: describe the image you want.' }, notice: null });
         return;
       }
-      const dev = get().device;
-      if ((dev.status === 'error' || dev.status === 'lost') && dev.error) {
-        patch('generate', { error: dev.error, notice: null });
-        return;
-      }
       g().commitSize();
-      const myRun = ++run;
-      cancelRequested = false;
-      patch('generate', { status: 'loading-model', error: null, notice: null, job: null });
-      const model = await get().models.ensureLoaded();
-      if (myRun !== run) return;
-      if (!model || cancelRequested) {
-        patch('generate', { status: 'idle', error: cancelRequested ? null : get().models.loadError, notice: cancelRequested ? 'Cancelled.' : null });
-        return;
-      }
-      const count = g().params.batchCount;
-      for (let i = 0; i < count && !cancelRequested; i++) {
-        const p = g().params;
-        const seed = p.randomSeed ? deps.randomSeed() : (p.seed + i) >>> 0;
-        if (p.randomSeed) setParams({ seed });
-        const guidance = model.capabilities.guidance;
-        const req: GenerateRequest = {
-          mode: 'text-to-image',
-          prompt: p.prompt,
-          width: p.width,
-          height: p.height,
-          steps: p.steps,
-          seed,
-          ...(guidance ? { negativePrompt: p.negativePrompt, guidanceScale: p.guidanceScale } : {}),
-        };
-        const jobId = `gen-${++jobCounter}-${deps.now()}`;
-        patch('generate', { status: 'running', job: { jobId, index: i, count, progress: null, startedAt: deps.now() } });
-        const r = await rt.handle().engine.generate(jobId, req, (progress) => {
-          if (myRun === run && g().job?.jobId === jobId) patch('generate', (s) => ({ job: s.job && { ...s.job, progress } }));
-        });
-        if (myRun !== run) return;
-        if (!r.ok) {
-          if (r.error.code === 'cancelled') patch('generate', { notice: 'Cancelled.' });
-          else {
-            patch('generate', { error: r.error });
-            get().device.report(r.error);
-          }
-          break;
-        }
-        const res = r.value;
-        const meta: ImageMetadata = {
-          prompt: p.prompt,
-          negativePrompt: guidance ? p.negativePrompt : '',
-          seed: res.seed,
-          steps: p.steps,
-          width: res.image.width,
-          height: res.image.height,
-          model: res.model,
-          mode: res.ranMode,
-          strength: null,
-          guidanceScale: guidance ? p.guidanceScale : null,
-        };
-        await get().gallery.add(res, meta);
-      }
-      if (myRun !== run) return;
-      if (cancelRequested && !g().notice) patch('generate', { notice: 'Cancelled.' });
-      patch('generate', { status: 'idle', job: null });
-      void get().device.refresh();
+      await jobs.run({
+        count: () => g().params.batchCount,
+        request: (i, model) => {
+          const p = g().params;
+          const seed = p.randomSeed ? deps.randomSeed() : (p.seed + i) >>> 0;
+          if (p.randomSeed) setParams({ seed });
+          return {
+            mode: 'text-to-image',
+            prompt: p.prompt,
+            width: p.width,
+            height: p.height,
+            steps: p.steps,
+            seed,
+            ...(model.capabilities.guidance ? { negativePrompt: p.negativePrompt, guidanceScale: p.guidanceScale } : {}),
+          };
+        },
+        onResult: async (result) => {
+          await get().gallery.add(result);
+        },
+      });
     },
-    cancel: async () => {
-      const { status, job } = g();
-      if (status === 'idle') return;
-      cancelRequested = true;
-      patch('generate', { status: 'cancelling' });
-      if (job) await rt.handle().engine.cancel(job.jobId);
-    },
+    cancel: jobs.cancel,
     applyMetadata: (meta) => {
       const width = snapSide(meta.width);
       const height = snapSide(meta.height);
@@ -255,10 +193,7 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
       // Token counts need the model's tokenizer: count the current prompt now that there is one.
       void countTokens(g().params.prompt);
     },
-    abandonJob: () => {
-      run++;
-      patch('generate', { status: 'idle', job: null });
-    },
+    abandonJob: jobs.abandon,
     dismiss: () => patch('generate', { error: null, notice: null }),
   };
 }

@@ -28,9 +28,6 @@ export function useStudio<T>(selector: (s: Studio) => T): T {
 }
 
 /** For selectors that build an object or array: re-renders only when its members change. */
-// Development builds expose the store for debugging in the console (window.__studio.getState()).
-if (import.meta.env.DEV) (globalThis as { __studio?: StudioStore }).__studio = studioStore;
-
 export function useStudioShallow<T>(selector: (s: Studio) => T): T {
   return useStore(studioStore, useShallow(selector));
 }

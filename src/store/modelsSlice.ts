@@ -9,6 +9,7 @@ import type { ErrorData } from '../lib/errors.ts';
 import type { ImportFile, LoadedModel, ModelSetInfo, Progress, Result, TransferProgress, VerifyReport } from '../worker/protocol.ts';
 import { formatBytes } from './format.ts';
 import { saveSettings } from './settings.ts';
+import { withEntry } from './record.ts';
 import type { SliceContext } from './studio.ts';
 
 export type { ImportFile, ModelFileInfo, ModelSetInfo, SetStatus, TransferProgress, VerifyReport } from '../worker/protocol.ts';
@@ -77,20 +78,8 @@ export function createModelsSlice(ctx: SliceContext): ModelsSlice {
   const { patch, get, deps, rt } = ctx;
   const adapter = () => rt.handle().models;
   const m = () => get().models;
-  const setErr = (setId: string, e: ErrorData | null) =>
-    patch('models', (s) => {
-      const setErrors = { ...s.setErrors };
-      if (e) setErrors[setId] = e;
-      else delete setErrors[setId];
-      return { setErrors };
-    });
-  const setTransfer = (setId: string, p: TransferProgress | null) =>
-    patch('models', (s) => {
-      const transfers = { ...s.transfers };
-      if (p) transfers[setId] = p;
-      else delete transfers[setId];
-      return { transfers };
-    });
+  const setErr = (setId: string, e: ErrorData | null) => patch('models', (s) => ({ setErrors: withEntry(s.setErrors, setId, e) }));
+  const setTransfer = (setId: string, p: TransferProgress | null) => patch('models', (s) => ({ transfers: withEntry(s.transfers, setId, p) }));
   const fail = (setId: string, e: ErrorData) => {
     setErr(setId, e);
     get().device.report(e);

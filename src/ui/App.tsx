@@ -60,6 +60,17 @@ export function App() {
     [setTab],
   );
 
+  // A studio PNG restores its settings on the Create tab; anything else opens in the editor.
+  const restoreOrEdit = useCallback(
+    async (f: File) => {
+      const g = studioStore.getState().generate;
+      g.dismiss();
+      if (f.type === 'image/png' && g.restoreFromPng(new Uint8Array(await f.arrayBuffer()))) setTab('create');
+      else openImage(f);
+    },
+    [setTab, openImage],
+  );
+
   const handleFiles = useCallback(
     async (files: File[]) => {
       const s = studioStore.getState();
@@ -71,14 +82,11 @@ export function App() {
       }
       const f = files.find(isImageFile);
       if (!f) return;
-      // On the Create tab a studio PNG restores its settings; anything else (or any image on Edit) opens in the editor.
-      if (tab !== 'edit' && f.type === 'image/png' && s.generate.restoreFromPng(new Uint8Array(await f.arrayBuffer()))) {
-        setTab('create');
-        return;
-      }
-      openImage(f);
+      // On Edit any image opens in the editor.
+      if (tab === 'edit') openImage(f);
+      else await restoreOrEdit(f);
     },
-    [tab, setTab, openImage],
+    [tab, setTab, openImage, restoreOrEdit],
   );
 
   // Keyboard: Ctrl+Enter runs the visible tab's job.
@@ -192,10 +200,10 @@ export function App() {
         {/* Only the visible tab is mounted: its state lives in the store, and labels on other tabs cannot
             collide with this one's (a set named "... 50 steps" must not answer to the label "Steps"). */}
         <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-          {tab === 'create' && <CreateView onEdit={() => setTab('edit')} onImageFile={openImage} />}
-          {tab === 'edit' && <EditorView active onOpenFile={openImage} />}
-          {tab === 'models' && <ModelsPanel active />}
-          {tab === 'device' && <DevicePanel active />}
+          {tab === 'create' && <CreateView onEdit={() => setTab('edit')} onLoadPng={restoreOrEdit} />}
+          {tab === 'edit' && <EditorView onOpenFile={openImage} />}
+          {tab === 'models' && <ModelsPanel />}
+          {tab === 'device' && <DevicePanel />}
         </div>
       </main>
       <UpdatePrompt />

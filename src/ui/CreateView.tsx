@@ -1,13 +1,10 @@
-import { useStudio } from '../store/index.ts';
 import { Gallery } from './Gallery.tsx';
 import { PromptForm } from './PromptForm.tsx';
 import { ResultView } from './ResultView.tsx';
 import './create.css';
 
 /** The Create tab: settings on the left, the current image and the gallery on the right. */
-export function CreateView({ onEdit, onImageFile }: { onEdit: () => void; onImageFile: (f: File) => void }) {
-  const restore = useStudio((s) => s.generate.restoreFromPng);
-  const patchNotice = useStudio((s) => s.generate.dismiss);
+export function CreateView({ onEdit, onLoadPng }: { onEdit: () => void; onLoadPng: (f: File) => Promise<void> }) {
   return (
     <div className="create-grid">
       <div className="create-side">
@@ -19,12 +16,11 @@ export function CreateView({ onEdit, onImageFile }: { onEdit: () => void; onImag
               type="file"
               accept="image/png"
               className="visually-hidden"
-              onChange={async (e) => {
+              onChange={(e) => {
                 const f = e.target.files?.[0];
                 e.target.value = '';
-                if (!f) return;
-                patchNotice();
-                if (!restore(new Uint8Array(await f.arrayBuffer()))) onImageFile(f);
+                // Restores the settings a studio PNG carries; any other image opens in the editor.
+                if (f) void onLoadPng(f);
               }}
             />
           </label>

@@ -20,7 +20,7 @@ function formatBinary(n: number): string {
 }
 
 /** The Device tab: adapter, features, limits and GPU memory, or a plain account of what is wrong. */
-export function DevicePanel({ active }: { active: boolean }) {
+export function DevicePanel() {
   const status = useStudio((s) => s.device.status);
   const info = useStudio((s) => s.device.info);
   const error = useStudio((s) => s.device.error);
@@ -30,12 +30,12 @@ export function DevicePanel({ active }: { active: boolean }) {
   const storageError = useStudio((s) => s.device.storageError);
   const loaded = useStudio((s) => s.models.loaded);
 
+  // Live memory figures while the tab is open (it is mounted only while visible).
   useEffect(() => {
-    if (!active) return;
     void refresh();
     const id = setInterval(() => void refresh(), 3000);
     return () => clearInterval(id);
-  }, [active, refresh]);
+  }, [refresh]);
 
   return (
     <div className="device-grid">

@@ -1,5 +1,5 @@
-import { useId } from 'react';
-import { useStudio } from '../store/index.ts';
+import { useId, useMemo } from 'react';
+import { useStudio, useStudioShallow } from '../store/index.ts';
 import { maskCoverage } from '../paint/mask.ts';
 import { JobProgress } from './JobProgress.tsx';
 import { ErrorMessage, Notice } from './Messages.tsx';
@@ -14,9 +14,16 @@ export function EditPanel() {
   const notice = useStudio((s) => s.editor.notice);
   const hasSource = useStudio((s) => s.editor.source !== null);
   const loadProgress = useStudio((s) => s.models.loadProgress);
-  // Re-read on each committed change of the mask (never per pointer move).
-  const coverage = useStudio((s) => (s.editor.painter && s.editor.revision >= 0 ? maskCoverage(s.editor.painter.mask) : 0));
-  const ed = useStudio((s) => s.editor);
+  const painter = useStudio((s) => s.editor.painter);
+  const revision = useStudio((s) => s.editor.revision);
+  // The painter is mutated in place: re-count on each committed change of the mask (revision), never per pointer
+  // move nor on unrelated store changes (it walks every pixel).
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- revision is the mutable mask's version
+  const coverage = useMemo(() => (painter ? maskCoverage(painter.mask) : 0), [painter, revision]);
+  const ed = useStudioShallow((s) => {
+    const { setInstruction, setStrength, applyEdit, cancelEdit, dismiss } = s.editor;
+    return { setInstruction, setStrength, applyEdit, cancelEdit, dismiss };
+  });
   const busy = status !== 'idle';
   const id = useId();
   return (

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { studioStore, useStudio } from '../store/index.ts';
+import { studioStore, useStudio, useStudioShallow } from '../store/index.ts';
 import { Compare } from './Compare.tsx';
 import { EditPanel } from './EditPanel.tsx';
 import { isTextTarget } from './files.ts';
@@ -7,15 +7,15 @@ import { MaskCanvas } from './MaskCanvas.tsx';
 import './editor.css';
 
 /** The Edit tab: toolbar, the mask canvas (or the before/after of the last edit), and the edit panel. */
-export function EditorView({ active, onOpenFile }: { active: boolean; onOpenFile: (f: File) => void }) {
+export function EditorView({ onOpenFile }: { onOpenFile: (f: File) => void }) {
   const source = useStudio((s) => s.editor.source);
   const result = useStudio((s) => s.editor.result);
   const opening = useStudio((s) => s.editor.opening);
   const keepResult = useStudio((s) => s.editor.keepResult);
   const dismissResult = useStudio((s) => s.editor.dismissResult);
 
+  // Editor shortcuts while this tab is mounted (only the visible tab is).
   useEffect(() => {
-    if (!active) return;
     const onKey = (e: KeyboardEvent) => {
       const ed = studioStore.getState().editor;
       const mod = e.ctrlKey || e.metaKey;
@@ -42,7 +42,7 @@ export function EditorView({ active, onOpenFile }: { active: boolean; onOpenFile
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [active]);
+  }, []);
 
   return (
     <div className="editor-grid">
@@ -72,7 +72,7 @@ export function EditorView({ active, onOpenFile }: { active: boolean; onOpenFile
             <Compare before={result.before} after={result.after} instruction={result.instruction} />
           </div>
         ) : (
-          <MaskCanvas active={active} />
+          <MaskCanvas />
         )}
       </div>
       <aside className="editor-side">
@@ -105,10 +105,13 @@ function EditorToolbar({ onOpenFile, disabled }: { onOpenFile: (f: File) => void
   const tool = useStudio((s) => s.editor.tool);
   const brush = useStudio((s) => s.editor.brush);
   const overlayVisible = useStudio((s) => s.editor.overlayVisible);
-  const canUndo = useStudio((s) => s.editor.revision >= 0 && !!s.editor.painter?.canUndo);
-  const canRedo = useStudio((s) => s.editor.revision >= 0 && !!s.editor.painter?.canRedo);
+  const canUndo = useStudio((s) => !!s.editor.painter?.canUndo);
+  const canRedo = useStudio((s) => !!s.editor.painter?.canRedo);
   const hasSource = useStudio((s) => s.editor.source !== null);
-  const ed = useStudio((s) => s.editor);
+  const ed = useStudioShallow((s) => {
+    const { setTool, undo, redo, clearMask, invertMask, setBrush, setOverlayVisible } = s.editor;
+    return { setTool, undo, redo, clearMask, invertMask, setBrush, setOverlayVisible };
+  });
   return (
     <div className="toolbar panel" role="toolbar" aria-label="Mask tools">
       <div className="tb-row">

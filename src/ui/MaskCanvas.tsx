@@ -8,7 +8,7 @@ import { MaskCanvasController } from './maskCanvasController.ts';
  * pan), and a viewport-sized cursor canvas on top. The controller does everything pointer-driven imperatively, so
  * moving the cursor or painting never re-renders this component.
  */
-export function MaskCanvas({ active }: { active: boolean }) {
+export function MaskCanvas() {
   const documentId = useStudio((s) => s.editor.documentId);
   const overlayVisible = useStudio((s) => s.editor.overlayVisible);
   const tool = useStudio((s) => s.editor.tool);
@@ -37,9 +37,8 @@ export function MaskCanvas({ active }: { active: boolean }) {
     ctl.current?.loadDocument();
   }, [documentId]);
 
-  // Zoom keys, space to pan, Escape to drop a stroke: only while the editor is the visible tab.
+  // Zoom keys, space to pan, Escape to drop a stroke: while the editor (the visible tab, the only one mounted) is.
   useEffect(() => {
-    if (!active) return;
     const down = (e: KeyboardEvent) => {
       const c = ctl.current;
       if (!c || isTextTarget(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -61,7 +60,7 @@ export function MaskCanvas({ active }: { active: boolean }) {
       window.removeEventListener('keyup', up);
       ctl.current?.setSpacePan(false);
     };
-  }, [active]);
+  }, []);
 
   return (
     <div className="canvas-wrap">

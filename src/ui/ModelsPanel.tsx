@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useStudio } from '../store/index.ts';
+import { useStudio, useStudioShallow } from '../store/index.ts';
 import { FALLBACK_SET_ID, formatBytes, formatDuration, formatRate, type ImportFile, type ModelSetInfo, type TransferProgress } from '../store/ui.ts';
 import { ErrorMessage } from './Messages.tsx';
 import './models.css';
@@ -13,20 +13,22 @@ const STATUS: Record<ModelSetInfo['status'], { text: string; cls: string }> = {
 };
 
 /** The Models tab: storage, the active set, every set with its actions and progress, import and add-source. */
-export function ModelsPanel({ active }: { active: boolean }) {
+export function ModelsPanel() {
   const sets = useStudio((s) => s.models.sets);
   const listStatus = useStudio((s) => s.models.listStatus);
   const listError = useStudio((s) => s.models.listError);
   const storage = useStudio((s) => s.models.storage);
   const importing = useStudio((s) => s.models.importing);
   const importError = useStudio((s) => s.models.importError);
-  const m = useStudio((s) => s.models);
+  // Only the (stable) actions: subscribing to the whole slice would re-render on every progress patch.
+  const m = useStudioShallow((s) => ({ refresh: s.models.refresh, importFiles: s.models.importFiles, addSource: s.models.addSource }));
   const [url, setUrl] = useState('');
 
+  // Refresh when the tab opens (it is mounted only while visible).
+  const refresh = m.refresh;
   useEffect(() => {
-    if (active) void m.refresh();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- refresh when the tab opens, not on every store change
-  }, [active]);
+    void refresh();
+  }, [refresh]);
 
   const importFiles = (files: FileList | null) => {
     const list: ImportFile[] = Array.from(files ?? []).map((file) => ({ file, path: file.webkitRelativePath || file.name }));
@@ -163,7 +165,8 @@ function SetCard({ set }: { set: ModelSetInfo }) {
   const error = useStudio((s) => s.models.setErrors[set.id]);
   const isActive = useStudio((s) => s.models.wantedSetId() === set.id);
   const isLoaded = useStudio((s) => s.models.loaded?.setId === set.id);
-  const m = useStudio((s) => s.models);
+  // Only the (stable) actions, so a card re-renders for its own set's progress, not for every set's.
+  const m = useStudioShallow((s) => ({ activate: s.models.activate, pause: s.models.pause, download: s.models.download, verify: s.models.verify, remove: s.models.remove }));
   const [confirmDelete, setConfirmDelete] = useState(false);
   const st = STATUS[set.status];
   const ready = set.status === 'verified' || set.status === 'complete' || set.embedded;

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { useStudio } from '../store/index.ts';
+import { useStudio, useStudioShallow } from '../store/index.ts';
 import { MAX_BATCH, MAX_STEPS } from '../store/ui.ts';
 import { SizePicker } from './SizePicker.tsx';
 import { ErrorMessage, Notice } from './Messages.tsx';
@@ -13,7 +13,11 @@ export function PromptForm() {
   const error = useStudio((s) => s.generate.error);
   const notice = useStudio((s) => s.generate.notice);
   const loaded = useStudio((s) => s.models.loaded);
-  const g = useStudio((s) => s.generate);
+  // Only the (stable) actions: the whole slice changes on every progress report of a running job.
+  const g = useStudioShallow((s) => {
+    const { generate, setPrompt, setParams, dismiss } = s.generate;
+    return { generate, setPrompt, setParams, dismiss };
+  });
   const busy = status !== 'idle';
   const guidance = loaded?.capabilities.guidance ?? false;
   const maxTokens = tokens?.max ?? loaded?.capabilities.maxTokens ?? 512;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useStudio } from '../store/index.ts';
+import { useStudio, useStudioShallow } from '../store/index.ts';
 import { ASPECTS, BASE_SIZES, MAX_SIDE, MIN_SIDE, SIZE_STEP, snapSide } from '../store/ui.ts';
 
 /** Aspect-ratio presets at a resolution, or a custom width and height (snapped to multiples of 16 on commit). */
@@ -8,7 +8,10 @@ export function SizePicker() {
   const base = useStudio((s) => s.generate.params.baseSize);
   const width = useStudio((s) => s.generate.params.width);
   const height = useStudio((s) => s.generate.params.height);
-  const g = useStudio((s) => s.generate);
+  const g = useStudioShallow((s) => {
+    const { setAspect, setBaseSize, setSize, commitSize } = s.generate;
+    return { setAspect, setBaseSize, setSize, commitSize };
+  });
   const snappedW = snapSide(width);
   const snappedH = snapSide(height);
   return (

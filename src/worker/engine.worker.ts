@@ -6,7 +6,7 @@ import { StudioError, toErrorData } from '../lib/errors.ts';
 import { encodeStudioPng } from '../lib/png.ts';
 import { MAX_TOKENS } from '../models/zimage/tokenizer.ts';
 import { runPipeline } from '../models/zimage/pipeline.ts';
-import { JobQueue, ProgressClock } from './jobs.ts';
+import { imageMetadata, JobQueue, ModelHost, ProgressClock } from './jobs.ts';
 import { createModelManager } from '../weights/manager.ts';
 import { type LoadedSet, loadSet, type SetFiles } from './modelSet.ts';
 import { inspectFile, modelsApi } from './modelsApi.ts';
@@ -17,26 +17,28 @@ import { storedSet } from './storedSets.ts';
 const appBase = new URL(import.meta.env.DEV ? '../../' : '../', self.location.href).href;
 
 const manager = createModelManager({ baseUrl: appBase, inspector: inspectFile });
-let gpu: Gpu | null = null;
-let current: { info: LoadedModel; set: LoadedSet; files: SetFiles } | null = null;
 const queue = new JobQueue();
 
-async function ensureGpu(): Promise<Gpu> {
-  if (gpu && !gpu.lost) return gpu;
-  if (gpu?.lost) {
-    // The device was lost: everything on it is gone; the next load re-creates it.
-    current = null;
-  }
-  gpu = await Gpu.create();
-  return gpu;
+interface Current {
+  info: LoadedModel;
+  set: LoadedSet;
+  files: SetFiles;
 }
+
+const host = new ModelHost<Gpu, Current>({
+  createGpu: () => Gpu.create(),
+  load: (g, setId, onProgress) => load(g, setId, onProgress),
+  release: (m) => m.set.release(),
+  fallbackSetId: 'selftest',
+});
 
 async function guard<T>(fn: () => Promise<T>): Promise<Result<T>> {
   try {
     return { ok: true, value: await fn() };
   } catch (err) {
     // A lost device surfaces as whatever failed first; report it as what it is.
-    if (gpu?.lost && !(err instanceof StudioError && err.code === 'cancelled')) return { ok: false, error: gpu.lost.toData() };
+    const lost = host.gpu?.lost;
+    if (lost && !(err instanceof StudioError && err.code === 'cancelled')) return { ok: false, error: lost.toData() };
     return { ok: false, error: toErrorData(err) };
   }
 }
@@ -45,11 +47,7 @@ function resolveSet(setId: string): Promise<SetFiles> {
   return storedSet(manager, setId);
 }
 
-async function load(setId: string, onProgress?: (p: Progress) => void): Promise<LoadedModel> {
-  if (current && current.info.setId === setId && gpu && !gpu.lost) return current.info;
-  const g = await ensureGpu();
-  current?.set.release();
-  current = null;
+async function load(g: Gpu, setId: string, onProgress?: (p: Progress) => void): Promise<Current> {
   g.pool.trim();
   const files = await resolveSet(setId);
   const t0 = performance.now();
@@ -64,14 +62,13 @@ async function load(setId: string, onProgress?: (p: Progress) => void): Promise<
     weightBytes: set.weightBytes,
     capabilities: { guidance: files.guidance, omni: set.networks.transformer.cfg.siglipFeatDim !== null, defaultSteps: files.guidance ? 28 : 8, maxTokens: MAX_TOKENS },
   };
-  current = { info, set, files };
-  return info;
+  return { info, set, files };
 }
 
 const api: WorkerApi = {
   deviceInfo: () =>
     guard(async (): Promise<DeviceInfo> => {
-      const g = await ensureGpu();
+      const g = await host.ensureGpu();
       const s = g.pool.stats();
       return {
         adapter: { ...g.adapter },
@@ -81,19 +78,19 @@ const api: WorkerApi = {
       };
     }),
 
-  loadModel: (setId, onProgress) => guard(() => queue.run(`load:${setId}`, () => load(setId, onProgress))),
+  loadModel: (setId, onProgress) => guard(() => queue.run(`load:${setId}`, async () => (await host.load(setId, onProgress)).info)),
 
   unloadModel: () =>
     guard(async () => {
-      current?.set.release();
-      current = null;
-      gpu?.pool.trim();
+      host.unload();
+      host.gpu?.pool.trim();
     }),
 
-  loadedModel: async () => current?.info ?? null,
+  loadedModel: async () => host.current?.info ?? null,
 
   countTokens: (prompt) =>
     guard(async () => {
+      const current = host.current;
       if (!current) throw new StudioError('bad-request', 'Load a model to count tokens.');
       const enc = current.set.networks.tokenizer.encodePrompt(prompt);
       return { tokens: enc.fullLength, max: MAX_TOKENS, truncated: enc.truncated };
@@ -103,9 +100,9 @@ const api: WorkerApi = {
     let transfers: ArrayBuffer[] = [];
     const res = await guard(() =>
       queue.run(jobId, async (): Promise<GenerateResult> => {
-        if (!current) await load('selftest');
-        const model = current!;
-        const g = await ensureGpu();
+        // ensureGpu() first: it notices a lost device, re-creates it and drops the networks bound to the dead one,
+        // which forJob() then reloads (the last loaded set) on the new device.
+        const { gpu: g, model } = await host.forJob(onProgress);
         g.pool.resetPeak();
         const clock = new ProgressClock((p) => onProgress?.(p));
         const r = await runPipeline(model.set.networks, toPipelineRequest(request), {
@@ -117,31 +114,16 @@ const api: WorkerApi = {
           },
         });
         clock.phase('done');
-        const png = await encodeStudioPng(
-          { width: r.width, height: r.height, data: r.rgba },
-          {
-            prompt: request.prompt,
-            negativePrompt: request.negativePrompt ?? '',
-            seed: request.seed,
-            steps: request.steps,
-            width: r.width,
-            height: r.height,
-            model: model.info.label,
-            mode: request.mode,
-            strength: request.mode === 'text-to-image' ? null : (request.strength ?? null),
-            guidanceScale: request.guidanceScale ?? null,
-          },
-        );
+        const meta = imageMetadata(request, { mode: r.ranMode, width: r.width, height: r.height, model: model.info.label });
+        const png = await encodeStudioPng({ width: r.width, height: r.height, data: r.rgba }, meta);
         const data = r.rgba.buffer as ArrayBuffer;
         const pngBuf = png.buffer.slice(png.byteOffset, png.byteOffset + png.byteLength) as ArrayBuffer;
         const result: GenerateResult = {
           image: { width: r.width, height: r.height, data },
           png: pngBuf,
-          seed: request.seed,
-          ranMode: r.ranMode,
+          meta,
           elapsedMs: clock.elapsedMs,
           gpuMsPerStep: clock.gpuMsPerStep,
-          model: model.info.label,
         };
         transfers = [data, pngBuf];
         return result;
@@ -153,7 +135,7 @@ const api: WorkerApi = {
 
   cancel: async (jobId) => queue.cancel(jobId),
 
-  ...modelsApi(manager, (setId) => current?.info.setId === setId),
+  ...modelsApi(manager, (setId) => host.current?.info.setId === setId),
 };
 
 function toPipelineRequest(r: GenerateRequest) {

@@ -1,6 +1,7 @@
 // One job at a time: a FIFO of generation jobs with cancellation by id, and progress with elapsed time and ETA.
 import { StudioError } from '../lib/errors.ts';
-import type { Progress, ProgressPhase } from './protocol.ts';
+import type { ImageMetadata } from '../lib/png.ts';
+import type { GenerateMode, GenerateRequest, Progress, ProgressPhase } from './protocol.ts';
 
 export class JobQueue {
   private tail: Promise<unknown> = Promise.resolve();
@@ -27,6 +28,26 @@ export class JobQueue {
   check(jobId: string): void {
     if (this.cancelled.has(jobId)) throw new StudioError('cancelled', 'The generation was cancelled.');
   }
+}
+
+/**
+ * The one place an image's parameters are written down: from the request and what actually ran (an edit runs as
+ * 'inpaint' without an omni-capable model). The worker writes it into the PNG and returns it in GenerateResult, and
+ * the gallery keeps that, so a downloaded PNG and the gallery always agree.
+ */
+export function imageMetadata(request: GenerateRequest, ran: { mode: GenerateMode; width: number; height: number; model: string }): ImageMetadata {
+  return {
+    prompt: request.prompt,
+    negativePrompt: request.negativePrompt ?? '',
+    seed: request.seed,
+    steps: request.steps,
+    width: ran.width,
+    height: ran.height,
+    model: ran.model,
+    mode: ran.mode,
+    strength: ran.mode === 'text-to-image' ? null : (request.strength ?? null),
+    guidanceScale: request.guidanceScale ?? null,
+  };
 }
 
 /** Weights of each phase in the whole job's fraction; denoising is split evenly over its steps. */
@@ -69,5 +90,68 @@ export class ProgressClock {
 
   get elapsedMs(): number {
     return performance.now() - this.t0;
+  }
+}
+
+/**
+ * The worker's GPU device and the one model set loaded on it. A lost device is noticed by ensureGpu(), which
+ * re-creates it and forgets the model (its networks were bound to the dead device); a job then reloads the set
+ * that was last loaded, so it never runs on dead buffers nor silently on a different model.
+ */
+export class ModelHost<G extends { readonly lost: unknown }, M> {
+  private device: G | null = null;
+  private loaded: { setId: string; model: M } | null = null;
+  private lastSetId: string | null = null;
+
+  constructor(
+    private readonly opts: {
+      createGpu: () => Promise<G>;
+      load: (gpu: G, setId: string, onProgress?: (p: Progress) => void) => Promise<M>;
+      release: (model: M, gpu: G) => void;
+      /** Loaded by a job when no set was ever loaded. */
+      fallbackSetId: string;
+    },
+  ) {}
+
+  /** The device, possibly lost; null before the first ensureGpu(). */
+  get gpu(): G | null {
+    return this.device;
+  }
+
+  /** The loaded model, or null. After a device loss it stays until the next ensureGpu() (its CPU parts, such as the
+   * tokenizer, still work); jobs go through forJob(), which never hands out a model on a lost device. */
+  get current(): M | null {
+    return this.loaded?.model ?? null;
+  }
+
+  async ensureGpu(): Promise<G> {
+    if (this.device && !this.device.lost) return this.device;
+    // After a loss everything on the old device is gone; the next load re-creates it.
+    if (this.device?.lost) this.loaded = null;
+    this.device = await this.opts.createGpu();
+    return this.device;
+  }
+
+  async load(setId: string, onProgress?: (p: Progress) => void): Promise<M> {
+    if (this.loaded?.setId === setId && this.device && !this.device.lost) return this.loaded.model;
+    const g = await this.ensureGpu();
+    if (this.loaded) this.opts.release(this.loaded.model, g);
+    this.loaded = null;
+    const model = await this.opts.load(g, setId, onProgress);
+    this.loaded = { setId, model };
+    this.lastSetId = setId;
+    return model;
+  }
+
+  unload(): void {
+    if (this.loaded && this.device) this.opts.release(this.loaded.model, this.device);
+    this.loaded = null;
+  }
+
+  /** A live device and a model on it: after a device loss (or an unload) the last loaded set is loaded again. */
+  async forJob(onProgress?: (p: Progress) => void): Promise<{ gpu: G; model: M }> {
+    const gpu = await this.ensureGpu();
+    const model = this.current ?? (await this.load(this.lastSetId ?? this.opts.fallbackSetId, onProgress));
+    return { gpu: this.device ?? gpu, model };
   }
 }

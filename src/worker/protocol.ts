@@ -1,6 +1,7 @@
 // The worker's API, types only: what the main thread may ask of the engine worker and what comes back.
 // Errors cross as ErrorData ({ code, message }); images as transferred ArrayBuffers, never cloned.
 import type { ErrorData } from '../lib/errors.ts';
+import type { ImageMetadata } from '../lib/png.ts';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
 
@@ -74,15 +75,16 @@ export interface Progress {
 
 export interface GenerateResult {
   image: RgbaImage;
-  /** A PNG with the parameters in a tEXt chunk. */
+  /** A PNG with `meta` in a tEXt chunk. */
   png: ArrayBuffer;
-  seed: number;
-  /** What actually ran: an edit request runs as 'inpaint' when no omni-capable model is loaded. */
-  ranMode: GenerateMode;
+  /**
+   * The image's parameters as they ran, the seed and the model's label included: what the PNG carries and the gallery
+   * keeps. `meta.mode` is what actually ran: an edit request runs as 'inpaint' when no omni-capable model is loaded.
+   */
+  meta: ImageMetadata;
   elapsedMs: number;
   /** Mean GPU time per denoising step (timestamp queries), or null where the device cannot measure it. */
   gpuMsPerStep: number | null;
-  model: string;
 }
 
 export interface TokenCount {

@@ -24,6 +24,27 @@ describe('device slice', () => {
     expect(t.s().device.info?.memory.peakBytes).toBe(9);
   });
 
+  it('a refresh the engine never answers gives up after the timeout, quietly, keeping the last info', async () => {
+    const t = makeStudio();
+    await t.s().device.check();
+    const info = t.s().device.info;
+    vi.useFakeTimers();
+    try {
+      t.engine().deviceInfo = () => new Promise(() => undefined);
+      let settled = false;
+      const p = t.s().device.refresh().then(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(CHECK_TIMEOUT_MS - 1);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await p;
+      expect(settled).toBe(true);
+      expect(t.s().device).toMatchObject({ status: 'ready', error: null });
+      expect(t.s().device.info).toBe(info);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('limits too small is an error state with the engine\'s explanation', async () => {
     const t = makeStudio();
     await t.s().device.check();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readStudioMetadata } from '../../src/lib/png.ts';
 import { FakeEngine, makeStudio } from './fakes.ts';
 
 const image = (w: number, h: number) => ({ width: w, height: h, data: new Uint8Array(w * h * 4).fill(200).buffer });
@@ -67,6 +68,8 @@ describe('editor slice', () => {
     expect(ed().notice).toMatch(/inpainting/);
     const item = t.s().gallery.items[0];
     expect(item.meta).toMatchObject({ mode: 'inpaint', strength: 0.6, prompt: 'make it blue' });
+    // The downloadable PNG says what the gallery says (both come from the engine's result.meta).
+    expect(readStudioMetadata(new Uint8Array(await item.png.arrayBuffer()))).toEqual(item.meta);
     ed().keepResult();
     expect(ed().source?.galleryId).toBe(item.id);
     expect(ed().painter!.isEmpty()).toBe(false); // the mask stays for a further edit
@@ -87,6 +90,35 @@ describe('editor slice', () => {
     expect(ed().painter!.mask.data).toEqual(before);
     expect(ed().painter!.history.length).toBe(history);
     expect(ed().result).toBeNull();
+  });
+
+  it('cancelling an edit keeps the mask, says so, and leaves the generate job alone (one shared job runner, two states)', async () => {
+    const engine = new FakeEngine();
+    let release!: () => void;
+    engine.gate = new Promise((r) => (release = r));
+    const t = makeStudio({ engine });
+    const ed = () => t.s().editor;
+    ed().open(image(256, 256), { name: 'a' });
+    paint(t);
+    const before = ed().painter!.mask.data.slice();
+    ed().setInstruction('x');
+    const done = ed().applyEdit();
+    for (let i = 0; i < 20 && !ed().job?.progress; i++) await new Promise((r) => setTimeout(r, 0));
+    expect(ed().status).toBe('running');
+    expect(ed().job).toMatchObject({ index: 0, count: 1, progress: { phase: 'denoising' } });
+    expect(ed().job!.jobId).toMatch(/^edit-/);
+    expect(t.s().generate.status).toBe('idle');
+    await ed().cancelEdit();
+    expect(ed().status).toBe('cancelling');
+    release();
+    await done;
+    expect(ed().status).toBe('idle');
+    expect(ed().job).toBeNull();
+    expect(ed().notice).toBe('Cancelled. The mask is unchanged.');
+    expect(ed().error).toBeNull();
+    expect(ed().result).toBeNull();
+    expect(ed().painter!.mask.data).toEqual(before);
+    expect(t.s().gallery.items).toEqual([]);
   });
 
   it('asks for an image and an instruction before running', async () => {

@@ -6,6 +6,7 @@ import { pureImaging } from '../../src/store/imaging.ts';
 import type { ModelSetInfo, ModelsAdapter, StorageInfo, TransferProgress, VerifyReport } from '../../src/store/modelsSlice.ts';
 import { memorySettings } from '../../src/store/settings.ts';
 import { createStudioStore, type StudioDeps } from '../../src/store/studio.ts';
+import { imageMetadata } from '../../src/worker/jobs.ts';
 import type { DeviceInfo, GenerateRequest, LoadedModel, Progress, Result } from '../../src/worker/protocol.ts';
 
 export const DEVICE: DeviceInfo = {
@@ -72,15 +73,10 @@ export class FakeEngine implements Engine {
     const e = this.generateErrors.shift();
     if (e) return { ok: false as const, error: e };
     const data = fakeImage(req);
-    return ok({
-      image: { width: req.width, height: req.height, data: data.buffer },
-      png: new ArrayBuffer(0),
-      seed: req.seed,
-      ranMode: req.mode === 'edit' ? ('inpaint' as const) : req.mode,
-      elapsedMs: 1234,
-      gpuMsPerStep: 41.25,
-      model: this.loaded?.label ?? '?',
-    });
+    const ranMode = req.mode === 'edit' ? ('inpaint' as const) : req.mode;
+    // Metadata as the worker builds it; no PNG, so the gallery writes one from it (as it would for an engine without).
+    const meta = imageMetadata(req, { mode: ranMode, width: req.width, height: req.height, model: this.loaded?.label ?? '?' });
+    return ok({ image: { width: req.width, height: req.height, data: data.buffer }, png: new ArrayBuffer(0), meta, elapsedMs: 1234, gpuMsPerStep: 41.25 });
   };
   cancel = async (jobId: string) => {
     this.cancelled.add(jobId);
