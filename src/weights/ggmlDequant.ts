@@ -24,7 +24,8 @@ export function scaleMinK4(b: Uint8Array, p: number, j: number): [number, number
   return [(b[p + j + 4] & 0xf) | ((b[p + j - 4] >> 6) << 4), (b[p + j + 4] >> 4) | ((b[p + j] >> 6) << 4)];
 }
 
-function h16(b: Uint8Array, p: number): number {
+/** The little-endian IEEE half at byte p of b, as a float. */
+export function h16(b: Uint8Array, p: number): number {
   return f16BitsToF32(b[p] | (b[p + 1] << 8));
 }
 

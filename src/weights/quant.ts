@@ -18,7 +18,7 @@ import { f16BitsToF32, f32ToF16Bits, roundToF16 } from '../lib/f16.ts';
 import type { ParamType, QuantMatrix, QuantType } from '../engine/formats.ts';
 import { checkQuantShape, codeWordsPerRow, QUANT_BLOCK } from '../engine/formats.ts';
 import { GGML_TYPE_BY_NAME } from './dtypes.ts';
-import { dequantizeBlocksInto, q6kCode, q6kScale, scaleMinK4 } from './ggmlDequant.ts';
+import { dequantizeBlocksInto, h16, q6kCode, q6kScale, scaleMinK4 } from './ggmlDequant.ts';
 import { badFile } from './source.ts';
 
 const fr = Math.fround;
@@ -159,10 +159,6 @@ export function quantizeRtn(values: Float32Array, rows: number, cols: number, ty
   if (values.length !== rows * cols) throw new RangeError(`quantizeRtn: ${values.length} values for ${rows} x ${cols}`);
   quantizeRowsInto(b, values, 0);
   return b.finish('auto');
-}
-
-function h16(b: Uint8Array, p: number): number {
-  return f16BitsToF32(b[p] | (b[p + 1] << 8));
 }
 
 /** Fills `codes` with one exact 32-block of an exactly-mapped type and returns [scale, min]; null if not exact. */

@@ -81,14 +81,14 @@ export function ditConfigFromShapes(d: DitConfig): TransformerConfig {
   };
 }
 
-export function qwenConfigFromShapes(q: Qwen3Config, nLayersTotal?: number): TextEncoderConfig {
+export function qwenConfigFromShapes(q: Qwen3Config): TextEncoderConfig {
   return {
     vocabSize: q.vocabSize,
     hiddenSize: q.hiddenSize,
     nHeads: q.numHeads,
     nKvHeads: q.numKvHeads,
     headDim: q.headDim,
-    nLayers: nLayersTotal ?? q.numLayers,
+    nLayers: q.numLayers,
     intermediateSize: q.intermediateSize,
     rmsNormEps: 1e-6,
     ropeTheta: 1_000_000,

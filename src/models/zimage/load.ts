@@ -16,7 +16,7 @@ import { type BlockWeights, type TransformerWeights, ZImageTransformer } from '.
 
 export type LoadProgress = (done: number, total: number, name: string) => void;
 
-export function uploadLoaded(gpu: Gpu, t: LoadedTensor, label: string): Tensor {
+function uploadLoaded(gpu: Gpu, t: LoadedTensor, label: string): Tensor {
   switch (t.kind) {
     case 'f32':
       return gpu.upload(t.data, t.shape, 'f32', label);
