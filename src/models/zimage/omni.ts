@@ -141,12 +141,7 @@ export function omniForward(dit: ZImageTransformer, inp: OmniInputs): Tensor {
     selX = selector(b, layout.img.flags);
     x = joinRows(
       b,
-      inp.images.map((im, j) => {
-        const patches = ops.patchify(b, im, { channels: C, height: im.shape[1], width: im.shape[2], patch: p });
-        const e = ops.matmul(b, patches, w.xEmbedW, { bias: w.xEmbedB });
-        patches.release();
-        return dit.padRows(b, e, layout.img.segs[j].padded, w.xPadToken);
-      }),
+      inp.images.map((im, j) => dit.embedImage(b, im, layout.img.segs[j].padded)),
     );
     c = joinRows(
       b,
@@ -204,19 +199,8 @@ export function omniForward(dit: ZImageTransformer, inp: OmniInputs): Tensor {
   const capTotal = layout.cap.flags.length;
   const im = inp.images[inp.images.length - 1];
   let out!: Tensor;
-  gpu.run((b) => {
-    const st = ops.silu(b, temb);
-    const scale = ops.matmul(b, st, w.final.adaW, { bias: w.final.adaB }); // (2, D): row 0 = noisy (the target)
-    st.release();
-    const rows = ops.sliceRows(b, u, capTotal + target.start, target.tokens);
-    const y = ops.layerNorm(b, rows, { eps: 1e-6, scale });
-    rows.release();
-    scale.release();
-    const o = ops.matmul(b, y, w.final.linW, { bias: w.final.linB });
-    y.release();
-    out = ops.unpatchify(b, o, { channels: C, height: im.shape[1], width: im.shape[2], patch: p });
-    o.release();
-  }, 'omni-final');
+  // temb (2, A): row 0 = noisy, the target's modulation
+  gpu.run((b) => (out = dit.finalLayer(b, u, capTotal + target.start, temb, [C, im.shape[1], im.shape[2]])), 'omni-final');
   u.release();
   for (const t of held) t.release();
   return out; // the RoPE tables stay cached on the transformer for the next step

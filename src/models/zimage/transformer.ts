@@ -190,10 +190,7 @@ export class ZImageTransformer {
     let temb!: Tensor;
     gpu.run((b) => {
       temb = this.timestepEmbed(b, [t]); // (1, 256)
-      const patches = ops.patchify(b, latents, { channels: C, height: Hl, width: Wl, patch: p }); // (Ht*Wt, p*p*C)
-      const xe = ops.matmul(b, patches, this.w.xEmbedW, { bias: this.w.xEmbedB }); // (Ht*Wt, D)
-      patches.release();
-      x = this.padRows(b, xe, layout.imagePadded, this.w.xPadToken);
+      x = this.embedImage(b, latents, layout.imagePadded);
     }, 'dit-embed');
 
     const mod: Modulation = { temb };
@@ -208,22 +205,41 @@ export class ZImageTransformer {
     for (const blk of this.w.layers) gpu.run((b) => (u = this.block(b, blk, u, rope, mod)), 'dit-layer');
 
     let out!: Tensor;
-    gpu.run((b) => {
-      const fw = this.w.final;
-      const st = ops.silu(b, temb);
-      const scale = ops.matmul(b, st, fw.adaW, { bias: fw.adaB }); // (1, D)
-      st.release();
-      const img = ops.sliceRows(b, u, 0, layout.imageTokens); // (Ht*Wt, D)
-      const y = ops.layerNorm(b, img, { eps: 1e-6, scale });
-      img.release();
-      scale.release();
-      const o = ops.matmul(b, y, fw.linW, { bias: fw.linB }); // (Ht*Wt, p*p*C)
-      y.release();
-      out = ops.unpatchify(b, o, { channels: C, height: Hl, width: Wl, patch: p }); // (C, Hl, Wl)
-      o.release();
-    }, 'dit-final');
+    gpu.run((b) => (out = this.finalLayer(b, u, 0, temb, [C, Hl, Wl])), 'dit-final');
     u.release();
     temb.release();
+    return out;
+  }
+
+  /** Latents (C, H, W) patchified and embedded, padded with the learned pad token to `padded` rows: (padded, D). */
+  embedImage(b: Batch, latents: Tensor, padded: number): Tensor {
+    const { inChannels: C, patchSize: p } = this.cfg;
+    const [, H, W] = latents.shape;
+    const patches = ops.patchify(b, latents, { channels: C, height: H, width: W, patch: p }); // (Ht*Wt, p*p*C)
+    const xe = ops.matmul(b, patches, this.w.xEmbedW, { bias: this.w.xEmbedB }); // (Ht*Wt, D)
+    patches.release();
+    return this.padRows(b, xe, padded, this.w.xPadToken);
+  }
+
+  /**
+   * The final layer over one image's tokens, rows start .. start + Ht·Wt of the stream u: LayerNorm modulated by
+   * (1 + scale(silu(temb))) (temb row 0: the noisy target), linear, unpatchify to `shape` (C, H, W).
+   */
+  finalLayer(b: Batch, u: Tensor, start: number, temb: Tensor, shape: [number, number, number]): Tensor {
+    const [C, H, W] = shape;
+    const p = this.cfg.patchSize;
+    const fw = this.w.final;
+    const st = ops.silu(b, temb);
+    const scale = ops.matmul(b, st, fw.adaW, { bias: fw.adaB }); // (G, D)
+    st.release();
+    const img = ops.sliceRows(b, u, start, (H / p) * (W / p)); // (Ht*Wt, D)
+    const y = ops.layerNorm(b, img, { eps: 1e-6, scale });
+    img.release();
+    scale.release();
+    const o = ops.matmul(b, y, fw.linW, { bias: fw.linB }); // (Ht*Wt, p*p*C)
+    y.release();
+    const out = ops.unpatchify(b, o, { channels: C, height: H, width: W, patch: p }); // (C, H, W)
+    o.release();
     return out;
   }
 
