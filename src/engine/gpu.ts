@@ -6,7 +6,7 @@ import { acquireDevice, type DeviceHandle, type DeviceOptions } from './device.t
 import { Batch, type BatchOptions, UNIFORM_ARENA } from './batch.ts';
 import { outOfMemory } from './errors.ts';
 import { GpuTimer } from './gpuTimer.ts';
-import type { DType, QuantMatrix } from './formats.ts';
+import { type DType, type GgmlBlockDType, ggmlRowBytes, isGgmlBlockDType, type QuantMatrix } from './formats.ts';
 import { PipelineCache } from './pipelines.ts';
 import { BufferPool, STORAGE_USAGE } from './pool.ts';
 import { Profiler, type Stopwatch } from './profiler.ts';
@@ -74,7 +74,7 @@ export class Gpu {
 
   /** An uninitialised pooled tensor. */
   empty(shape: readonly number[], dtype: DType = 'f32', label = ''): Tensor {
-    if (dtype === 'q4' || dtype === 'q8') throw new Error('quantized tensors come from upload, not empty()');
+    if (dtype === 'q4' || dtype === 'q8' || isGgmlBlockDType(dtype)) throw new Error('quantized tensors come from upload, not empty()');
     this.checkBinding(dataBytes(dtype, shape), label);
     return new Tensor(shape, dtype, this.pool.acquire(dataBytes(dtype, shape), label), this.pool, null, 'f16', label);
   }
@@ -108,6 +108,19 @@ export class Gpu {
     return new Tensor([q.rows, q.cols], q.type, codes, this.pool, params, q.paramType, label);
   }
 
+  /**
+   * Uploads a matrix in a ggml block format exactly as stored (formats.ts): `bytes` are the GGUF bytes of its
+   * rows, shape (…, K) with K a multiple of the block size. One buffer, no params, no repacking.
+   */
+  uploadBlocks(dtype: GgmlBlockDType, bytes: Uint8Array, shape: readonly number[], label = ''): Tensor {
+    const K = shape.length > 0 ? shape[shape.length - 1] : 0;
+    const rows = K > 0 ? numel(shape) / K : 0;
+    if (shape.length < 2 || rows < 1) throw new RangeError(`uploadBlocks ${label}: a ${dtype} weight needs a shape (…, K), got [${shape}]`);
+    const want = rows * ggmlRowBytes(dtype, K); // bytes
+    if (bytes.byteLength !== want) throw new RangeError(`uploadBlocks ${label}: ${bytes.byteLength} bytes for ${dtype} [${shape}] (${want} expected)`);
+    return new Tensor(shape, dtype, this.uploadBytes(bytes, label), this.pool, null, 'f16', label);
+  }
+
   /** A new buffer holding `bytes` (padded to 4), written at creation so it can never alias a pooled buffer. */
   uploadBytes(bytes: Uint8Array, label = ''): GPUBuffer {
     const size = Math.max(4, Math.ceil(bytes.byteLength / 4) * 4);
@@ -121,7 +134,7 @@ export class Gpu {
 
   /** Reads a f32 or f16 tensor back as floats. */
   async read(t: Tensor): Promise<Float32Array> {
-    if (t.dtype === 'q4' || t.dtype === 'q8') throw new Error('read(): quantized tensors are weights; dequantize on the CPU');
+    if (t.dtype !== 'f32' && t.dtype !== 'f16') throw new Error('read(): quantized tensors are weights; dequantize on the CPU');
     const bytes = await this.readBuffer(t.data, dataBytes(t.dtype, t.shape));
     if (t.dtype === 'f32') return new Float32Array(bytes.buffer, 0, t.numel);
     return f16ArrayToF32(new Uint16Array(bytes.buffer, 0, t.numel));

@@ -1,7 +1,7 @@
 // Tensors: a shape, a dtype and the GPU buffers that hold them, with explicit ownership.
 // A tensor owns its buffers until `release()` returns them to the pool; using a released tensor throws.
 import type { DType, ParamType } from './formats.ts';
-import { QUANT_BLOCK } from './formats.ts';
+import { ggmlRowBytes, QUANT_BLOCK } from './formats.ts';
 import type { BufferPool } from './pool.ts';
 
 export function numel(shape: readonly number[]): number {
@@ -10,7 +10,10 @@ export function numel(shape: readonly number[]): number {
   return n;
 }
 
-/** Bytes of the main data buffer for `shape` in `dtype` (q4/q8: the codes; params live in a second buffer). */
+/**
+ * Bytes of the main data buffer for `shape` in `dtype` (q4/q8: the codes, params live in a second buffer; ggml
+ * blocks: the rows' block bytes, last dimension = K, padded to a multiple of 4).
+ */
 export function dataBytes(dtype: DType, shape: readonly number[]): number {
   const n = numel(shape);
   switch (dtype) {
@@ -22,6 +25,10 @@ export function dataBytes(dtype: DType, shape: readonly number[]): number {
       return n / 2;
     case 'q8':
       return n;
+    default: {
+      const K = shape.length > 0 ? shape[shape.length - 1] : 1;
+      return Math.ceil(((n / K) * ggmlRowBytes(dtype, K)) / 4) * 4;
+    }
   }
 }
 

@@ -1,4 +1,6 @@
-// y = x · Wᵀ (+ bias) with fused epilogues (SwiGLU, gated residual), for f32 / f16 / q4 / q8 weights.
+// y = x · Wᵀ (+ bias) with fused epilogues (SwiGLU, gated residual), for f32 / f16 / q4 / q8 weights and ggml's
+// block formats as stored in GGUF files (q4_0 .. q8_0: shaders/matmul_ggml_legacy.wgsl; q2_k .. q6_k:
+// shaders/matmul_ggml_k.wgsl; both over shaders/matmul_ggml_bytes.wgsl). Every kernel and epilogue takes every format.
 // Shader composition, bindings and dispatch: header of shaders/matmul.wgsl. This file generates the binding
 // block (with the accessors bias_at / residual_at / gate_mul) and picks a kernel: matvec for M <= 8, wide above
 // (weights decoded straight into registers, shaders/matmul_wide.wgsl); tiled (both operands staged in workgroup
@@ -6,12 +8,15 @@
 import tiledBody from '../../../shaders/matmul.wgsl?raw';
 import f16Format from '../../../shaders/matmul_f16.wgsl?raw';
 import f32Format from '../../../shaders/matmul_f32.wgsl?raw';
+import ggmlBytes from '../../../shaders/matmul_ggml_bytes.wgsl?raw';
+import ggmlK from '../../../shaders/matmul_ggml_k.wgsl?raw';
+import ggmlLegacy from '../../../shaders/matmul_ggml_legacy.wgsl?raw';
 import linearSet from '../../../shaders/matmul_linear.wgsl?raw';
 import matvecBody from '../../../shaders/matmul_matvec.wgsl?raw';
 import wideBody from '../../../shaders/matmul_wide.wgsl?raw';
 import quantFormat from '../../../shaders/matmul_quant.wgsl?raw';
 import swigluSet from '../../../shaders/matmul_swiglu.wgsl?raw';
-import { QUANT_BLOCK, type DType, type ParamType } from '../formats.ts';
+import { GGML_BLOCKS, ggmlRowBytes, isGgmlBlockDType, QUANT_BLOCK, type DType, type ParamType } from '../formats.ts';
 import { type Batch, type Binding, grid } from '../gpu.ts';
 import { params } from '../params.ts';
 import type { Tensor } from '../tensor.ts';
@@ -48,7 +53,7 @@ interface Decl {
 /** @internal Storage declarations of weight `name` (w0, w1) in the order its buffers are bound. */
 export function weightDecls(w: Tensor, name: string): Decl[] {
   if (w.dtype === 'f32') return [{ name: `${name}_data`, type: 'array<f32>', buffer: w.data }];
-  if (w.dtype === 'f16') return [{ name: `${name}_data`, type: 'array<u32>', buffer: w.data }];
+  if (w.dtype === 'f16' || isGgmlBlockDType(w.dtype)) return [{ name: `${name}_data`, type: 'array<u32>', buffer: w.data }];
   return [
     { name: `${name}_codes`, type: 'array<u32>', buffer: w.data },
     { name: `${name}_params`, type: 'array<u32>', buffer: w.params },
@@ -57,7 +62,16 @@ export function weightDecls(w: Tensor, name: string): Decl[] {
 
 /** @internal The format template (WT_at / WT_chunk) instantiated for weight `name`. */
 export function formatSource(dtype: DType, name: string): string {
-  const src = dtype === 'f32' ? f32Format : dtype === 'f16' ? f16Format : quantFormat;
+  let src: string;
+  if (isGgmlBlockDType(dtype)) {
+    // The family's decoders, and WT_chunk / WT_at for this type (k a multiple of 8 always, as blocks are 32-aligned).
+    src = [
+      ggmlBytes,
+      GGML_BLOCKS[dtype].blockSize === 32 ? ggmlLegacy : ggmlK,
+      `fn WT_chunk(n: u32, k: u32) -> mat2x4<f32> { return WT_${dtype}_chunk(n, k); }`,
+      'fn WT_at(n: u32, k: u32) -> f32 { var c = WT_chunk(n, k & ~7u); return c[(k >> 2u) & 1u][k & 3u]; }',
+    ].join('\n');
+  } else src = dtype === 'f32' ? f32Format : dtype === 'f16' ? f16Format : quantFormat;
   return src.replace(/\bWT_/g, `${name}_`);
 }
 
@@ -129,6 +143,8 @@ function checkOperands(op: string, x: Tensor, ws: readonly Tensor[]): { M: numbe
       throw new RangeError(`${op}: weight row chunks must share one dtype and param type`);
     if ((w.dtype === 'q4' || w.dtype === 'q8') && K % QUANT_BLOCK !== 0)
       throw new RangeError(`${op}: quantized weights need K a multiple of ${QUANT_BLOCK}, got ${K}`);
+    if (isGgmlBlockDType(w.dtype) && K % GGML_BLOCKS[w.dtype].blockSize !== 0)
+      throw new RangeError(`${op}: ${w.dtype} weights need K a multiple of ${GGML_BLOCKS[w.dtype].blockSize}, got ${K}`);
     N += w.shape[0];
   }
   if (M < 1 || K < 1 || N < 1) throw new RangeError(`${op}: empty operand (M=${M}, K=${K}, N=${N})`);
@@ -163,7 +179,7 @@ function run(b: Batch, op: string, x: Tensor, w0: readonly Tensor[], w1: readonl
     const vcols = w1 ? 2 * N : N;
     const fmt = w0[c].dtype;
     // The name says everything the source depends on (kernel, weight format, epilogue): composed once per name.
-    const name = `matmul_${kernel}_${fmt}${w0[c].paramType}_${tag}`;
+    const name = `matmul_${kernel}_${fmt}${isGgmlBlockDType(fmt) ? '' : w0[c].paramType}_${tag}`;
     let code = sources.get(name);
     if (code === undefined) {
       code = [
@@ -248,8 +264,8 @@ export function matmulGatedResidual(
     throw new RangeError(`${op}: gate must be f32 (G, ${N}), got ${gate.dtype} [${gate.shape}]`);
   if (opts.bias) checkF32(op, 'bias', opts.bias, N, `(${N})`);
   const rs = opts.rowSel;
-  // Tensor has no u32 dtype: any tensor whose buffer holds M u32 words (4-byte elements) is accepted.
-  if (rs && (rs.numel !== M || rs.dtype === 'f16' || rs.dtype === 'q4' || rs.dtype === 'q8'))
+  // Tensor has no u32 dtype: an f32 tensor (the only 4-byte element) whose buffer holds M u32 words is accepted.
+  if (rs && (rs.numel !== M || rs.dtype !== 'f32'))
     throw new RangeError(`${op}: rowSel must hold ${M} u32 words, got ${rs.dtype} [${rs.shape}]`);
   const y = opts.inPlace ? residual : b.gpu.empty([...residual.shape], 'f32', `${op}.out`); // (M, N)
   const e: Epilogue = { swiglu: false, bias: opts.bias, gate, rowSel: rs, residual: opts.inPlace ? 'in-place' : residual };
@@ -262,8 +278,9 @@ export function matmulGatedResidual(
  * one storage binding of `maxBindingBytes` — for splitting a weight at upload before passing the chunks as w.
  */
 export function splitRows(rows: number, cols: number, dtype: DType, maxBindingBytes: number, paramType: ParamType = 'f16'): number[] {
-  let rowBytes: number; // bytes per row of the largest buffer; f16 adds at most 2 bytes of padding per chunk
-  if (dtype === 'f32') rowBytes = cols * 4;
+  let rowBytes: number; // bytes per row of the largest buffer; f16 / blocks add at most 2 bytes of padding per chunk
+  if (isGgmlBlockDType(dtype)) rowBytes = ggmlRowBytes(dtype, cols);
+  else if (dtype === 'f32') rowBytes = cols * 4;
   else if (dtype === 'f16') rowBytes = cols * 2;
   else rowBytes = Math.max(dtype === 'q4' ? cols / 2 : cols, (cols / QUANT_BLOCK) * (paramType === 'f16' ? 4 : 8));
   const per = Math.floor((maxBindingBytes - 4) / rowBytes);
