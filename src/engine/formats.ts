@@ -8,7 +8,7 @@
 //   codes: u32 words, row-major; q4 holds 8 consecutive elements per word (element j of the word at bits 4j..4j+3),
 //     q8 holds 4 (element j at bits 8j..8j+7). Words per row: K/8 (q4) or K/4 (q8).
 //   params: per (row, block), row-major. paramType 'f16': one u32 = pack2x16float(scale, min) (scale low half);
-//     'f32': two f32 words (scale, min). 'f32' exists because Q4_K's d*sc is exact in f32 but not in f16.
+//     'f32': two f32 words (scale, min), for a matrix with a block f16 cannot hold (weights/quant.ts).
 
 // ggml blocks (q4_0 .. q6_k): GGUF tensors stay exactly as published. A matrix (N, K), K a multiple of the type's
 //   block size, is ONE buffer holding the GGUF bytes of its rows, row-major, as in the file (ggml-common.h block

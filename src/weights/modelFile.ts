@@ -1,8 +1,9 @@
 // The loader API the model layer calls: open a file (or a sharded set), see what it is, load tensors by canonical
 // name in the precision the import policy asks for. Tensors are read lazily, in chunks of at most CHUNK_BYTES, so
-// peak memory is the converted tensor plus one chunk.
-import type { QuantMatrix } from '../engine/formats.ts';
-import { QUANT_BLOCK } from '../engine/formats.ts';
+// peak memory is the converted tensor plus one chunk. GGUF block matrices kept for the engine ('keep', 'q4', 'q8')
+// are one read of their stored bytes: no per-value work on the CPU (the GPU kernels read ggml's blocks).
+import type { GgmlBlockDType, QuantMatrix } from '../engine/formats.ts';
+import { GGML_BLOCKS, ggmlBlockDType, QUANT_BLOCK } from '../engine/formats.ts';
 import { f32ToF16Bits } from '../lib/f16.ts';
 import { StudioError } from '../lib/errors.ts';
 import type { DetectReport } from './detect.ts';
@@ -15,7 +16,7 @@ import type { Naming, Network } from './names.ts';
 import { detectNaming, mapName, nameContext } from './names.ts';
 import type { ImportPolicy, TensorRole } from './policy.ts';
 import { DEFAULT_POLICY, formatFor, tensorRole } from './policy.ts';
-import { GGML_TO_ENGINE, ggmlParamType, ggmlRowsInto, QuantBuilder, quantizeRowsInto } from './quant.ts';
+import { QuantBuilder, quantizeRowsInto } from './quant.ts';
 import { openShardedSafetensors, parseSafetensors } from './safetensors.ts';
 import type { ByteSource, RawTensor } from './source.ts';
 import { badFile, numelOf, readRange } from './source.ts';
@@ -40,6 +41,7 @@ export type LoadedTensor =
   | { kind: 'f32'; shape: number[]; data: Float32Array }
   | { kind: 'f16'; shape: number[]; data: Uint16Array } // IEEE half bits
   | { kind: 'quant'; shape: number[]; q: QuantMatrix } // rows = prod(shape[:-1]), cols = shape[-1]
+  | { kind: 'blocks'; shape: number[]; dtype: GgmlBlockDType; bytes: Uint8Array } // GGUF block bytes as stored
   | { kind: 'i32'; shape: number[]; data: Int32Array };
 
 export interface LoadOptions {
@@ -159,10 +161,13 @@ async function loadInfo(info: TensorInfo, wanted: ReturnType<typeof formatFor>, 
   const block = isQuantDtype(dtype);
   const fmt = (wanted === 'q4' || wanted === 'q8') && !quantizable ? 'keep' : wanted; // q4/q8 need K % 32 == 0
 
-  if (block && quantizable && (fmt === 'q4' || fmt === 'q8' || fmt === 'keep') && GGML_TO_ENGINE[dtype]) {
-    const b = new QuantBuilder(GGML_TO_ENGINE[dtype].type, rows, cols);
-    await forRowChunks(info, rows, chunkBytes, (bytes, r0) => ggmlRowsInto(dtype, bytes, b, r0));
-    return { kind: 'quant', shape, q: b.finish(ggmlParamType(dtype)) };
+  // GGUF blocks stay as published under 'keep', 'q4' and 'q8' (re-quantizing would only lose precision), when the
+  // tensor is a matrix of whole-block rows (ggml's own rule for quantized tensors).
+  const blockType = block ? ggmlBlockDType(dtype) : null;
+  if (blockType && (wanted === 'q4' || wanted === 'q8' || wanted === 'keep') && shape.length >= 2 && rows > 0 && cols % GGML_BLOCKS[blockType].blockSize === 0) {
+    const { blockSize, typeSize } = GGML_BLOCKS[blockType];
+    if (info.byteLength !== (numel / blockSize) * typeSize) throw badFile(`${dtype} [${shape}] needs ${(numel / blockSize) * typeSize} bytes, the file has ${info.byteLength}`);
+    return { kind: 'blocks', shape, dtype: blockType, bytes: await readRange(info.source, info.offset, info.byteLength) };
   }
   if (!block && quantizable && (fmt === 'q4' || fmt === 'q8')) {
     const b = new QuantBuilder(fmt, rows, cols);

@@ -13,13 +13,14 @@
 //                parameters), and all of the VAE (84 M, decoded in f32 by the official loader, spec §7).
 //
 // Formats a role can get:
-//   'q4' / 'q8' - float sources are round-to-nearest quantized (quant.ts); GGUF block sources keep their own
-//                 engine type (Q8_0 stays q8 even under 'q4': re-quantizing would only lose precision).
-//   'keep'      - the stored precision: F32 -> f32, F16 -> f16, BF16 -> f32 (exact), GGUF blocks -> their engine
-//                 type (exact for Q4_0/Q4_1/Q4_K/Q5_0/Q5_1/Q5_K/Q8_0, see quant.ts for Q6_K/Q2_K/Q3_K).
+//   'q4' / 'q8' - float sources are round-to-nearest quantized (quant.ts); GGUF block matrices stay as stored, in
+//                 their ggml block format (Q8_0 stays Q8_0 even under 'q4': re-quantizing would only lose precision).
+//   'keep'      - the stored precision: F32 -> f32, F16 -> f16, BF16 -> f32 (exact), GGUF blocks -> the same ggml
+//                 blocks, byte for byte (engine/formats.ts; the matmul kernels decode them exactly as ggml does).
 //   'f16'       - f16 (rounded from F32/BF16; GGUF blocks dequantized then rounded).
 //   'f32'       - exact f32 of whatever is stored (GGUF blocks dequantized as ggml does): the reference mode.
-// A tensor whose last dimension is not a multiple of 32 cannot be q4/q8 and falls back to 'keep'.
+// A tensor whose last dimension is not a multiple of 32 cannot be q4/q8 and falls back to 'keep'. A GGUF block
+// tensor that is not a matrix of whole-block rows is dequantized to f32 under 'keep' / 'q4' / 'q8'.
 import type { Network } from './names.ts';
 
 export type TensorRole = 'matrix' | 'modulation' | 'embedding' | 'precise';

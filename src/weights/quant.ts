@@ -1,15 +1,6 @@
-// Conversion into the engine's q4 / q8 matrices (src/engine/formats.ts: unsigned codes, per-32-block scale and min,
-// value = code * scale + min) and back.
-//
-// From GGUF blocks (exact: dequantize(result) equals ggml's dequantization bit for bit):
-//   Q4_0 -> q4, f16 params (d, -8d)          Q4_1 -> q4, f16 (d, m)        Q4_K -> q4, f32 (d*sc, -dmin*m)
-//   Q8_0 -> q8, f16 (d, -128d), code q+128   Q5_0 -> q8, f16 (d, -16d)     Q5_K -> q8, f32 (d*sc, -dmin*m)
-//   Q5_1 -> q8, f16 (d, m)
-// ("f16" falls back to f32 params for a matrix whose -8d / -128d overflow f16; nothing is ever rounded.)
-// Re-encoded (NOT exact): Q6_K, Q2_K and Q3_K scale sub-blocks of 16 elements independently, which one (scale, min)
-// per 32 cannot express. Each 32-block whose two halves share a scale keeps the lattice (Q6_K: code q+32, scale d*sc,
-// min -32*d*sc; equal to ggml up to one f32 rounding); any other block is re-quantized to q8 (f32 params) from
-// ggml's exact values, adding at most (max - min) / 510 per element, about an eighth of Q6_K's own step.
+// Quantization of float (safetensors) sources into the engine's q4 / q8 matrices (src/engine/formats.ts: unsigned
+// codes, per-32-block scale and min, value = code * scale + min), and back. GGUF block tensors never come here:
+// they stay in ggml's block formats as stored, and the GPU kernels read them (formats.ts, modelFile.ts).
 //
 // From floats: round-to-nearest per block of 32, scale = (max - min) / (2^bits - 1), min = block min, f16 params
 // (rounded first, codes computed against the rounded values; f32 params for a matrix with a block f16 cannot hold:
@@ -17,18 +8,9 @@
 import { f16BitsToF32, f32ToF16Bits, roundToF16 } from '../lib/f16.ts';
 import type { ParamType, QuantMatrix, QuantType } from '../engine/formats.ts';
 import { checkQuantShape, codeWordsPerRow, QUANT_BLOCK } from '../engine/formats.ts';
-import { GGML_TYPE_BY_NAME } from './dtypes.ts';
-import { dequantizeBlocksInto, h16, q6kCode, q6kScale, scaleMinK4 } from './ggmlDequant.ts';
 import { badFile } from './source.ts';
 
 const fr = Math.fround;
-
-/** GGUF types that convert to an engine matrix, the engine type they become, and whether exactly. */
-export const GGML_TO_ENGINE: Readonly<Record<string, { type: QuantType; exact: boolean }>> = {
-  Q4_0: { type: 'q4', exact: true }, Q4_1: { type: 'q4', exact: true }, Q4_K: { type: 'q4', exact: true },
-  Q8_0: { type: 'q8', exact: true }, Q5_0: { type: 'q8', exact: true }, Q5_1: { type: 'q8', exact: true }, Q5_K: { type: 'q8', exact: true },
-  Q6_K: { type: 'q8', exact: false }, Q2_K: { type: 'q8', exact: false }, Q3_K: { type: 'q8', exact: false },
-};
 
 /** Accumulates codes and (scale, min) pairs, then picks the param encoding. Rows can be filled in chunks. */
 export class QuantBuilder {
@@ -159,116 +141,4 @@ export function quantizeRtn(values: Float32Array, rows: number, cols: number, ty
   if (values.length !== rows * cols) throw new RangeError(`quantizeRtn: ${values.length} values for ${rows} x ${cols}`);
   quantizeRowsInto(b, values, 0);
   return b.finish('auto');
-}
-
-/** Fills `codes` with one exact 32-block of an exactly-mapped type and returns [scale, min]; null if not exact. */
-function exactBlock(type: string, b: Uint8Array, p: number, sub: number, codes: Uint8Array): [number, number] | null {
-  switch (type) {
-    case 'Q4_0':
-    case 'Q4_1': {
-      const q = p + (type === 'Q4_0' ? 2 : 4);
-      for (let j = 0; j < 16; j++) {
-        codes[j] = b[q + j] & 0xf;
-        codes[j + 16] = b[q + j] >> 4;
-      }
-      const d = h16(b, p);
-      return type === 'Q4_0' ? [d, fr(-8 * d)] : [d, h16(b, p + 2)];
-    }
-    case 'Q8_0': {
-      for (let j = 0; j < 32; j++) codes[j] = (b[p + 2 + j] ^ 0x80) & 0xff; // int8 q -> q + 128
-      const d = h16(b, p);
-      return [d, fr(-128 * d)];
-    }
-    case 'Q5_0':
-    case 'Q5_1': {
-      const h = p + (type === 'Q5_0' ? 2 : 4); // qh, then qs
-      const qh = (b[h] | (b[h + 1] << 8) | (b[h + 2] << 16) | (b[h + 3] << 24)) >>> 0;
-      for (let j = 0; j < 16; j++) {
-        codes[j] = (b[h + 4 + j] & 0xf) | (((qh >>> j) << 4) & 0x10);
-        codes[j + 16] = (b[h + 4 + j] >> 4) | ((qh >>> (j + 12)) & 0x10);
-      }
-      const d = h16(b, p);
-      return type === 'Q5_0' ? [d, fr(-16 * d)] : [d, h16(b, p + 2)];
-    }
-    case 'Q4_K':
-    case 'Q5_K': {
-      const j = sub >> 1;
-      const high = sub & 1;
-      const ql = p + (type === 'Q4_K' ? 16 : 48) + j * 32;
-      for (let l = 0; l < 32; l++) {
-        const nib = high ? b[ql + l] >> 4 : b[ql + l] & 0xf;
-        codes[l] = type === 'Q4_K' ? nib : nib + (b[p + 16 + l] & (1 << sub) ? 16 : 0);
-      }
-      const [sc, m] = scaleMinK4(b, p + 4, sub);
-      return [fr(h16(b, p) * sc), -fr(h16(b, p + 2) * m)];
-    }
-    case 'Q6_K': {
-      const e0 = sub * 32;
-      const sA = q6kScale(b, p, e0);
-      if (q6kScale(b, p, e0 + 16) !== sA) return null;
-      for (let l = 0; l < 32; l++) codes[l] = q6kCode(b, p, e0 + l);
-      const s = fr(h16(b, p + 208) * sA);
-      return [s, fr(-32 * s)];
-    }
-    default:
-      return null;
-  }
-}
-
-/**
- * Converts whole rows of GGUF block data into `b` starting at row `rowStart`. `bytes` holds n rows of cols elements.
- * Types without an exact mapping (see the header) are re-quantized per block from ggml's dequantized values.
- */
-export function ggmlRowsInto(type: string, bytes: Uint8Array, b: QuantBuilder, rowStart: number): void {
-  const t = GGML_TYPE_BY_NAME.get(type);
-  const target = GGML_TO_ENGINE[type];
-  if (!t || !target) throw badFile(`cannot convert ${type} to an engine matrix`);
-  if (target.type !== b.type) throw new Error(`${type} converts to ${target.type}, not ${b.type}`);
-  if (b.cols % t.blockSize !== 0) throw badFile(`${type} rows of ${b.cols} elements are not whole blocks`);
-  const subPerBlock = t.blockSize / QUANT_BLOCK;
-  const srcBlocks = bytes.byteLength / t.typeSize;
-  const blk0 = (rowStart * b.cols) / QUANT_BLOCK;
-  const codes = new Uint8Array(QUANT_BLOCK);
-  const vals = new Float32Array(t.blockSize);
-  for (let s = 0; s < srcBlocks; s++) {
-    const p = s * t.typeSize;
-    let decoded = false;
-    for (let sub = 0; sub < subPerBlock; sub++) {
-      const blk = blk0 + s * subPerBlock + sub;
-      const sm = exactBlock(type, bytes, p, sub, codes);
-      if (sm) {
-        b.setBlock(blk, codes, sm[0], sm[1]);
-        continue;
-      }
-      if (!decoded) dequantizeBlocksInto(type, bytes.subarray(p, p + t.typeSize), vals, 0);
-      decoded = true;
-      // Re-quantize to q8 with f32 params straight from the block's range (no f16 rounding of scale or min).
-      let lo = Infinity, hi = -Infinity;
-      for (let j = 0; j < QUANT_BLOCK; j++) {
-        const v = vals[sub * QUANT_BLOCK + j];
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-      const scale = fr((hi - lo) / 255);
-      for (let j = 0; j < QUANT_BLOCK; j++) {
-        const c = scale > 0 ? Math.round((vals[sub * QUANT_BLOCK + j] - lo) / scale) : 0;
-        codes[j] = c < 0 ? 0 : c > 255 ? 255 : c;
-      }
-      b.setBlock(blk, codes, scale, fr(lo));
-    }
-  }
-}
-
-/** Param encoding each GGUF type converts with: lossless f16 where the mapping allows it, f32 otherwise. */
-export function ggmlParamType(type: string): ParamType | 'auto' {
-  return type === 'Q4_0' || type === 'Q4_1' || type === 'Q8_0' || type === 'Q5_0' || type === 'Q5_1' ? 'auto' : 'f32';
-}
-
-/** A whole GGUF quantized matrix (rows, cols) -> engine matrix. */
-export function ggmlToQuant(type: string, bytes: Uint8Array, rows: number, cols: number): QuantMatrix {
-  const target = GGML_TO_ENGINE[type];
-  if (!target) throw badFile(`cannot convert ${type} to an engine matrix`);
-  const b = new QuantBuilder(target.type, rows, cols);
-  ggmlRowsInto(type, bytes, b, 0);
-  return b.finish(ggmlParamType(type));
 }

@@ -15,7 +15,7 @@ const POLICIES: ImportPolicy[] = [DEFAULT_POLICY, KEEP_POLICY, REFERENCE_POLICY,
 
 function outBytes(t: LoadedTensor): number {
   if (t.kind === 'quant') return t.q.codes.byteLength + t.q.params.byteLength;
-  return t.data.byteLength;
+  return t.kind === 'blocks' ? t.bytes.byteLength : t.data.byteLength;
 }
 
 /** Opens, detects and loads every tensor; returns 'ok' or 'error'. Anything but a bad-model-file error fails. */

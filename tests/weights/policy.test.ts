@@ -5,6 +5,7 @@ import type { LoadedTensor, ModelFile } from '../../src/weights/modelFile.ts';
 import { openModelFile } from '../../src/weights/modelFile.ts';
 import type { ImportPolicy } from '../../src/weights/policy.ts';
 import { DEFAULT_POLICY, KEEP_POLICY, REFERENCE_POLICY, tensorRole } from '../../src/weights/policy.ts';
+import { dequantizeBlocks } from '../../src/weights/ggmlDequant.ts';
 import { dequantize } from '../../src/weights/quant.ts';
 import { BytesSource } from '../../src/weights/source.ts';
 import { bf16Bytes, buildSafetensors, f16Bytes, goldenBytes } from './builders.ts';
@@ -21,6 +22,7 @@ function expectSame(a: Float32Array, b: Float32Array, label = ''): void {
 function values(t: LoadedTensor): Float32Array {
   if (t.kind === 'f32') return t.data;
   if (t.kind === 'quant') return dequantize(t.q);
+  if (t.kind === 'blocks') return dequantizeBlocks(t.dtype.toUpperCase(), t.bytes);
   if (t.kind === 'f16') return Float32Array.from(t.data, f16BitsToF32);
   throw new Error(t.kind);
 }
@@ -57,11 +59,14 @@ describe('loadTensor under each policy', () => {
     expect(err).toBeLessThan(0.1 * Math.max(...ref.map(Math.abs)));
   });
 
-  it('GGUF Q4_0 matrices load as q4 equal to the exact dequantization; Q8_0 stays q8 under a q4 policy', async () => {
-    const g4 = await open(goldenBytes('transformer-Q4_0.gguf'));
+  it('GGUF Q4_0 matrices load as their stored blocks (fused qkv rows too); Q8_0 stays q8_0 under a q4 policy', async () => {
+    const bytes = goldenBytes('transformer-Q4_0.gguf');
+    const g4 = await open(bytes);
     for (const n of ['layers.0.attention.to_k.weight', 'layers.1.feed_forward.w2.weight']) {
       const t = await g4.loadTensor(n);
-      expect(t.kind === 'quant' && [t.q.type, t.q.paramType]).toEqual(['q4', 'f16']);
+      expect(t.kind === 'blocks' && [t.dtype, t.shape]).toEqual(['q4_0', g4.tensors.get(n)!.shape]);
+      const info = g4.tensors.get(n)!;
+      if (t.kind === 'blocks') expect(Array.from(t.bytes)).toEqual(Array.from(bytes.subarray(info.offset, info.offset + info.byteLength)));
       expectSame(values(t), values(await g4.loadTensor(n, REFERENCE_POLICY)), n);
     }
     // adaLN_modulation.0 is stored F16 in this file: 'keep' keeps f16 bits, 'f32' widens exactly
@@ -70,7 +75,7 @@ describe('loadTensor under each policy', () => {
     expectSame(values(kept), values(await g4.loadTensor('layers.0.adaLN_modulation.0.weight', REFERENCE_POLICY)));
     const g8 = await open(goldenBytes('transformer-Q8_0.gguf'));
     const t8 = await g8.loadTensor('noise_refiner.1.attention.to_v.weight', DEFAULT_POLICY);
-    expect(t8.kind === 'quant' && [t8.q.type, t8.q.paramType]).toEqual(['q8', 'f16']);
+    expect(t8.kind === 'blocks' && t8.dtype).toBe('q8_0');
     const half = await g8.loadTensor('noise_refiner.1.attention.to_v.weight', { ...DEFAULT_POLICY, matrix: 'f16' });
     expect(half.kind).toBe('f16');
   });

@@ -10,6 +10,7 @@ import { flowMatchSchedule } from '../../src/models/zimage/scheduler.ts';
 import { KEEP_POLICY, REFERENCE_POLICY } from '../../src/weights/policy.ts';
 import { type ModelFile, openModelFile } from '../../src/weights/modelFile.ts';
 import { BlobSource } from '../../src/weights/source.ts';
+import { runQuantCases } from './quants.ts';
 
 export type Report = (file: string, tensor: string, maxErr: number, tol: number) => void;
 
@@ -66,7 +67,10 @@ export async function runGpuCases(files: string[], report: Report): Promise<numb
   const has = (f: string) => files.includes(f);
   const ditCfg = has('config.json') ? parseTransformerConfig(await json('config.json')) : null;
 
-  // DiT single forwards: f32 weights (forward_*), and the GGUF Q4_0 / Q8_0 files kept in their engine formats.
+  // GGUF block types through the engine: uploaded as stored, decoded by the matmul kernels (quants.ts).
+  if (has('quants.gguf') && has('quants_expected.safetensors')) ran += await runQuantCases(gpu, await open('quants.gguf'), await open('quants_expected.safetensors'), report);
+
+  // DiT single forwards: f32 weights (forward_*), and the GGUF Q4_0 / Q8_0 files kept as stored (ggml blocks).
   const ditCases: [prefix: string, weights: string, policy: typeof KEEP_POLICY][] = [
     ['forward_', 'transformer.safetensors', REFERENCE_POLICY],
     ['gguf_q4_0_', 'transformer-Q4_0.gguf', KEEP_POLICY],

@@ -24,13 +24,16 @@ function uploadLoaded(gpu: Gpu, t: LoadedTensor, label: string): Tensor {
       return gpu.uploadHalfBits(t.data, t.shape, label);
     case 'quant':
       return gpu.uploadQuant(t.q, label);
+    case 'blocks':
+      return gpu.uploadBlocks(t.dtype, t.bytes, t.shape, label);
     case 'i32':
       throw new StudioError('bad-model-file', `${label}: integer tensors are not weights`);
   }
 }
 
 function hostBytes(t: LoadedTensor): number {
-  return t.kind === 'quant' ? t.q.codes.byteLength + t.q.params.byteLength : t.data.byteLength;
+  if (t.kind === 'quant') return t.q.codes.byteLength + t.q.params.byteLength;
+  return t.kind === 'blocks' ? t.bytes.byteLength : t.data.byteLength;
 }
 
 /** Loads named tensors of one file onto the GPU; everything loaded is released if any tensor fails. */
