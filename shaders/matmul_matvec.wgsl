@@ -4,7 +4,8 @@
 // These shapes are bound by reading W once, so the layout serves the weight reads. A group of MV_TPR consecutive
 // invocations owns a pair of virtual columns (vn, vn + 1) — for SwiGLU the gate and up rows of one output, so
 // the pair is exactly what the epilogue needs — and walks both rows in chunks of 8 elements (one q4 word, two q8
-// words, four f16 words); two independent rows per invocation also keep two loads in flight. Every x row is
+// words, four f16 words, 8 code bytes of a ggml block); two independent rows per invocation also keep two loads
+// in flight. Every x row is
 // dotted with each decoded chunk (2·MV_M accumulators, the loop bound an override so it unrolls). With
 // MV_TPR > 1 (long rows, split across invocations) the partial sums meet in workgroup memory after ONE barrier
 // and lane 0 adds them; with MV_TPR = 1 there is no barrier at all (a barrier per workgroup is expensive on

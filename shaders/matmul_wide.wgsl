@@ -10,7 +10,8 @@
 // bank conflicts. Each decoded weight value feeds TM rows; each x value feeds 2·WG columns.
 // Per block: stage x (one barrier), decode + TM·16 dot products, one barrier before the tile is overwritten.
 // Accumulators: 2·TM f32 per invocation (TM <= MAXTM).
-// Layout as matmul.wgsl; any K (x and W read as zero past K: load_w8 zero-fills, quant K is a multiple of 32).
+// Layout as matmul.wgsl; any K (x and W read as zero past K: load_w8 zero-fills, quant K is a multiple of 32, and
+// ggml block K a multiple of 32 or 256, so each 32-step and each 8-wide chunk lies inside one ggml block).
 // Dispatch: (ceil(vcols / (2·WG)), ceil(M / TM), 1).
 override WG: u32 = 64; // invocations per workgroup (column pairs)
 override TM: u32 = 32; // rows of x per workgroup (<= MAXTM)
