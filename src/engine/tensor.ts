@@ -1,7 +1,7 @@
 // Tensors: a shape, a dtype and the GPU buffers that hold them, with explicit ownership.
 // A tensor owns its buffers until `release()` returns them to the pool; using a released tensor throws.
 import type { DType, ParamType } from './formats.ts';
-import { ggmlRowBytes, QUANT_BLOCK } from './formats.ts';
+import { ggmlRowBytes, isGgmlBlockDType, QUANT_BLOCK } from './formats.ts';
 import type { BufferPool } from './pool.ts';
 
 export function numel(shape: readonly number[]): number {
@@ -76,6 +76,13 @@ export class Tensor {
     return this._data.size + (this._params?.size ?? 0);
   }
 
+  /** Same element count; ggml block rows are laid out for their K, so a block tensor keeps its last dimension. */
+  private checkReshape(shape: readonly number[]): void {
+    const lastChanged = shape[shape.length - 1] !== this.shape[this.shape.length - 1];
+    if (numel(shape) !== this.numel || (isGgmlBlockDType(this.dtype) && lastChanged))
+      throw new RangeError(`cannot reshape [${this.shape}] to [${shape}]${isGgmlBlockDType(this.dtype) ? ` (${this.dtype} keeps its rows)` : ''}`);
+  }
+
   release(): void {
     if (this.released) return;
     this.released = true;
@@ -91,7 +98,7 @@ export class Tensor {
 
   /** Moves ownership to a tensor of another shape (same element count); this one becomes released. */
   withShape(shape: readonly number[]): Tensor {
-    if (numel(shape) !== this.numel) throw new RangeError(`cannot reshape [${this.shape}] to [${shape}]`);
+    this.checkReshape(shape);
     if (!this.owns) throw new Error('withShape() on a view: reshape the owning tensor instead');
     const moved = new Tensor(shape, this.dtype, this.data, this.pool, this._params, this.paramType, this.label);
     this.released = true;
@@ -100,7 +107,7 @@ export class Tensor {
 
   /** A view of the same buffer with another shape of the same element count (no copy; shares ownership). */
   reshape(shape: readonly number[]): Tensor {
-    if (numel(shape) !== this.numel) throw new RangeError(`cannot reshape [${this.shape}] to [${shape}]`);
+    this.checkReshape(shape);
     return new Tensor(shape, this.dtype, this.data, null, this._params, this.paramType, this.label, false);
   }
 }

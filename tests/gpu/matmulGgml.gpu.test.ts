@@ -4,7 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { GGML_BLOCKS, type GgmlBlockDType } from '../../src/engine/formats.ts';
 import { matmul, matmulGatedResidual, type MatmulKernel, matmulSwiGLU, splitRows } from '../../src/engine/kernels/matmul.ts';
+import { matmulNaive } from '../../src/engine/kernels/matmulNaive.ts';
 import { matmulGatedResidualRef, matmulRef, matmulSwiGLURef } from '../../src/engine/ref/matmul.ts';
+import type { Tensor } from '../../src/engine/tensor.ts';
 import { Rng } from '../../src/lib/rng.ts';
 import { BLOCK_TYPES, makeBlockWeight } from './ggmlBlocks.ts';
 import { expectClose, getGpu } from './harness.ts';
@@ -110,6 +112,22 @@ describe('ggml blocks in the fused epilogues and row-split weights', () => {
     });
   }
 
+  it('the naive kernel decodes every block type element by element (WT_at), seed=53', async () => {
+    const gpu = await getGpu();
+    const rng = new Rng(53);
+    for (const type of BLOCK_TYPES) {
+      const [M, K, N] = [2, 256, 3];
+      const x = rng.normalArray(M * K); // (M, K)
+      const w = makeBlockWeight(gpu, rng, N, K, type);
+      const tx = gpu.upload(x, [M, K]);
+      let y = tx;
+      gpu.run((b) => (y = matmulNaive(b, tx, w.t as Tensor)));
+      expectClose(await gpu.read(y), matmulRef(x, w.ref, M, K, N), tol(K).atol, tol(K).rtol, `naive ${type}`);
+      for (const t of [tx, y]) t.release();
+      releaseWeight(w);
+    }
+  });
+
   it('validates block shapes and splits block rows at the binding limit', async () => {
     const gpu = await getGpu();
     expect(splitRows(10, 256, 'q4_k', 144 * 3 + 4)).toEqual([3, 3, 3, 1]);
@@ -119,6 +137,8 @@ describe('ggml blocks in the fused epilogues and row-split weights', () => {
     expect(() => gpu.uploadBlocks('q4_0', new Uint8Array(17), [1, 32])).toThrow(/18 expected/);
     const w = gpu.uploadBlocks('q4_0', new Uint8Array(18 * 2), [2, 32]);
     expect(w.data.size).toBe(36);
+    expect(() => w.reshape([1, 64])).toThrow(/keeps its rows/);
+    expect(w.reshape([1, 2, 32]).shape).toEqual([1, 2, 32]);
     const x = gpu.empty([1, 64]);
     const b = gpu.batch();
     expect(() => matmul(b, x, w)).toThrow(/K=64/);
