@@ -18,7 +18,7 @@ import { BASE_SHIFT, TURBO_SHIFT } from '../models/zimage/scheduler.ts';
 import type { Qwen3TextEncoder } from '../models/zimage/textEncoder.ts';
 import { ZImageTokenizer } from '../models/zimage/tokenizer.ts';
 import type { ZImageTransformer } from '../models/zimage/transformer.ts';
-import type { DitConfig, Qwen3Config, VaeConfig as DetectedVae } from '../weights/detect.ts';
+import { type DitConfig, type Qwen3Config, type VaeConfig as DetectedVae, describeRefusal } from '../weights/detect.ts';
 import { type ModelFile, openShardFiles } from '../weights/modelFile.ts';
 import { DEFAULT_POLICY } from '../weights/policy.ts';
 import { BlobSource } from '../weights/source.ts';
@@ -44,8 +44,9 @@ async function openFile(set: SetFiles, names: string[]): Promise<ModelFile> {
   const f = await openShardFiles(await Promise.all(names.map(async (n) => new BlobSource(await set.blob(n), n))));
   const report = f.detect();
   if (!report.ok) {
-    const problems = [...report.problems, ...report.missing.slice(0, 3).map((m) => `missing ${m}`), ...report.misshaped.slice(0, 3).map((m) => `mis-shaped ${m.name}`)];
-    throw new StudioError('bad-model-file', `${name} is not a usable ${report.network} file: ${problems.join('; ') || 'unrecognised tensors'}.`);
+    const problems = describeRefusal(report, (n) => f.tensors.get(n)?.fileName ?? n, 3);
+    const what = report.network === 'unknown' ? 'model' : report.network;
+    throw new StudioError('bad-model-file', `${name} is not a usable ${what} file: ${problems.join('; ') || 'unrecognised tensors'}.`);
   }
   return f;
 }
