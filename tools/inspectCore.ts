@@ -81,6 +81,12 @@ function toJson(path: string, file: ModelFile, r: DetectReport): string {
   );
 }
 
+/** A canonical name, with the name the file stores it under when that differs. */
+function stored(file: ModelFile, name: string): string {
+  const f = file.tensors.get(name)?.fileName ?? name;
+  return f === name ? name : `${name} (stored as ${f})`;
+}
+
 function toText(path: string, file: ModelFile, r: DetectReport): string {
   const h = file.header;
   const fmt = file.format === 'gguf' ? `gguf v${h.version}, alignment ${h.alignment}` : `safetensors${h.shards ? `, ${h.shards} shards` : ''}`;
@@ -96,7 +102,7 @@ function toText(path: string, file: ModelFile, r: DetectReport): string {
     `check: ${r.ok ? 'ok, every tensor present with the expected shape' : 'NOT a complete model'}`,
     ...listLine('missing', r.missing),
     ...listLine('unexpected', r.unexpected),
-    ...listLine('mis-shaped', r.misshaped.map((m) => `${m.name} [${m.actual.join(', ')}] (expected [${m.expected.join(', ')}])`)),
+    ...listLine('mis-shaped', r.misshaped.map((m) => `${stored(file, m.name)} [${m.actual.join(', ')}] (expected [${m.expected.join(', ')}])`)),
     ...(r.config ? r.problems.map((p) => `  ${p}`) : []),
   ];
   const meta = [...file.metadata].slice(0, 20).map(([k, v]) => `  ${k} = ${describeGgufValue(v)}`);

@@ -262,6 +262,44 @@ export function expectedQwen3(c: Qwen3Config): Map<string, number[]> {
   return e;
 }
 
+/**
+ * ggml's GGUF writer stores `n_dims = ggml_n_dims(t)`: trailing ggml dimensions of size 1 (leading PyTorch ones) are
+ * dropped, so a [1, 3840] pad token arrives as [3840]. Two shapes agree under that rule when they are equal once
+ * their leading 1s are removed.
+ */
+export function sameGgmlShape(a: readonly number[], b: readonly number[]): boolean {
+  const strip = (s: readonly number[]): readonly number[] => {
+    let i = 0;
+    while (i < s.length - 1 && s[i] === 1) i++;
+    return s.slice(i);
+  };
+  const x = strip(a);
+  const y = strip(b);
+  return x.length === y.length && x.every((d, i) => d === y[i]);
+}
+
+/** The shapes the config inferred from `shapes` implies, or null when no config can be inferred. */
+export function expectedShapes(network: Network, shapes: Shapes): Map<string, number[]> | null {
+  const inferred = network === 'dit' ? inferDit(shapes) : network === 'vae' ? inferVae(shapes) : inferQwen3(shapes);
+  if (!inferred.config) return null;
+  const config = { network, config: inferred.config } as NetworkConfig;
+  return config.network === 'dit' ? expectedDit(config.config) : config.network === 'vae' ? expectedVae(config.config) : expectedQwen3(config.config);
+}
+
+/** One line per refusal reason: each names the tensor (as stored in the file when that differs), expected and found. */
+export function describeRefusal(r: DetectReport, storedName: (canonical: string) => string = (n) => n, max = 5): string[] {
+  const named = (n: string): string => (storedName(n) === n ? n : `${n} (stored as ${storedName(n)})`);
+  const lines = [...r.problems];
+  const more = (list: unknown[], what: string): void => void (list.length > max && lines.push(`… and ${list.length - max} more ${what}`));
+  for (const m of r.missing.slice(0, max)) lines.push(`missing tensor ${m}`);
+  more(r.missing, 'missing tensors');
+  for (const m of r.misshaped.slice(0, max)) lines.push(`tensor ${named(m.name)} is [${m.actual.join(', ')}], expected [${m.expected.join(', ')}]`);
+  more(r.misshaped, 'mis-shaped tensors');
+  for (const u of r.unexpected.slice(0, max)) lines.push(`unexpected tensor ${named(u)}`);
+  more(r.unexpected, 'unexpected tensors');
+  return lines;
+}
+
 /** Infers the config of `network` from canonical shapes and compares against what it implies. */
 export function compareToExpected(network: Network, shapes: Shapes): Pick<DetectReport, 'config' | 'missing' | 'unexpected' | 'misshaped' | 'problems'> {
   const inferred = network === 'dit' ? inferDit(shapes) : network === 'vae' ? inferVae(shapes) : inferQwen3(shapes);

@@ -7,7 +7,7 @@ import { GGML_BLOCKS, ggmlBlockDType, QUANT_BLOCK } from '../engine/formats.ts';
 import { f32ToF16Bits } from '../lib/f16.ts';
 import { StudioError } from '../lib/errors.ts';
 import type { DetectReport } from './detect.ts';
-import { compareToExpected } from './detect.ts';
+import { compareToExpected, expectedShapes, sameGgmlShape } from './detect.ts';
 import { decodeF16Bits, decodeFloatsInto, decodeInts, INT_DTYPES, isLoadable, isQuantDtype } from './dtypes.ts';
 import { dequantizeBlocksInto } from './ggmlDequant.ts';
 import type { GgufValue } from './gguf.ts';
@@ -104,6 +104,7 @@ export class ModelFile {
         tensors.set(target.canonical, { name: target.canonical, fileName: t.name, dtype: t.dtype, shape, role, offset, byteLength, source: t.source });
       }
     }
+    if (format === 'gguf' && found) restoreGgmlDims(found.network, tensors);
     this.tensors = tensors;
   }
 
@@ -136,6 +137,19 @@ export class ModelFile {
       if (err instanceof StudioError) throw new StudioError(err.code, `tensor ${name}: ${err.message}`);
       throw err;
     }
+  }
+}
+
+/**
+ * GGUF shapes by ggml's rule (detect.ts sameGgmlShape): a tensor that arrives without its leading size-1 dimensions
+ * gets back the canonical shape the inferred config expects, so every later reader sees [1, 3840], not [3840].
+ */
+function restoreGgmlDims(network: Network, tensors: Map<string, TensorInfo>): void {
+  const expected = expectedShapes(network, new Map([...tensors].map(([k, t]) => [k, t.shape])));
+  if (!expected) return;
+  for (const [name, t] of tensors) {
+    const e = expected.get(name);
+    if (e && e.length !== t.shape.length && sameGgmlShape(e, t.shape)) tensors.set(name, { ...t, shape: [...e] });
   }
 }
 

@@ -3,22 +3,15 @@
 import type { Gpu } from '../engine/gpu.ts';
 import { StudioError } from '../lib/errors.ts';
 import type { AutoencoderKL } from '../models/zimage/autoencoder.ts';
-import {
-  FLUX_VAE,
-  parseTextEncoderConfig,
-  parseTransformerConfig,
-  parseVaeConfig,
-  type TextEncoderConfig,
-  type TransformerConfig,
-  type VaeConfig,
-} from '../models/zimage/config.ts';
+import { parseTextEncoderConfig, parseTransformerConfig, parseVaeConfig } from '../models/zimage/config.ts';
+import { ditConfigFromShapes, inferred, qwenConfigFromShapes, vaeConfigFromShapes } from '../models/zimage/configFromShapes.ts';
 import { loadTextEncoder, loadTransformer, loadVae } from '../models/zimage/load.ts';
 import type { ZImageNetworks } from '../models/zimage/pipeline.ts';
 import { BASE_SHIFT, TURBO_SHIFT } from '../models/zimage/scheduler.ts';
 import type { Qwen3TextEncoder } from '../models/zimage/textEncoder.ts';
 import { ZImageTokenizer } from '../models/zimage/tokenizer.ts';
 import type { ZImageTransformer } from '../models/zimage/transformer.ts';
-import type { DitConfig, Qwen3Config, VaeConfig as DetectedVae } from '../weights/detect.ts';
+import { type DitConfig, type Qwen3Config, type VaeConfig as DetectedVae, describeRefusal } from '../weights/detect.ts';
 import { type ModelFile, openShardFiles } from '../weights/modelFile.ts';
 import { DEFAULT_POLICY } from '../weights/policy.ts';
 import { BlobSource } from '../weights/source.ts';
@@ -44,8 +37,9 @@ async function openFile(set: SetFiles, names: string[]): Promise<ModelFile> {
   const f = await openShardFiles(await Promise.all(names.map(async (n) => new BlobSource(await set.blob(n), n))));
   const report = f.detect();
   if (!report.ok) {
-    const problems = [...report.problems, ...report.missing.slice(0, 3).map((m) => `missing ${m}`), ...report.misshaped.slice(0, 3).map((m) => `mis-shaped ${m.name}`)];
-    throw new StudioError('bad-model-file', `${name} is not a usable ${report.network} file: ${problems.join('; ') || 'unrecognised tensors'}.`);
+    const problems = describeRefusal(report, (n) => f.tensors.get(n)?.fileName ?? n, 3);
+    const what = report.network === 'unknown' ? 'model' : report.network;
+    throw new StudioError('bad-model-file', `${name} is not a usable ${what} file: ${problems.join('; ') || 'unrecognised tensors'}.`);
   }
   return f;
 }
@@ -58,53 +52,6 @@ async function configJson(set: SetFiles, key: string): Promise<Record<string, un
   } catch {
     throw new StudioError('bad-model-file', `${name} is not valid JSON.`);
   }
-}
-
-/** Z-Image splits the head dim into RoPE axes of hd/4, 3hd/8, 3hd/8 ([32, 48, 48] for 128). */
-export function ditConfigFromShapes(d: DitConfig): TransformerConfig {
-  const hd = d.headDim;
-  return {
-    dim: d.dim,
-    nHeads: d.nHeads,
-    nKvHeads: d.nKvHeads,
-    nLayers: d.nLayers,
-    nRefinerLayers: d.nNoiseRefiner,
-    inChannels: d.patchIn / 4,
-    patchSize: 2,
-    capFeatDim: d.capFeatDim,
-    normEps: 1e-5,
-    ropeTheta: 256,
-    tScale: 1000,
-    axesDims: [hd / 4, (3 * hd) / 8, (3 * hd) / 8],
-    axesLens: [1536, 512, 512],
-    siglipFeatDim: d.siglipFeatDim,
-  };
-}
-
-export function qwenConfigFromShapes(q: Qwen3Config): TextEncoderConfig {
-  return {
-    vocabSize: q.vocabSize,
-    hiddenSize: q.hiddenSize,
-    nHeads: q.numHeads,
-    nKvHeads: q.numKvHeads,
-    headDim: q.headDim,
-    nLayers: q.numLayers,
-    intermediateSize: q.intermediateSize,
-    rmsNormEps: 1e-6,
-    ropeTheta: 1_000_000,
-  };
-}
-
-export function vaeConfigFromShapes(v: DetectedVae): VaeConfig {
-  return { ...FLUX_VAE, blockOutChannels: v.blockOutChannels, layersPerBlock: v.layersPerBlock, latentChannels: v.latentChannels, inChannels: v.inChannels, outChannels: v.outChannels };
-}
-
-/** The config a file's shapes imply, for the network the caller expects. */
-function inferred<T>(f: ModelFile, network: 'dit' | 'qwen3' | 'vae', names: string[]): T {
-  const name = names[0];
-  const c = f.detect().config;
-  if (!c || c.network !== network) throw new StudioError('bad-model-file', `${name} does not hold the expected ${network} network.`);
-  return c.config as T;
 }
 
 export type LoadPhase = (what: string, fraction: number) => void;

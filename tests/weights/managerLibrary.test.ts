@@ -7,7 +7,9 @@ import { BUILTIN_CATALOG, DEFAULT_CAPABILITIES, guessRole, validateCatalog } fro
 import type { Catalog, Inspector } from '../../src/weights/managerTypes.ts';
 import { SOURCE_TIMEOUT_MS } from '../../src/weights/sources.ts';
 import { inspectFile } from '../../src/worker/modelsApi.ts';
-import { goldenBytes, splitSafetensors } from './builders.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { goldenBytes, goldenDir, splitSafetensors } from './builders.ts';
 import { freshDb, randomBytes, sha, useTestServer } from './managerServer.ts';
 
 const CHUNK = 1024; // bytes
@@ -43,7 +45,19 @@ describe('catalog', () => {
     const turbo = BUILTIN_CATALOG.sets[0];
     expect(turbo.default).toBe(true);
     expect(turbo.files.find((f) => f.role === 'transformer')).toMatchObject({ name: 'z_image_turbo-Q4_0.gguf', bytes: 3_683_370_944 });
-    expect(turbo.files.find((f) => f.role === 'text_encoder')?.bytes).toBeNull();
+    // The publisher's listing; the realfiles manifest's summarised metadata comes out 64 bytes longer.
+    expect(turbo.files.find((f) => f.role === 'text_encoder')).toMatchObject({ name: 'Qwen3-4B-Q4_K_M.gguf', bytes: 2_497_280_256 });
+    // Every other weight file's size is the published one recorded in shared/realfiles.
+    const realfiles = join(goldenDir(), '../realfiles');
+    let checked = 0;
+    for (const s of BUILTIN_CATALOG.sets.filter((x) => x.source === 'download'))
+      for (const f of s.files) {
+        const manifest = [join(realfiles, `${f.name}.json`), join(realfiles, 'diffusers', `${f.name}.json`)].find((p) => existsSync(p));
+        if (!manifest || !s.homepage?.endsWith('Z-Image-Turbo') || f.name === 'Qwen3-4B-Q4_K_M.gguf') continue;
+        expect(f.bytes, `${s.id} ${f.name}`).toBe((JSON.parse(readFileSync(manifest, 'utf8')) as { size: number }).size);
+        checked++;
+      }
+    expect(checked).toBe(9);
     for (const s of BUILTIN_CATALOG.sets.filter((x) => x.source === 'download'))
       for (const f of s.files) expect(f.url).toMatch(/^https:\/\/huggingface\.co\/[^/]+\/[^/]+\/resolve\/main\//);
     expect(BUILTIN_CATALOG.sets[3]).toMatchObject({ source: 'embedded', selfTest: true });

@@ -11,6 +11,7 @@ import { DEFAULT_POLICY, type ImportPolicy } from '../../weights/policy.ts';
 import { readRange } from '../../weights/source.ts';
 import { AutoencoderKL } from './autoencoder.ts';
 import { layersNeeded, type TextEncoderConfig, type TransformerConfig, type VaeConfig } from './config.ts';
+import { TEXT_ENCODER_LAYER_TENSORS, vaeConvIsHalf } from './loadLayout.ts';
 import { Qwen3TextEncoder, type EmbeddingLookup, type Qwen3LayerWeights } from './textEncoder.ts';
 import { type BlockWeights, type TransformerWeights, ZImageTransformer } from './transformer.ts';
 
@@ -122,7 +123,7 @@ export async function loadTransformer(gpu: Gpu, file: ModelFile, cfg: Transforme
       capNorm: await up.get('cap_embedder.0.weight'),
       capEmbedW: await up.get('cap_embedder.1.weight'),
       capEmbedB: await up.get('cap_embedder.1.bias'),
-      xPadToken: await up.floats('x_pad_token'),
+      xPadToken: await up.floats('x_pad_token'), // loadLayout.ts PAD_TOKENS: kept on the CPU
       capPadToken: await up.floats('cap_pad_token'),
       final: {
         adaW: await up.get('all_final_layer.2-1.adaLN_modulation.1.weight'),
@@ -182,25 +183,27 @@ export async function loadTextEncoder(
   layers = layersNeeded(cfg),
 ): Promise<Qwen3TextEncoder> {
   const n = layers;
-  const up = new Uploader(gpu, file, policy, n * 11, onProgress);
+  const up = new Uploader(gpu, file, policy, n * TEXT_ENCODER_LAYER_TENSORS.length, onProgress);
   return guarded(up, async () => {
     const embedInfo = file.tensors.get('model.embed_tokens.weight');
     if (!embedInfo) throw new StudioError('bad-model-file', 'the text encoder file has no token embedding table');
     const layers: Qwen3LayerWeights[] = [];
     for (let i = 0; i < n; i++) {
-      const p = `model.layers.${i}`;
+      const t = new Map<string, Tensor>();
+      for (const suffix of TEXT_ENCODER_LAYER_TENSORS) t.set(suffix, await up.get(`model.layers.${i}.${suffix}`));
+      const w = (suffix: (typeof TEXT_ENCODER_LAYER_TENSORS)[number]): Tensor => t.get(suffix)!;
       layers.push({
-        inputNorm: await up.get(`${p}.input_layernorm.weight`),
-        postNorm: await up.get(`${p}.post_attention_layernorm.weight`),
-        q: await up.get(`${p}.self_attn.q_proj.weight`),
-        k: await up.get(`${p}.self_attn.k_proj.weight`),
-        v: await up.get(`${p}.self_attn.v_proj.weight`),
-        o: await up.get(`${p}.self_attn.o_proj.weight`),
-        qNorm: await up.get(`${p}.self_attn.q_norm.weight`),
-        kNorm: await up.get(`${p}.self_attn.k_norm.weight`),
-        gate: await up.get(`${p}.mlp.gate_proj.weight`),
-        up: await up.get(`${p}.mlp.up_proj.weight`),
-        down: await up.get(`${p}.mlp.down_proj.weight`),
+        inputNorm: w('input_layernorm.weight'),
+        postNorm: w('post_attention_layernorm.weight'),
+        q: w('self_attn.q_proj.weight'),
+        k: w('self_attn.k_proj.weight'),
+        v: w('self_attn.v_proj.weight'),
+        o: w('self_attn.o_proj.weight'),
+        qNorm: w('self_attn.q_norm.weight'),
+        kNorm: w('self_attn.k_norm.weight'),
+        gate: w('mlp.gate_proj.weight'),
+        up: w('mlp.up_proj.weight'),
+        down: w('mlp.down_proj.weight'),
       });
     }
     return new Qwen3TextEncoder(gpu, cfg, { embed: fileEmbedding(embedInfo, cfg.hiddenSize), layers }, up.loaded);
@@ -225,8 +228,7 @@ export async function loadVae(
   return guarded(up, async () => {
     const map = new Map<string, Tensor>();
     for (const name of names) {
-      const isConv = name.endsWith('.weight') && file.tensors.get(name)!.shape.length === 4;
-      map.set(name, isConv && half ? await up.getHalf(name) : await up.get(name));
+      map.set(name, half && vaeConvIsHalf(name, file.tensors.get(name)!.shape) ? await up.getHalf(name) : await up.get(name));
     }
     const lookup = (name: string): Tensor => {
       const t = map.get(name);

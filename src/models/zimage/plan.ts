@@ -22,23 +22,35 @@ const TE_MATRIX = /(q_proj|k_proj|v_proj|o_proj|gate_proj|up_proj|down_proj)\.we
 
 export interface NetworkBytes {
   total: number; // bytes on the GPU
-  byFormat: Partial<Record<StoredFormat, number>>;
+  /** GPU bytes by stored format ('q4', 'f32', or a ggml block type such as 'Q4_0' kept as published). */
+  byFormat: Record<string, number>;
+  /** bytes kept on the CPU side (the token table's rows are read from the file; the DiT pad tokens) */
+  cpu: number;
+}
+
+export interface WeightBytes {
+  transformer: NetworkBytes;
+  textEncoder: NetworkBytes;
+  vae: NetworkBytes;
 }
 
 function weigh(shapes: TensorShapes, formatOf: (name: string) => StoredFormat): NetworkBytes {
-  const byFormat: Partial<Record<StoredFormat, number>> = {};
+  const byFormat: Record<string, number> = {};
   let total = 0;
+  let cpu = 0;
   for (const [name, shape] of shapes) {
     const f = formatOf(name);
     const n = shape.reduce((a, b) => a * b, 1);
     const bytes = f === 'cpu' ? n * 2 : Math.ceil(n * BYTES_PER_ELEMENT[f]); // cpu: f16 rows in worker memory
     byFormat[f] = (byFormat[f] ?? 0) + bytes;
     if (f !== 'cpu') total += bytes;
+    else cpu += bytes;
   }
-  return { total, byFormat };
+  return { total, byFormat, cpu };
 }
 
-export function weightBytes(dit = TURBO_TRANSFORMER, te = QWEN3_4B, vae = FLUX_VAE) {
+/** The diffusers release (F32 / BF16) as the default policy quantizes it on load, from the configs alone. */
+export function weightBytes(dit = TURBO_TRANSFORMER, te = QWEN3_4B, vae = FLUX_VAE): WeightBytes {
   return {
     transformer: weigh(transformerShapes(dit), (n) => (DIT_MATRIX.test(n) ? 'q4' : DIT_MOD.test(n) ? 'q8' : 'f32')),
     textEncoder: weigh(textEncoderShapes(te, layersNeeded(te)), (n) => (n === 'model.embed_tokens.weight' ? 'cpu' : TE_MATRIX.test(n) ? 'q4' : 'f32')),
@@ -95,8 +107,7 @@ export function ditFlops(c: TransformerConfig, imageTokens: number, capTokens: n
   return c.nRefinerLayers * (blockFlops(Li) + blockFlops(Lc)) + c.nLayers * blockFlops(Li + Lc) + 2 * imageTokens * 64 * D * 2;
 }
 
-export function planSize(size: number, capTokens = 512, dit = TURBO_TRANSFORMER, te: TextEncoderConfig = QWEN3_4B, vae = FLUX_VAE): SizePlan {
-  const w = weightBytes(dit, te, vae);
+export function planSize(size: number, capTokens = 512, dit = TURBO_TRANSFORMER, te: TextEncoderConfig = QWEN3_4B, vae = FLUX_VAE, w: WeightBytes = weightBytes(dit, te, vae)): SizePlan {
   const lat = size / 8;
   const imageTokens = (lat / 2) ** 2;
   const L = padTo(imageTokens) + padTo(capTokens);
