@@ -3,12 +3,12 @@
 // peak memory is the converted tensor plus one chunk. GGUF block matrices kept for the engine ('keep', 'q4', 'q8')
 // are one read of their stored bytes: no per-value work on the CPU (the GPU kernels read ggml's blocks).
 import type { GgmlBlockDType, QuantMatrix } from '../engine/formats.ts';
-import { GGML_BLOCKS, ggmlBlockDType, QUANT_BLOCK } from '../engine/formats.ts';
+import { GGML_BLOCKS, ggmlBlockDType } from '../engine/formats.ts';
 import { f32ToF16Bits } from '../lib/f16.ts';
 import { StudioError } from '../lib/errors.ts';
 import type { DetectReport } from './detect.ts';
 import { compareToExpected, expectedShapes, sameGgmlShape } from './detect.ts';
-import { decodeF16Bits, decodeFloatsInto, decodeInts, INT_DTYPES, isLoadable, isQuantDtype } from './dtypes.ts';
+import { decodeF16Bits, decodeFloatsInto, decodeInts, isLoadable, isQuantDtype } from './dtypes.ts';
 import { dequantizeBlocksInto } from './ggmlDequant.ts';
 import type { GgufValue } from './gguf.ts';
 import { parseGguf } from './gguf.ts';
@@ -18,6 +18,7 @@ import type { ImportPolicy, TensorRole } from './policy.ts';
 import { DEFAULT_POLICY, formatFor, tensorRole } from './policy.ts';
 import { QuantBuilder, quantizeRowsInto } from './quant.ts';
 import { openShardedSafetensors, parseSafetensors } from './safetensors.ts';
+import { storedKind } from './storedFormat.ts';
 import type { ByteSource, RawTensor } from './source.ts';
 import { badFile, numelOf, readRange } from './source.ts';
 
@@ -167,24 +168,24 @@ async function loadInfo(info: TensorInfo, wanted: ReturnType<typeof formatFor>, 
   const { dtype } = info;
   const shape = [...info.shape];
   const numel = numelOf(shape);
-  if (INT_DTYPES.has(dtype)) return { kind: 'i32', shape, data: decodeInts(dtype, await readRange(info.source, info.offset, info.byteLength)) };
+  // The one decision the memory plan weighs by too (storedFormat.ts).
+  const kind = storedKind(dtype, shape, wanted);
+  if (kind === 'i32') return { kind: 'i32', shape, data: decodeInts(dtype, await readRange(info.source, info.offset, info.byteLength)) };
   if (!isLoadable(dtype)) throw badFile(`unsupported dtype ${dtype}`);
   const cols = shape.length > 0 ? shape[shape.length - 1] : 1;
   const rows = cols > 0 ? numel / cols : 0;
-  const quantizable = shape.length >= 2 && rows > 0 && cols % QUANT_BLOCK === 0;
   const block = isQuantDtype(dtype);
-  const fmt = (wanted === 'q4' || wanted === 'q8') && !quantizable ? 'keep' : wanted; // q4/q8 need K % 32 == 0
 
-  // GGUF blocks stay as published under 'keep', 'q4' and 'q8' (re-quantizing would only lose precision), when the
-  // tensor is a matrix of whole-block rows (ggml's own rule for quantized tensors).
-  const blockType = block ? ggmlBlockDType(dtype) : null;
-  if (blockType && (wanted === 'q4' || wanted === 'q8' || wanted === 'keep') && shape.length >= 2 && rows > 0 && cols % GGML_BLOCKS[blockType].blockSize === 0) {
+  // GGUF blocks stay as published: one read of the stored bytes, no per-value work (the GPU kernels decode them).
+  if (kind === 'blocks') {
+    const blockType = ggmlBlockDType(dtype);
+    if (!blockType) throw badFile(`unsupported dtype ${dtype}`);
     const { blockSize, typeSize } = GGML_BLOCKS[blockType];
     if (info.byteLength !== (numel / blockSize) * typeSize) throw badFile(`${dtype} [${shape}] needs ${(numel / blockSize) * typeSize} bytes, the file has ${info.byteLength}`);
     return { kind: 'blocks', shape, dtype: blockType, bytes: await readRange(info.source, info.offset, info.byteLength) };
   }
-  if (!block && quantizable && (fmt === 'q4' || fmt === 'q8')) {
-    const b = new QuantBuilder(fmt, rows, cols);
+  if (kind === 'q4' || kind === 'q8') {
+    const b = new QuantBuilder(kind, rows, cols);
     await forRowChunks(info, rows, chunkBytes, (bytes, r0, n) => {
       const vals = new Float32Array(n * cols);
       decodeFloatsInto(dtype, bytes, vals, 0);
@@ -192,7 +193,7 @@ async function loadInfo(info: TensorInfo, wanted: ReturnType<typeof formatFor>, 
     });
     return { kind: 'quant', shape, q: b.finish('auto') };
   }
-  if (dtype === 'F16' && (fmt === 'keep' || fmt === 'f16')) return { kind: 'f16', shape, data: decodeF16Bits(await readRange(info.source, info.offset, info.byteLength)) };
+  if (dtype === 'F16' && kind === 'f16') return { kind: 'f16', shape, data: decodeF16Bits(await readRange(info.source, info.offset, info.byteLength)) };
 
   const data = new Float32Array(numel); // exact f32 of the stored values
   const elemsPerRow = rows > 0 ? cols : 0;
@@ -201,7 +202,7 @@ async function loadInfo(info: TensorInfo, wanted: ReturnType<typeof formatFor>, 
     else decodeFloatsInto(dtype, bytes, data, r0 * elemsPerRow);
   };
   if (rows > 0) await forRowChunks(info, rows, chunkBytes, decode);
-  if (fmt !== 'f16') return { kind: 'f32', shape, data };
+  if (kind !== 'f16') return { kind: 'f32', shape, data };
   const half = new Uint16Array(numel);
   for (let i = 0; i < numel; i++) half[i] = f32ToF16Bits(data[i]);
   return { kind: 'f16', shape, data: half };
