@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 import { BROWSER_ARGS, resolveBrowser } from './tools/browser.ts';
 
 // e2e runs against the production build (`vite build` first), served by `vite preview`.
-const PORT = 4173;
+const PORT = Number(process.env.E2E_PORT ?? 4173); // E2E_PORT: run two suites side by side
 
 export default defineConfig({
   testDir: 'e2e',
