@@ -15,7 +15,7 @@ import { ditConfigFromShapes, inferred, qwenConfigFromShapes, vaeConfigFromShape
 import { BUDGET, type NetworkBytes, type SizePlan, type WeightBytes } from '../src/models/zimage/plan.ts';
 import { planSetSize, type SetFilesToPlan, weighSet } from '../src/models/zimage/planFiles.ts';
 import { describeRefusal, type DitConfig, type Qwen3Config, type VaeConfig as DetectedVae } from '../src/weights/detect.ts';
-import { type ModelFile, openModelFile, openShardFiles } from '../src/weights/modelFile.ts';
+import { type ModelFile, openShardFiles } from '../src/weights/modelFile.ts';
 import type { Network } from '../src/weights/names.ts';
 import { manifestModelFile, readManifest } from './manifest.ts';
 import { NodeFileSource } from './nodeSource.ts';
@@ -43,6 +43,17 @@ export interface PlanReport {
 }
 
 class NotASet extends Error {}
+
+/** Paths grouped so that the shards of one sharded safetensors file (`name-0000i-of-0000n`) open as one model. */
+export function shardGroups(paths: readonly string[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const p of paths) {
+    const m = p.match(/^(.*)-\d{5}-of-(\d{5})\.safetensors$/);
+    const key = m ? `${m[1]}|${m[2]}` : p;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  return [...groups.values()].map((g) => g.sort());
+}
 
 interface Named {
   file: ModelFile;
@@ -148,10 +159,12 @@ export async function plan(args: readonly string[]): Promise<{ code: number; out
     let report: PlanReport;
     if (paths.length) {
       const opened = [];
-      for (const p of paths) {
-        const source = await NodeFileSource.open(p);
-        sources.push(source);
-        opened.push({ name: source.name, file: await openModelFile(source), source });
+      for (const shards of shardGroups(paths)) {
+        const group: NodeFileSource[] = [];
+        for (const p of shards) group.push(await NodeFileSource.open(p));
+        sources.push(...group);
+        const name = group.length > 1 ? `${group[0].name} (+${group.length - 1} shards)` : group[0].name;
+        opened.push({ name, file: await openShardFiles(group), source: group.length === 1 ? group[0] : undefined });
       }
       report = planOf(opened.map((o) => o.name).join(', '), await bySet(opened), sizes);
     } else {
