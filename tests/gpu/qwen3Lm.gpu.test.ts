@@ -11,9 +11,9 @@ import { GREEDY } from '../../src/models/zimage/sampling.ts';
 import { expectClose, getGpu } from './harness.ts';
 
 // Awkward on purpose: vocab 77 (no multiple of anything), 3 layers, grouped heads 6/2, hd 32, FFN 96.
-const CFG: TextEncoderConfig = { vocabSize: 77, hiddenSize: 64, nHeads: 6, nKvHeads: 2, headDim: 32, nLayers: 3, intermediateSize: 96, rmsNormEps: 1e-6, ropeTheta: 1e6 };
+const TEST_CFG: TextEncoderConfig = { vocabSize: 77, hiddenSize: 64, nHeads: 6, nKvHeads: 2, headDim: 32, nLayers: 3, intermediateSize: 96, rmsNormEps: 1e-6, ropeTheta: 1e6 };
 
-function randomLm(gpu: Gpu, seed: number, headChunks: number[]): { lm: Qwen3Lm; owned: Tensor[] } {
+function randomLm(gpu: Gpu, seed: number, headChunks: number[], CFG: TextEncoderConfig = TEST_CFG): { lm: Qwen3Lm; owned: Tensor[] } {
   const rng = new Rng(seed);
   const owned: Tensor[] = [];
   const { hiddenSize: D, nHeads: H, nKvHeads: Hkv, headDim: hd, intermediateSize: I, vocabSize: V } = CFG;
@@ -66,7 +66,24 @@ async function lastLogits(lm: Qwen3Lm, ids: Int32Array): Promise<Float32Array> {
   }
 }
 
+const CFG = TEST_CFG;
+// The self-test model's text encoder (tools/makeSelftest.ts): the speed the e2e enhancer sees.
+const SELFTEST_CFG: TextEncoderConfig = { vocabSize: 384, hiddenSize: 64, nHeads: 4, nKvHeads: 2, headDim: 32, nLayers: 3, intermediateSize: 160, rmsNormEps: 1e-6, ropeTheta: 1e6 };
+
 describe('Qwen3Lm (causal LM, KV cache)', () => {
+  it('timing: prefill and decode tokens/s at the self-test size (printed), 100-token prompt, 32 tokens, seed=13', async () => {
+    const gpu = await getGpu();
+    const { lm, owned } = randomLm(gpu, 13, [384], SELFTEST_CFG);
+    const prompt = Int32Array.from({ length: 100 }, (_, i) => (i * 37) % 384);
+    await lm.generate(prompt, { maxNewTokens: 4, sampling: GREEDY, seed: 0 }); // compiles the pipelines
+    const r = await lm.generate(prompt, { maxNewTokens: 32, sampling: GREEDY, seed: 0 });
+    const weights = owned.reduce((n, t) => n + t.bytes, 0);
+    const kv = SELFTEST_CFG.nLayers * 2 * (100 + 32) * SELFTEST_CFG.nKvHeads * SELFTEST_CFG.headDim * 4;
+    console.log(`[lm timing] ${gpu.adapter.description || gpu.adapter.architecture}: prefill ${r.promptTokens} tokens in ${r.prefillMs.toFixed(1)} ms = ${((r.promptTokens * 1000) / r.prefillMs).toFixed(0)} tokens/s; decode ${r.ids.length - 1} steps in ${r.decodeMs.toFixed(1)} ms = ${(((r.ids.length - 1) * 1000) / r.decodeMs).toFixed(1)} tokens/s; bytes read per decode token <= ${weights + kv} (weights ${weights}, KV cache ${kv} at capacity)`);
+    expect(r.ids.length).toBe(32);
+    for (const t of owned) t.release();
+  });
+
   it('cached prefill in chunks and decode steps equal full recomputation, 37 tokens, head in 2 chunks, seed=5', async () => {
     const gpu = await getGpu();
     const { lm, owned } = randomLm(gpu, 5, [40, 37]);

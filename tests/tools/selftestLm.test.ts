@@ -26,3 +26,23 @@ describe('self-test model set', () => {
     }
   });
 });
+
+describe('weighLm', () => {
+  it('counts the extra layer, the norm, the head table and the KV cache of the self-test LM', async () => {
+    const { weighLm } = await import('../../src/models/zimage/planLm.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'selftest-'));
+    try {
+      makeSelftest(dir);
+      const file = await openModelFile(new BytesSource(new Uint8Array(readFileSync(join(dir, 'text_encoder.safetensors')))));
+      const cfg = parseTextEncoderConfig(SELFTEST_TEXT_ENCODER_CONFIG);
+      const w = weighLm(file, cfg, 100);
+      expect(w.head).toBe(384 * 64 * 2); // an F16 table under the default policy's f16 embedding
+      expect(w.kvCache).toBe(3 * 2 * 100 * 2 * 32 * 4);
+      expect(w.extra).toBeGreaterThan(w.head);
+      expect(w.peak).toBeGreaterThan(w.extra + w.kvCache);
+      expect(w.perTokenRead).toBeLessThan(w.peak);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

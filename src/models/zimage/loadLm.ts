@@ -8,21 +8,13 @@ import { splitRows } from '../../engine/kernels/matmul.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import { codeWordsPerRow, ggmlRowBytes, paramWordsPerBlock, QUANT_BLOCK } from '../../engine/formats.ts';
 import { StudioError } from '../../lib/errors.ts';
-import { isQuantDtype } from '../../weights/dtypes.ts';
 import type { LoadedTensor, ModelFile } from '../../weights/modelFile.ts';
-import { DEFAULT_POLICY, type ImportPolicy, type WeightFormat } from '../../weights/policy.ts';
+import { DEFAULT_POLICY, type ImportPolicy } from '../../weights/policy.ts';
 import type { TextEncoderConfig } from './config.ts';
 import { guarded, loadQwen3Layer, type LoadProgress, Uploader } from './load.ts';
-import { TEXT_ENCODER_LAYER_TENSORS } from './loadLayout.ts';
+import { EMBED_TABLE, headFormat, TEXT_ENCODER_LAYER_TENSORS } from './loadLayout.ts';
 import { Qwen3Lm } from './qwen3Lm.ts';
 import type { Qwen3TextEncoder } from './textEncoder.ts';
-
-export const EMBED_TABLE = 'model.embed_tokens.weight';
-
-/** The format the head table loads as: GGUF blocks as stored, float tables per the policy's embedding role. */
-export function headFormat(storedDtype: string, policy: ImportPolicy): WeightFormat {
-  return isQuantDtype(storedDtype) ? 'keep' : policy.embedding;
-}
 
 /** The LM on top of a loaded text encoder: borrows its layers and token lookup; owns what it adds. */
 export interface LmParts {
