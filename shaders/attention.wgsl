@@ -3,7 +3,8 @@
 //
 // Layout (f32, row-major, read as vec4 so head dims must be multiples of 4):
 //   q   (Lq, Hq,  hd)   k, v (Lk, Hkv, hd)   out (Lq, Hq, hd)
-// Grouped-query: q head h reads kv head h / (Hq / Hkv). Causal (Lq == Lk): query i sees keys 0..i.
+// Grouped-query: q head h reads kv head h / (Hq / Hkv). Causal (Lq <= Lk, the queries are the
+// last Lq positions, as in decoding with a KV cache): query i sees keys 0 .. i + Lk - Lq.
 // Params, bindings (0 params, 1 q, 2 k, 3 v, 4 out) and NEG_BIG: attention_io.wgsl, prepended by attention.ts.
 // Dispatch: (ceil(Lq / BQ), Hq, 1) workgroups of WG = BQ * TD invocations.
 //
@@ -54,15 +55,15 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   var m = NEG_BIG;
   var l = 0.0;
 
-  // Causal: no key of this tile of rows lies past q0 + BQ - 1, so later key tiles are skipped entirely.
+  // Causal: no key of this tile of rows lies past q0 + BQ - 1 + Lk - Lq, so later key tiles are skipped entirely.
   var kEnd = p.lk;
   if (p.causal != 0u) {
-    kEnd = min(p.lk, q0 + BQ);
+    kEnd = min(p.lk, q0 + BQ + p.causal - 1u);
   }
-  // Keys this row may see: all of them, or 0..row when causal.
+  // Keys this row may see: all of them, or 0 .. row + Lk - Lq when causal.
   var rowEnd = p.lk;
   if (p.causal != 0u) {
-    rowEnd = min(p.lk, row + 1u);
+    rowEnd = min(p.lk, row + p.causal);
   }
 
   for (var k0 = 0u; k0 < kEnd; k0 += BK) {

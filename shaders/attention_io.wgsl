@@ -10,7 +10,7 @@ struct Params {
   hq: u32,
   hkv: u32,
   group: u32, // Hq / Hkv
-  causal: u32,
+  causal: u32, // 0: none; else query i sees keys 0 .. i + causal - 1 (causal = Lk - Lq + 1: the queries are the last Lq keys)
   scale: f32, // softmax scale · log2(e)
 }
 

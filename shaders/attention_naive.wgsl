@@ -14,7 +14,7 @@ struct Params {
   hq: u32,
   hkv: u32,
   group: u32, // Hq / Hkv
-  causal: u32,
+  causal: u32, // 0: none; else query i sees keys 0 .. i + causal - 1 (= Lk - Lq + 1)
   hd: u32,
   h0: u32, // first head of this dispatch
   scale: f32,
@@ -35,7 +35,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let h = p.h0 + hc;
   let hk = h / p.group;
   var n = p.lk;
-  if (p.causal != 0u) { n = min(p.lk, row + 1u); }
+  if (p.causal != 0u) { n = min(p.lk, row + p.causal); }
   let qOff = (row * p.hq + h) * p.hd; // elements
   let sOff = (hc * p.lq + row) * p.lk; // elements
 

@@ -4,7 +4,8 @@
 //
 // Layout (f32, row-major, read as vec4 so head dims must be multiples of 4):
 //   q   (Lq, Hq,  hd)   k, v (Lk, Hkv, hd)   out (Lq, Hq, hd)
-// Grouped-query: q head h reads kv head h / (Hq / Hkv). Causal (Lq == Lk): query i sees keys 0..i.
+// Grouped-query: q head h reads kv head h / (Hq / Hkv). Causal (Lq <= Lk, the queries are the
+// last Lq positions): query i sees keys 0 .. i + Lk - Lq.
 // Params, bindings (0 params, 1 q, 2 k, 3 v, 4 out) and NEG_BIG: attention_io.wgsl, prepended by attention.ts.
 // Dispatch: (ceil(Lq / (BQ · RPI)), Hq / GH, 1) workgroups of WG = BQ · GH invocations.
 //
@@ -53,7 +54,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   let row@R = q0 + lid / GH + @Ru * BQ;
   var rowEnd@R = p.lk;
   if (p.causal != 0u) {
-    rowEnd@R = min(p.lk, row@R + 1u);
+    rowEnd@R = min(p.lk, row@R + p.causal);
   }
   let qBase@R = (min(row@R, p.lq - 1u) * p.hq + h) * HD4;
   var qv@R: array<vec4<f32>, MAXD4>;
@@ -70,7 +71,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   // Causal: no key of this tile of rows lies past its last row, so later key tiles are skipped entirely.
   var kEnd = p.lk;
   if (p.causal != 0u) {
-    kEnd = min(p.lk, q0 + rows);
+    kEnd = min(p.lk, q0 + rows + p.causal - 1u);
   }
 
   for (var k0 = 0u; k0 < kEnd; k0 += BK) {
@@ -133,7 +134,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
     m@R = mNew@R;
     //@}
     // p·V four keys at a time. A masked key scores NEG_BIG and gets p = 0: m is finite here, because key 0 of the
-    // first tile is visible to every row (Lk >= 1; causal row i sees keys 0..i).
+    // first tile is visible to every row (Lk >= 1; causal row i sees keys 0 .. i + Lk - Lq).
     for (var kk = 0u; kk < BK; kk += 4u) {
       //@rows{
       let p@R = exp2(s@R[kk / 4u] - vec4<f32>(m@R));

@@ -10,7 +10,7 @@ import { textEncoderShapes, transformerShapes, vaeDecoderShapes, vaeEncoderShape
 import { type StoredDType, writeSafetensors } from './safetensorsWriter.ts';
 import { tinyTokenizerJson } from './tinyTokenizer.ts';
 
-const VERSION = 2; // bump when the generator's output changes
+const VERSION = 3; // bump when the generator's output changes
 const OUT = resolve(import.meta.dirname, '../public/models/selftest');
 
 export const SELFTEST_TRANSFORMER_CONFIG = {
@@ -102,7 +102,8 @@ export function makeSelftest(dir = OUT): boolean {
   const files: Record<string, Uint8Array | string> = {
     'transformer.safetensors': build(transformerShapes(dit), 101, 'BF16'),
     'transformer_config.json': JSON.stringify(SELFTEST_TRANSFORMER_CONFIG, null, 1),
-    'text_encoder.safetensors': build(textEncoderShapes(te, te.nLayers - 1), 202, 'F16'),
+    // All layers and the final norm: the prompt enhancer runs the text encoder as a causal LM (tied head).
+    'text_encoder.safetensors': build(textEncoderShapes(te), 202, 'F16'),
     'text_encoder_config.json': JSON.stringify(SELFTEST_TEXT_ENCODER_CONFIG, null, 1),
     'vae.safetensors': build([...vaeDecoderShapes(vae), ...vaeEncoderShapes(vae)], 303, 'F16'),
     'vae_config.json': JSON.stringify(SELFTEST_VAE_CONFIG, null, 1),

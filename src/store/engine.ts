@@ -61,6 +61,7 @@ export function engineFromRemote(remote: EngineClient): Engine {
     countTokens: (prompt) => settle(remote.countTokens(prompt)),
     generate: (jobId, req, onProgress) =>
       settle(remote.generate(jobId, Comlink.transfer(req, transferables(req)), onProgress ? Comlink.proxy(onProgress) : undefined)),
+    enhancePrompt: (jobId, req, onUpdate) => settle(remote.enhancePrompt(jobId, req, onUpdate ? Comlink.proxy(onUpdate) : undefined)),
     cancel: async (jobId) => {
       try {
         await remote.cancel(jobId);

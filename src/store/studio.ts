@@ -4,6 +4,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createDeviceSlice, type DeviceSlice } from './deviceSlice.ts';
 import { createEditorSlice, type EditorSlice } from './editorSlice.ts';
 import type { EngineHandle } from './engine.ts';
+import { createEnhanceSlice, type EnhanceSlice } from './enhanceSlice.ts';
 import { createGallerySlice, type GallerySlice, type GalleryStorage } from './gallerySlice.ts';
 import { createGenerateSlice, type GenerateSlice } from './generateSlice.ts';
 import type { Imaging } from './imaging.ts';
@@ -16,6 +17,7 @@ export interface Studio {
   generate: GenerateSlice;
   gallery: GallerySlice;
   editor: EditorSlice;
+  enhance: EnhanceSlice;
 }
 
 export interface StudioDeps {
@@ -68,6 +70,7 @@ export function createStudioStore(deps: StudioDeps): StudioStore {
       generate: createGenerateSlice(ctx),
       gallery: createGallerySlice(ctx),
       editor: createEditorSlice(ctx),
+      enhance: createEnhanceSlice(ctx),
     };
   });
 }

@@ -2,6 +2,9 @@
 export type {
   DeviceInfo,
   EngineApi,
+  EnhanceRequest,
+  EnhanceResult,
+  EnhanceUpdate,
   GenerateMode,
   GenerateRequest,
   GenerateResult,

@@ -3,6 +3,7 @@ import { useStudio, useStudioShallow } from '../store/index.ts';
 import { maskCoverage } from '../paint/mask.ts';
 import { JobProgress } from './JobProgress.tsx';
 import { ErrorMessage, Notice } from './Messages.tsx';
+import { EnhanceBar } from './EnhanceBar.tsx';
 
 /** The edit instruction, strength, Apply edit, progress and the outcome. */
 export function EditPanel() {
@@ -32,6 +33,7 @@ export function EditPanel() {
         <span className="field-label">Edit instruction</span>
         <textarea rows={4} value={instruction} placeholder="Turn the sky into a stormy sunset" onChange={(e) => ed.setInstruction(e.target.value)} />
       </label>
+      <EnhanceBar target="edit" disabled={busy || !hasSource} />
       <div className="field">
         <span className="field-row label-row">
           <label className="field-label" htmlFor={`${id}-strength`}>

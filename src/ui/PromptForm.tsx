@@ -3,6 +3,7 @@ import { useStudio, useStudioShallow } from '../store/index.ts';
 import { MAX_BATCH, MAX_STEPS } from '../store/ui.ts';
 import { SizePicker } from './SizePicker.tsx';
 import { ErrorMessage, Notice } from './Messages.tsx';
+import { EnhanceBar } from './EnhanceBar.tsx';
 
 /** The generate settings: prompt with a live token count, size, steps, seed, guidance, batch, and Generate. */
 export function PromptForm() {
@@ -13,6 +14,7 @@ export function PromptForm() {
   const error = useStudio((s) => s.generate.error);
   const notice = useStudio((s) => s.generate.notice);
   const loaded = useStudio((s) => s.models.loaded);
+  const enhancing = useStudio((s) => s.enhance.status !== 'idle');
   // Only the (stable) actions: the whole slice changes on every progress report of a running job.
   const g = useStudioShallow((s) => {
     const { generate, setPrompt, setParams, dismiss } = s.generate;
@@ -48,6 +50,7 @@ export function PromptForm() {
           placeholder="A lighthouse on a cliff at dusk, warm light, mist over the sea…"
           onChange={(e) => g.setPrompt(e.target.value)}
         />
+        <EnhanceBar target="create" disabled={busy} />
       </div>
 
       {guidance && (
@@ -102,7 +105,7 @@ export function PromptForm() {
         {params.randomSeed ? 'A new seed for every image (the field shows the last one).' : params.batchCount > 1 ? `Fixed: images use seeds ${params.seed} to ${params.seed + params.batchCount - 1}.` : 'Fixed: the same settings give the same image.'}
       </p>
 
-      <button type="button" className="btn primary big" disabled={busy} aria-keyshortcuts="Control+Enter" onClick={() => void g.generate()}>
+      <button type="button" className="btn primary big" disabled={busy || enhancing} aria-keyshortcuts="Control+Enter" onClick={() => void g.generate()}>
         Generate <kbd aria-hidden="true">Ctrl</kbd>
         <kbd aria-hidden="true">Enter</kbd>
       </button>

@@ -12,6 +12,7 @@ import { type LoadedSet, loadSet, type SetFiles } from './modelSet.ts';
 import { inspectFile, modelsApi } from './modelsApi.ts';
 import type { DeviceInfo, GenerateRequest, GenerateResult, LoadedModel, Progress, Result, WorkerApi } from './protocol.ts';
 import { storedSet } from './storedSets.ts';
+import { runEnhance } from './enhanceJob.ts';
 
 /** The app's root URL: the worker is served from <base>/assets/ in a build and from <base>/src/worker/ in dev. */
 const appBase = new URL(import.meta.env.DEV ? '../../' : '../', self.location.href).href;
@@ -132,6 +133,17 @@ const api: WorkerApi = {
     // Transfer (not clone) the pixels and the PNG; comlink keys transfers by the returned object itself.
     return res.ok ? Comlink.transfer(res, transfers) : res;
   },
+
+  enhancePrompt: (jobId, request, onUpdate) =>
+    guard(() =>
+      queue.run(jobId, async () => {
+        const { gpu: g, model } = await host.forJob();
+        return runEnhance(model.set, request, onUpdate, () => {
+          queue.check(jobId);
+          g.assertAlive();
+        });
+      }),
+    ),
 
   cancel: async (jobId) => queue.cancel(jobId),
 

@@ -9,6 +9,8 @@ import { loadTextEncoder, loadTransformer, loadVae } from '../models/zimage/load
 import type { ZImageNetworks } from '../models/zimage/pipeline.ts';
 import { BASE_SHIFT, TURBO_SHIFT } from '../models/zimage/scheduler.ts';
 import type { Qwen3TextEncoder } from '../models/zimage/textEncoder.ts';
+import { canRunLm, loadLmParts, type LmParts } from '../models/zimage/loadLm.ts';
+import type { Qwen3Lm } from '../models/zimage/qwen3Lm.ts';
 import { ZImageTokenizer } from '../models/zimage/tokenizer.ts';
 import type { ZImageTransformer } from '../models/zimage/transformer.ts';
 import { type DitConfig, type Qwen3Config, type VaeConfig as DetectedVae, describeRefusal } from '../weights/detect.ts';
@@ -28,6 +30,13 @@ export interface SetFiles {
 
 export interface LoadedSet {
   networks: ZImageNetworks;
+  /**
+   * Qwen3 as a chat model over the text encoder's layers (loaded if released). Its own weights (the last layer,
+   * the final norm, the token table as the head) stay until releaseLm(), which the enhancer calls when done: they
+   * are never resident while the DiT runs. Throws 'bad-model-file' when the file lacks the last layer or norm.
+   */
+  lm(): Promise<Qwen3Lm>;
+  releaseLm(): void;
   weightBytes: number;
   release(): void;
 }
@@ -82,6 +91,11 @@ export async function loadSet(gpu: Gpu, set: SetFiles, onPhase: LoadPhase): Prom
     parts.push(vae);
     let te: Qwen3TextEncoder | null = await loadTextEncoder(gpu, teFile, teCfg, DEFAULT_POLICY, (d, t) => onPhase('text encoder', d / t));
     onPhase('ready', 1);
+    let lmParts: LmParts | null = null; // borrows te's layers: released with it
+    const releaseLm = () => {
+      lmParts?.release();
+      lmParts = null;
+    };
     const networks: ZImageNetworks = {
       gpu,
       tokenizer,
@@ -90,12 +104,21 @@ export async function loadSet(gpu: Gpu, set: SetFiles, onPhase: LoadPhase): Prom
       shift: set.guidance ? BASE_SHIFT : TURBO_SHIFT,
       textEncoder: async () => (te ??= await loadTextEncoder(gpu, teFile, teCfg, DEFAULT_POLICY)),
       releaseTextEncoder: () => {
+        releaseLm();
         te?.release();
         te = null;
       },
     };
     return {
       networks,
+      lm: async () => {
+        if (!canRunLm(teFile, teCfg))
+          throw new StudioError('bad-model-file', "This text encoder file holds only the layers image generation uses, so it cannot run as the prompt enhancer; use a full Qwen3-4B text encoder file.");
+        const encoder = await networks.textEncoder();
+        lmParts ??= await loadLmParts(gpu, teFile, teCfg, encoder, DEFAULT_POLICY);
+        return lmParts.lm;
+      },
+      releaseLm,
       weightBytes: gpu.pool.stats().inUseBytes,
       release: () => {
         networks.releaseTextEncoder();

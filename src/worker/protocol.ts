@@ -73,6 +73,39 @@ export interface Progress {
   gpuStepMs?: number;
 }
 
+/** Prompt enhancement with the loaded text encoder run as a chat model (Qwen3, thinking off). */
+export interface EnhanceRequest {
+  /** 'create': a short prompt becomes a detailed one; 'edit': an instruction (+ the source's prompt) becomes the prompt for the masked region. */
+  mode: 'create' | 'edit';
+  prompt: string;
+  /** Edit: the prompt the source image was made from, when its PNG metadata has one. */
+  sourcePrompt?: string;
+  seed: number;
+  /** 0: greedy. Default 0.7 with top-p 0.8 (Qwen3's settings for non-thinking chat). */
+  temperature?: number;
+  topP?: number;
+  maxNewTokens?: number;
+}
+
+/** Streamed while enhancing: the text so far (replace, don't append). */
+export interface EnhanceUpdate {
+  phase: 'loading' | 'reading' | 'writing';
+  text: string;
+  tokens: number;
+  /** Decode speed so far; null before the second token. */
+  tokensPerSecond: number | null;
+}
+
+export interface EnhanceResult {
+  text: string;
+  tokens: number;
+  promptTokens: number;
+  /** A stop token ended it (false: the token limit did). */
+  finished: boolean;
+  prefillTokensPerSecond: number;
+  decodeTokensPerSecond: number | null;
+}
+
 export interface GenerateResult {
   image: RgbaImage;
   /** A PNG with `meta` in a tEXt chunk. */
@@ -151,6 +184,8 @@ export interface EngineApi {
   countTokens(prompt: string): Promise<Result<TokenCount>>;
   /** Queued: one job runs at a time. `jobId` names it for cancel(). */
   generate(jobId: string, request: GenerateRequest, onProgress?: (p: Progress) => void): Promise<Result<GenerateResult>>;
+  /** Queued like generate; streams the text through onUpdate; cancel(jobId) stops it before the next token. */
+  enhancePrompt(jobId: string, request: EnhanceRequest, onUpdate?: (u: EnhanceUpdate) => void): Promise<Result<EnhanceResult>>;
   /** Stops a queued or running job between steps; its promise resolves with a 'cancelled' error. */
   cancel(jobId: string): Promise<void>;
 }

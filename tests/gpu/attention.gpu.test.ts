@@ -63,6 +63,13 @@ const FLASH_CASES: Case[] = [
   { lq: 300, lk: 300, heads: 1, kvHeads: 1, hd: 512, seed: 14 },
   { lq: 37, lk: 37, heads: 2, kvHeads: 1, hd: 512, causal: true, seed: 15 },
   { lq: 1, lk: 301, heads: 1, kvHeads: 1, hd: 512, seed: 16 },
+  // Causal with Lq < Lk: the queries are the last Lq positions (decode steps and chunks against a KV cache).
+  { lq: 1, lk: 2, heads: 4, kvHeads: 2, hd: 32, causal: true, seed: 17 },
+  { lq: 1, lk: 33, heads: 8, kvHeads: 2, hd: 128, causal: true, seed: 18 },
+  { lq: 1, lk: 1025, heads: 4, kvHeads: 1, hd: 64, causal: true, seed: 19 },
+  { lq: 3, lk: 100, heads: 6, kvHeads: 2, hd: 96, causal: true, seed: 20 },
+  { lq: 33, lk: 70, heads: 4, kvHeads: 2, hd: 32, causal: true, amp: 3, seed: 28 },
+  { lq: 2, lk: 37, heads: 2, kvHeads: 1, hd: 512, causal: true, seed: 29 },
 ];
 
 /** Forces one of the two flash kernels. */
@@ -116,13 +123,14 @@ describe('attention (flash, tiled online softmax)', () => {
     const q = t(4, 64); // (4, 2·32)
     const kv = t(6, 32); // (6, 1·32)
     const kv4 = t(4, 32);
+    const kv3 = t(3, 32);
     const b = gpu.batch();
     const bad: [string, () => unknown][] = [
       ['heads not a multiple of kvHeads', () => attention(b, q, kv, kv, { heads: 2, kvHeads: 3, headDim: 32 })],
       ['q width', () => attention(b, q, kv, kv, { heads: 3, kvHeads: 1, headDim: 32 })],
       ['k width', () => attention(b, q, kv, kv, { heads: 2, kvHeads: 2, headDim: 32 })],
       ['v rows', () => attention(b, q, kv, kv4, { heads: 2, kvHeads: 1, headDim: 32 })],
-      ['causal Lq != Lk', () => attention(b, q, kv, kv, { heads: 2, kvHeads: 1, headDim: 32, causal: true })],
+      ['causal Lq > Lk', () => attention(b, q, kv3, kv3, { heads: 2, kvHeads: 1, headDim: 32, causal: true })],
       ['headDim % 4', () => attention(b, q, kv, kv, { heads: 1, kvHeads: 1, headDim: 30 })],
       ['out size', () => attention(b, q, kv, kv, { heads: 2, kvHeads: 1, headDim: 32, out: kv })],
       ['out aliases q', () => attention(b, q, kv, kv, { heads: 2, kvHeads: 1, headDim: 32, out: q })],
@@ -130,7 +138,7 @@ describe('attention (flash, tiled online softmax)', () => {
     ];
     for (const [what, f] of bad) expect(f, what).toThrow(RangeError);
     b.submit();
-    for (const x of [q, kv, kv4]) x.release();
+    for (const x of [q, kv, kv4, kv3]) x.release();
   });
 
   it('picks split tiles within the 16 KiB default budget for every supported head dim', () => {
@@ -174,6 +182,7 @@ const NAIVE_CASES: Case[] = [
   { lq: 33, lk: 100, heads: 4, kvHeads: 2, hd: 64, seed: 42 },
   { lq: 65, lk: 65, heads: 8, kvHeads: 2, hd: 32, causal: true, seed: 43 },
   { lq: 20, lk: 20, heads: 1, kvHeads: 1, hd: 512, seed: 44 },
+  { lq: 3, lk: 70, heads: 4, kvHeads: 2, hd: 32, causal: true, seed: 45 },
 ];
 
 describe('attention_naive (benchmark baseline)', () => {

@@ -7,7 +7,7 @@ import type { ModelSetInfo, ModelsAdapter, StorageInfo, TransferProgress, Verify
 import { memorySettings } from '../../src/store/settings.ts';
 import { createStudioStore, type StudioDeps } from '../../src/store/studio.ts';
 import { imageMetadata } from '../../src/worker/jobs.ts';
-import type { DeviceInfo, GenerateRequest, LoadedModel, Progress, Result } from '../../src/worker/protocol.ts';
+import type { DeviceInfo, EnhanceRequest, EnhanceUpdate, GenerateRequest, LoadedModel, Progress, Result } from '../../src/worker/protocol.ts';
 
 export const DEVICE: DeviceInfo = {
   adapter: { vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader' },
@@ -77,6 +77,20 @@ export class FakeEngine implements Engine {
     // Metadata as the worker builds it; no PNG, so the gallery writes one from it (as it would for an engine without).
     const meta = imageMetadata(req, { mode: ranMode, width: req.width, height: req.height, model: this.loaded?.label ?? '?' });
     return ok({ image: { width: req.width, height: req.height, data: data.buffer }, png: new ArrayBuffer(0), meta, elapsedMs: 1234, gpuMsPerStep: 41.25 });
+  };
+  /** Streamed by enhancePrompt, one update per word; the gate holds it after the first (to test cancel). */
+  enhanceWords = ['A', 'lighthouse', 'at', 'dusk'];
+  enhanced: EnhanceRequest[] = [];
+  enhancePrompt = async (jobId: string, req: EnhanceRequest, onUpdate?: (u: EnhanceUpdate) => void) => {
+    this.calls.push({ method: 'enhancePrompt', args: [jobId] });
+    this.enhanced.push(req);
+    for (let i = 0; i < this.enhanceWords.length; i++) {
+      onUpdate?.({ phase: 'writing', text: this.enhanceWords.slice(0, i + 1).join(' '), tokens: i + 1, tokensPerSecond: i > 0 ? 10 : null });
+      if (i === 0 && this.gate) await this.gate;
+      if (this.cancelled.has(jobId)) return err('cancelled', 'Cancelled.');
+    }
+    const text = this.enhanceWords.join(' ');
+    return ok({ text, tokens: this.enhanceWords.length, promptTokens: 50, finished: true, prefillTokensPerSecond: 100, decodeTokensPerSecond: 10 });
   };
   cancel = async (jobId: string) => {
     this.cancelled.add(jobId);

@@ -10,6 +10,7 @@ import { flowMatchSchedule } from '../../src/models/zimage/scheduler.ts';
 import { KEEP_POLICY, REFERENCE_POLICY } from '../../src/weights/policy.ts';
 import { type ModelFile, openModelFile } from '../../src/weights/modelFile.ts';
 import { BlobSource } from '../../src/weights/source.ts';
+import { runLmCases } from './lm.ts';
 import { runQuantCases } from './quants.ts';
 
 export type Report = (file: string, tensor: string, maxErr: number, tol: number) => void;
@@ -166,6 +167,9 @@ export async function runGpuCases(files: string[], report: Report): Promise<numb
     }
     te.release();
   }
+
+  // Qwen3 as a causal LM (the prompt enhancer): lm.ts.
+  ran += await runLmCases(gpu, files, { open, json }, report);
 
   // VAE decode and encode, with both weight files (diffusers and original FLUX names).
   const vaeCases = files.filter((f) => f.startsWith('vae_') && f.endsWith('.safetensors') && !f.includes('_names'));

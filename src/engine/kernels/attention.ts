@@ -18,7 +18,10 @@ export interface AttentionOptions {
   kvHeads: number;
   /** Elements per head (hd), a multiple of 4. */
   headDim: number;
-  /** Query i sees keys 0..i only; needs Lq == Lk. */
+  /**
+   * Query i sees keys 0 .. i + Lk - Lq only; needs Lq <= Lk. Lq == Lk is the usual mask; Lq < Lk: the queries are
+   * the last Lq positions of the sequence (a decode step against a KV cache).
+   */
   causal?: boolean;
   /** Softmax scale; defaults to 1/sqrt(headDim). */
   scale?: number;
@@ -154,7 +157,7 @@ export function checkAttention(name: string, q: Tensor, k: Tensor, v: Tensor, op
     throw new RangeError(`${name}: k has shape [${k.shape}], expected (Lk >= 1, ${kvHeads}·${headDim})`);
   if (v.shape[0] !== lk || v.numel !== k.numel)
     throw new RangeError(`${name}: v has shape [${v.shape}], expected the shape of k [${k.shape}]`);
-  if (causal && lq !== lk) throw new RangeError(`${name}: causal attention needs Lq == Lk, got ${lq} and ${lk}`);
+  if (causal && lq > lk) throw new RangeError(`${name}: causal attention needs Lq <= Lk, got ${lq} and ${lk}`);
   const scale = opts.scale ?? 1 / Math.sqrt(headDim);
   if (!Number.isFinite(scale)) throw new RangeError(`${name}: scale must be finite, got ${scale}`);
   if (opts.out) {
@@ -196,7 +199,7 @@ export function attention(b: Batch, q: Tensor, k: Tensor, v: Tensor, opts: Atten
     .u32(s.heads)
     .u32(s.kvHeads)
     .u32(group)
-    .u32(s.causal ? 1 : 0)
+    .u32(s.causal ? s.lk - s.lq + 1 : 0)
     .f32(s.scale * Math.LOG2E)
     .build();
   b.dispatch(spec, u, [q.data, k.data, v.data, out.data], dispatch);

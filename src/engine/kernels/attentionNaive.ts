@@ -34,7 +34,7 @@ export function attentionNaive(b: Batch, q: Tensor, k: Tensor, v: Tensor, opts: 
       .u32(s.heads)
       .u32(s.kvHeads)
       .u32(s.heads / s.kvHeads)
-      .u32(s.causal ? 1 : 0)
+      .u32(s.causal ? s.lk - s.lq + 1 : 0)
       .u32(s.headDim)
       .u32(h0)
       .f32(s.scale)

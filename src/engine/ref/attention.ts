@@ -10,7 +10,8 @@ export interface AttentionRefOptions {
 
 /**
  * q (Lq, heads, hd), k and v (Lk, kvHeads, hd), row-major f32; returns out (Lq, heads, hd). Query head h reads kv
- * head floor(h / (heads / kvHeads)); causal lets query i see keys 0..i.
+ * head floor(h / (heads / kvHeads)); causal lets query i see keys 0 .. i + Lk - Lq (Lq <= Lk: the queries are the last
+ * Lq positions).
  */
 export function attentionRef(q: Float32Array, k: Float32Array, v: Float32Array, opts: AttentionRefOptions): Float32Array {
   const { heads, kvHeads, headDim: hd } = opts;
@@ -24,7 +25,7 @@ export function attentionRef(q: Float32Array, k: Float32Array, v: Float32Array, 
   for (let h = 0; h < heads; h++) {
     const hk = Math.floor(h / group);
     for (let i = 0; i < lq; i++) {
-      const n = opts.causal ? Math.min(lk, i + 1) : lk; // keys this row sees
+      const n = opts.causal ? Math.min(lk, i + 1 + lk - lq) : lk; // keys this row sees
       const qOff = (i * heads + h) * hd; // elements
       let max = -Infinity;
       for (let j = 0; j < n; j++) {

@@ -38,7 +38,7 @@ function hostBytes(t: LoadedTensor): number {
 }
 
 /** Loads named tensors of one file onto the GPU; everything loaded is released if any tensor fails. */
-class Uploader {
+export class Uploader {
   readonly loaded: Tensor[] = [];
   done = 0;
   constructor(
@@ -82,7 +82,7 @@ class Uploader {
   }
 }
 
-async function guarded<T>(up: Uploader, fn: () => Promise<T>): Promise<T> {
+export async function guarded<T>(up: Uploader, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
@@ -173,6 +173,26 @@ export function fileEmbedding(info: TensorInfo, hidden: number): EmbeddingLookup
   };
 }
 
+/** One Qwen3 decoder layer's tensors (loadLayout.ts TEXT_ENCODER_LAYER_TENSORS), uploaded by `up`. */
+export async function loadQwen3Layer(up: Uploader, i: number): Promise<Qwen3LayerWeights> {
+  const t = new Map<string, Tensor>();
+  for (const suffix of TEXT_ENCODER_LAYER_TENSORS) t.set(suffix, await up.get(`model.layers.${i}.${suffix}`));
+  const w = (suffix: (typeof TEXT_ENCODER_LAYER_TENSORS)[number]): Tensor => t.get(suffix)!;
+  return {
+    inputNorm: w('input_layernorm.weight'),
+    postNorm: w('post_attention_layernorm.weight'),
+    q: w('self_attn.q_proj.weight'),
+    k: w('self_attn.k_proj.weight'),
+    v: w('self_attn.v_proj.weight'),
+    o: w('self_attn.o_proj.weight'),
+    qNorm: w('self_attn.q_norm.weight'),
+    kNorm: w('self_attn.k_norm.weight'),
+    gate: w('mlp.gate_proj.weight'),
+    up: w('mlp.up_proj.weight'),
+    down: w('mlp.down_proj.weight'),
+  };
+}
+
 /** Loads the first `layers` decoder layers: n_layers - 1 give hidden_states[-2], all Z-Image needs. */
 export async function loadTextEncoder(
   gpu: Gpu,
@@ -188,24 +208,7 @@ export async function loadTextEncoder(
     const embedInfo = file.tensors.get('model.embed_tokens.weight');
     if (!embedInfo) throw new StudioError('bad-model-file', 'the text encoder file has no token embedding table');
     const layers: Qwen3LayerWeights[] = [];
-    for (let i = 0; i < n; i++) {
-      const t = new Map<string, Tensor>();
-      for (const suffix of TEXT_ENCODER_LAYER_TENSORS) t.set(suffix, await up.get(`model.layers.${i}.${suffix}`));
-      const w = (suffix: (typeof TEXT_ENCODER_LAYER_TENSORS)[number]): Tensor => t.get(suffix)!;
-      layers.push({
-        inputNorm: w('input_layernorm.weight'),
-        postNorm: w('post_attention_layernorm.weight'),
-        q: w('self_attn.q_proj.weight'),
-        k: w('self_attn.k_proj.weight'),
-        v: w('self_attn.v_proj.weight'),
-        o: w('self_attn.o_proj.weight'),
-        qNorm: w('self_attn.q_norm.weight'),
-        kNorm: w('self_attn.k_norm.weight'),
-        gate: w('mlp.gate_proj.weight'),
-        up: w('mlp.up_proj.weight'),
-        down: w('mlp.down_proj.weight'),
-      });
-    }
+    for (let i = 0; i < n; i++) layers.push(await loadQwen3Layer(up, i));
     return new Qwen3TextEncoder(gpu, cfg, { embed: fileEmbedding(embedInfo, cfg.hiddenSize), layers }, up.loaded);
   });
 }

@@ -3,7 +3,7 @@
 // residual and modulation differ between the two and stay with their callers.
 import type { Batch } from '../../engine/gpu.ts';
 import * as ops from '../../engine/ops.ts';
-import type { Tensor } from '../../engine/tensor.ts';
+import { Tensor } from '../../engine/tensor.ts';
 
 type Weight = Parameters<typeof ops.matmul>[2];
 
@@ -25,8 +25,22 @@ export interface SelfAttentionShape {
   causal?: boolean;
 }
 
-/** xn (L, D) normed input -> attention output (L, heads·hd), before the output projection. xn is not released. */
-export function selfAttention(b: Batch, xn: Tensor, w: SelfAttentionWeights, rope: { cos: Tensor; sin: Tensor }, s: SelfAttentionShape): Tensor {
+/**
+ * One layer's KV cache (Qwen3 as a causal LM): keys after QK-norm and RoPE, and values, (capacity, kvHeads·hd) f32
+ * each, row p = position p, the layout attention reads. Positions 0 .. pos-1 are filled.
+ */
+export interface KvSlot {
+  k: Tensor;
+  v: Tensor;
+  /** Position of the first row of xn; its keys and values are written at rows pos .. pos + L - 1. */
+  pos: number;
+}
+
+/**
+ * xn (L, D) normed input -> attention output (L, heads·hd), before the output projection. xn is not released. With a
+ * KV cache slot, the new keys and values are appended to it and the L queries attend (causally) to all pos + L.
+ */
+export function selfAttention(b: Batch, xn: Tensor, w: SelfAttentionWeights, rope: { cos: Tensor; sin: Tensor }, s: SelfAttentionShape, cache?: KvSlot): Tensor {
   const { heads: H, kvHeads: Hkv, headDim: hd, eps } = s;
   const L = xn.shape[0];
   const q = ops.matmul(b, xn, w.q); // (L, H*hd)
@@ -41,9 +55,25 @@ export function selfAttention(b: Batch, xn: Tensor, w: SelfAttentionWeights, rop
   const rotate = s.rope === 'half' ? ops.ropeHalf : ops.ropeComplex;
   rotate(b, qn, rope.cos, rope.sin, { heads: H, headDim: hd });
   rotate(b, kn, rope.cos, rope.sin, { heads: Hkv, headDim: hd });
-  const a = ops.attention(b, qn, kn, v, { heads: H, kvHeads: Hkv, headDim: hd, causal: s.causal }); // (L, H*hd)
+  let keys = kn;
+  let values = v;
+  if (cache) {
+    const row = Hkv * hd * 4; // bytes per position
+    const lk = cache.pos + L; // positions attended
+    if (lk * row > cache.k.data.size) throw new RangeError(`selfAttention: ${lk} positions exceed the KV cache of ${cache.k.data.size / row}`);
+    b.copy(kn.data, 0, cache.k.data, cache.pos * row, L * row);
+    b.copy(v.data, 0, cache.v.data, cache.pos * row, L * row);
+    keys = prefix(cache.k, lk, Hkv * hd); // view (pos + L, Hkv*hd)
+    values = prefix(cache.v, lk, Hkv * hd);
+  }
+  const a = ops.attention(b, qn, keys, values, { heads: H, kvHeads: Hkv, headDim: hd, causal: s.causal }); // (L, H*hd)
   qnRows.release();
   knRows.release();
   v.release();
   return a;
+}
+
+/** A view of the first `rows` rows of a cache buffer (no copy, no ownership). */
+function prefix(t: Tensor, rows: number, width: number): Tensor {
+  return new Tensor([rows, width], 'f32', t.data, null, null, 'f32', t.label, false);
 }
