@@ -7,6 +7,7 @@ import type { EngineHandle } from './engine.ts';
 import { createGallerySlice, type GallerySlice, type GalleryStorage } from './gallerySlice.ts';
 import { createGenerateSlice, type GenerateSlice } from './generateSlice.ts';
 import type { Imaging } from './imaging.ts';
+import { createLorasSlice, type LorasSlice } from './lorasSlice.ts';
 import { createModelsSlice, type ModelsSlice } from './modelsSlice.ts';
 import type { SettingsStorage } from './settings.ts';
 
@@ -16,6 +17,7 @@ export interface Studio {
   generate: GenerateSlice;
   gallery: GallerySlice;
   editor: EditorSlice;
+  loras: LorasSlice;
 }
 
 export interface StudioDeps {
@@ -68,6 +70,7 @@ export function createStudioStore(deps: StudioDeps): StudioStore {
       generate: createGenerateSlice(ctx),
       gallery: createGallerySlice(ctx),
       editor: createEditorSlice(ctx),
+      loras: createLorasSlice(ctx),
     };
   });
 }

@@ -6,6 +6,8 @@ export type {
   GenerateRequest,
   GenerateResult,
   LoadedModel,
+  LoraInfo,
+  LoraUse,
   ModelCapabilities,
   Progress,
   ProgressPhase,
