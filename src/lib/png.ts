@@ -16,6 +16,8 @@ export interface ImageMetadata {
   mode: 'text-to-image' | 'image-to-image' | 'inpaint' | 'edit';
   strength: number | null;
   guidanceScale: number | null;
+  /** The LoRAs applied, by file name, with their strengths (absent or empty: none). */
+  loras?: { name: string; strength: number }[];
 }
 
 export interface RgbaPixels {
@@ -270,7 +272,18 @@ export function parseMetadata(json: string): ImageMetadata | null {
     mode: typeof o.mode === 'string' && MODES.has(o.mode) ? (o.mode as ImageMetadata['mode']) : 'text-to-image',
     strength: num(o.strength),
     guidanceScale: num(o.guidanceScale),
+    ...(Array.isArray(o.loras) ? { loras: parseLoras(o.loras) } : {}),
   };
+}
+
+function parseLoras(list: unknown[]): { name: string; strength: number }[] {
+  const out: { name: string; strength: number }[] = [];
+  for (const l of list) {
+    const r = l as { name?: unknown; strength?: unknown };
+    const strength = num(r?.strength);
+    if (typeof r?.name === 'string' && strength !== null) out.push({ name: r.name, strength });
+  }
+  return out;
 }
 
 /** The studio parameters of a PNG, or null when it is not a PNG or carries none. */

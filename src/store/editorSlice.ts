@@ -193,6 +193,7 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
             steps: gp.steps,
             seed: gp.randomSeed ? deps.randomSeed() : gp.seed,
             strength,
+            loras: get().loras.uses(),
             image: { width: before.width, height: before.height, data: before.data.slice(0) },
             ...(painter.isEmpty() ? {} : { mask: painter.exportMask() }),
           };

@@ -5,7 +5,7 @@
 import * as Comlink from 'comlink';
 import { toErrorData, type ErrorData } from '../lib/errors.ts';
 import { createEngineClient, type EngineClient } from '../worker/client.ts';
-import type { EngineApi, GenerateRequest, Result } from '../worker/protocol.ts';
+import type { EngineApi, GenerateRequest, LorasApi, Result } from '../worker/protocol.ts';
 import { createWorkerModelsAdapter } from './modelsAdapter.ts';
 import type { ModelsAdapter } from './modelsSlice.ts';
 
@@ -19,6 +19,8 @@ export type Engine = Omit<EngineApi, ModelSetMethods>;
 export interface EngineHandle {
   engine: Engine;
   models: ModelsAdapter;
+  /** Stored LoRAs; absent in engines that do not offer them. */
+  loras?: LorasApi;
   terminate: () => void;
 }
 
@@ -75,5 +77,12 @@ export function engineFromRemote(remote: EngineClient): Engine {
 /** Starts the engine worker. Called lazily on first use and again by "Restart engine". */
 export function startWorkerEngine(): EngineHandle {
   const { client, terminate } = createEngineClient();
-  return { engine: engineFromRemote(client), models: createWorkerModelsAdapter(client), terminate };
+  const loras: LorasApi = {
+    listLoras: () => settle(client.listLoras()),
+    importLora: (file) => settle(client.importLora(file)),
+    addLoraUrl: (url) => settle(client.addLoraUrl(url)),
+    deleteLora: (id) => settle(client.deleteLora(id)),
+    checkLora: (id) => settle(client.checkLora(id)),
+  };
+  return { engine: engineFromRemote(client), models: createWorkerModelsAdapter(client), loras, terminate };
 }

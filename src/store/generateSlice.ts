@@ -151,6 +151,7 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
             height: p.height,
             steps: p.steps,
             seed,
+            loras: get().loras.uses(),
             ...(model.capabilities.guidance ? { negativePrompt: p.negativePrompt, guidanceScale: p.guidanceScale } : {}),
           };
         },
@@ -177,6 +178,7 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
         ...(meta.guidanceScale !== null ? { guidanceScale: meta.guidanceScale } : {}),
       });
       g().setPrompt(meta.prompt);
+      get().loras.applyMeta(meta.loras ?? []);
     },
     restoreFromPng: (bytes) => {
       const meta = readStudioMetadata(bytes);

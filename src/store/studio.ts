@@ -8,6 +8,7 @@ import { createEnhanceSlice, type EnhanceSlice } from './enhanceSlice.ts';
 import { createGallerySlice, type GallerySlice, type GalleryStorage } from './gallerySlice.ts';
 import { createGenerateSlice, type GenerateSlice } from './generateSlice.ts';
 import type { Imaging } from './imaging.ts';
+import { createLorasSlice, type LorasSlice } from './lorasSlice.ts';
 import { createModelsSlice, type ModelsSlice } from './modelsSlice.ts';
 import type { SettingsStorage } from './settings.ts';
 
@@ -18,6 +19,7 @@ export interface Studio {
   gallery: GallerySlice;
   editor: EditorSlice;
   enhance: EnhanceSlice;
+  loras: LorasSlice;
 }
 
 export interface StudioDeps {
@@ -71,6 +73,7 @@ export function createStudioStore(deps: StudioDeps): StudioStore {
       gallery: createGallerySlice(ctx),
       editor: createEditorSlice(ctx),
       enhance: createEnhanceSlice(ctx),
+      loras: createLorasSlice(ctx),
     };
   });
 }

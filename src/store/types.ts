@@ -9,6 +9,8 @@ export type {
   GenerateRequest,
   GenerateResult,
   LoadedModel,
+  LoraInfo,
+  LoraUse,
   ModelCapabilities,
   Progress,
   ProgressPhase,

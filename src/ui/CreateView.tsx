@@ -1,4 +1,5 @@
 import { Gallery } from './Gallery.tsx';
+import { LoraPanel } from './LoraPanel.tsx';
 import { PromptForm } from './PromptForm.tsx';
 import { ResultView } from './ResultView.tsx';
 import './create.css';
@@ -9,6 +10,7 @@ export function CreateView({ onEdit, onLoadPng }: { onEdit: () => void; onLoadPn
     <div className="create-grid">
       <div className="create-side">
         <PromptForm />
+        <LoraPanel />
         <div className="panel load-png">
           <label className="btn small">
             Load settings from PNG

@@ -76,6 +76,12 @@ function CurrentImage({ item, unsaved, onEdit }: { item: GalleryItem; unsaved: b
             <dt>Mode</dt>
             <dd>{m.mode}</dd>
           </div>
+          {m.loras && m.loras.length > 0 && (
+            <div>
+              <dt>LoRAs</dt>
+              <dd data-testid="result-loras">{m.loras.map((l) => `${l.name} ${l.strength}`).join(', ')}</dd>
+            </div>
+          )}
           {m.strength !== null && (
             <div>
               <dt>Strength</dt>

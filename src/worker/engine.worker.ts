@@ -13,12 +13,15 @@ import { inspectFile, modelsApi } from './modelsApi.ts';
 import type { DeviceInfo, GenerateRequest, GenerateResult, LoadedModel, Progress, Result, WorkerApi } from './protocol.ts';
 import { storedSet } from './storedSets.ts';
 import { runEnhance } from './enhanceJob.ts';
+import { LoraHost } from './loras.ts';
+import { LoraLibrary } from '../weights/loraStore.ts';
 
 /** The app's root URL: the worker is served from <base>/assets/ in a build and from <base>/src/worker/ in dev. */
 const appBase = new URL(import.meta.env.DEV ? '../../' : '../', self.location.href).href;
 
 const manager = createModelManager({ baseUrl: appBase, inspector: inspectFile });
 const queue = new JobQueue();
+const loras = new LoraHost(new LoraLibrary());
 
 interface Current {
   info: LoadedModel;
@@ -29,7 +32,10 @@ interface Current {
 const host = new ModelHost<Gpu, Current>({
   createGpu: () => Gpu.create(),
   load: (g, setId, onProgress) => load(g, setId, onProgress),
-  release: (m) => m.set.release(),
+  release: (m) => {
+    loras.clear();
+    m.set.release();
+  },
   fallbackSetId: 'selftest',
 });
 
@@ -106,6 +112,7 @@ const api: WorkerApi = {
         const { gpu: g, model } = await host.forJob(onProgress);
         g.pool.resetPeak();
         const clock = new ProgressClock((p) => onProgress?.(p));
+        const applied = await loras.apply(model.set.networks.transformer, request.loras);
         const r = await runPipeline(model.set.networks, toPipelineRequest(request), {
           onPhase: (phase, step, steps) => clock.phase(phase, step, steps),
           onStepGpuTime: (ms) => clock.gpuStep(ms),
@@ -115,7 +122,7 @@ const api: WorkerApi = {
           },
         });
         clock.phase('done');
-        const meta = imageMetadata(request, { mode: r.ranMode, width: r.width, height: r.height, model: model.info.label });
+        const meta = imageMetadata(request, { mode: r.ranMode, width: r.width, height: r.height, model: model.info.label, loras: applied });
         const png = await encodeStudioPng({ width: r.width, height: r.height, data: r.rgba }, meta);
         const data = r.rgba.buffer as ArrayBuffer;
         const pngBuf = png.buffer.slice(png.byteOffset, png.byteOffset + png.byteLength) as ArrayBuffer;
@@ -148,6 +155,7 @@ const api: WorkerApi = {
   cancel: async (jobId) => queue.cancel(jobId),
 
   ...modelsApi(manager, (setId) => host.current?.info.setId === setId),
+  ...loras.api(() => host.current?.set.networks.transformer ?? null),
 };
 
 function toPipelineRequest(r: GenerateRequest) {

@@ -35,7 +35,10 @@ export class JobQueue {
  * 'inpaint' without an omni-capable model). The worker writes it into the PNG and returns it in GenerateResult, and
  * the gallery keeps that, so a downloaded PNG and the gallery always agree.
  */
-export function imageMetadata(request: GenerateRequest, ran: { mode: GenerateMode; width: number; height: number; model: string }): ImageMetadata {
+export function imageMetadata(
+  request: GenerateRequest,
+  ran: { mode: GenerateMode; width: number; height: number; model: string; loras?: { name: string; strength: number }[] },
+): ImageMetadata {
   return {
     prompt: request.prompt,
     negativePrompt: request.negativePrompt ?? '',
@@ -47,6 +50,7 @@ export function imageMetadata(request: GenerateRequest, ran: { mode: GenerateMod
     mode: ran.mode,
     strength: ran.mode === 'text-to-image' ? null : (request.strength ?? null),
     guidanceScale: request.guidanceScale ?? null,
+    ...(ran.loras?.length ? { loras: ran.loras } : {}),
   };
 }
 

@@ -56,6 +56,26 @@ export interface GenerateRequest {
   /** Inpaint / edit mask, one byte per pixel of `image`, 255 = repaint, 0 = keep. */
   mask?: { width: number; height: number; data: ArrayBuffer };
   lowMemory?: boolean;
+  /** LoRAs to apply, by stored id, in order, each at its strength (negative allowed); absent or empty: none. */
+  loras?: LoraUse[];
+}
+
+export interface LoraUse {
+  id: string;
+  strength: number;
+}
+
+/** A stored LoRA file (IndexedDB, beside the model sets). */
+export interface LoraInfo {
+  id: string;
+  name: string; // the file name: what PNG metadata names
+  bytes: number;
+  source: 'file' | 'url';
+  url?: string;
+  /** Module pairs in the file, and keys that match no Z-Image module (reported, never applied). */
+  modules: number;
+  unmatched: string[];
+  addedAt: number; // ms since epoch
 }
 
 export type ProgressPhase = 'loading' | 'tokenizing' | 'encoding' | 'denoising' | 'decoding' | 'done';
@@ -202,5 +222,17 @@ export interface ModelsApi {
   addModelSource(url: string): Promise<Result<ModelSetInfo[]>>;
 }
 
+/** Stored LoRAs (run in the worker beside the model manager). */
+export interface LorasApi {
+  listLoras(): Promise<Result<LoraInfo[]>>;
+  /** Stores a LoRA .safetensors; a file that is not a Z-Image LoRA is refused with one sentence. */
+  importLora(file: File): Promise<Result<LoraInfo>>;
+  /** Downloads a LoRA .safetensors from a URL and stores it like an imported one. */
+  addLoraUrl(url: string): Promise<Result<LoraInfo>>;
+  deleteLora(id: string): Promise<Result<void>>;
+  /** Whether a LoRA fits the loaded model (shapes); an error says why not. */
+  checkLora(id: string): Promise<Result<void>>;
+}
+
 /** Everything the engine worker exposes. */
-export type WorkerApi = EngineApi & ModelsApi;
+export type WorkerApi = EngineApi & ModelsApi & LorasApi;

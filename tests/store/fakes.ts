@@ -133,7 +133,7 @@ export class FakeModels implements ModelsAdapter {
 type MemGallery = ReturnType<typeof memoryGalleryStorage>;
 type MemSettings = ReturnType<typeof memorySettings>;
 
-export function makeStudio(over: Partial<Omit<StudioDeps, 'gallery' | 'settings'>> & { engine?: FakeEngine; models?: FakeModels; gallery?: MemGallery; settings?: MemSettings } = {}) {
+export function makeStudio(over: Partial<Omit<StudioDeps, 'gallery' | 'settings'>> & { engine?: FakeEngine; models?: FakeModels; gallery?: MemGallery; settings?: MemSettings; loras?: EngineHandle['loras'] } = {}) {
   const engines: FakeEngine[] = [];
   const models = over.models ?? new FakeModels();
   let first = over.engine;
@@ -146,7 +146,7 @@ export function makeStudio(over: Partial<Omit<StudioDeps, 'gallery' | 'settings'
       const e = first ?? new FakeEngine();
       first = undefined;
       engines.push(e);
-      return { engine: e, models, terminate: () => terminated.push(e) };
+      return { engine: e, models, loras: over.loras, terminate: () => terminated.push(e) };
     },
     gallery,
     imaging: pureImaging,

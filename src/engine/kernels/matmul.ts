@@ -95,6 +95,8 @@ const PARAMS = 'struct Params { M: u32, N: u32, K: u32, ldy: u32, col0: u32, gx:
 
 interface Epilogue {
   swiglu: boolean;
+  addGate?: Tensor; // SwiGLU: (M, ldy) added to the gate accumulator before SiLU (low-rank side products)
+  addUp?: Tensor; // SwiGLU: (M, ldy) added to the up accumulator
   bias?: Tensor;
   gate?: Tensor; // (G, ldy)
   rowSel?: Tensor; // u32 (M)
@@ -107,7 +109,16 @@ function epilogueDecls(e: Epilogue): { decls: Decl[]; accessors: string; tag: st
   if (e.gate) decls.push({ name: 'gate', type: 'array<f32>', buffer: e.gate.data });
   if (e.rowSel) decls.push({ name: 'rowsel', type: 'array<u32>', buffer: e.rowSel.data });
   if (e.residual && e.residual !== 'in-place') decls.push({ name: 'res', type: 'array<f32>', buffer: e.residual.data });
-  if (e.swiglu) return { decls, accessors: '', tag: 'swiglu' };
+  if (e.swiglu) {
+    // Without an addend the accessor returns v unchanged, so the plain SwiGLU source computes exactly what it did.
+    if (e.addGate) decls.push({ name: 'addg', type: 'array<f32>', buffer: e.addGate.data });
+    if (e.addUp) decls.push({ name: 'addu', type: 'array<f32>', buffer: e.addUp.data });
+    const accessors = [
+      `fn gate_in(i: u32, v: f32) -> f32 { return ${e.addGate ? 'v + addg[i]' : 'v'}; }`,
+      `fn up_in(i: u32, v: f32) -> f32 { return ${e.addUp ? 'v + addu[i]' : 'v'}; }`,
+    ].join('\n');
+    return { decls, accessors, tag: `swiglu${e.addGate ? 'G' : ''}${e.addUp ? 'U' : ''}` };
+  }
   const row = e.rowSel ? 'min(rowsel[m], p.G - 1u)' : '0u';
   // tanh(|g| >= 10) is 1.0 in f32; the clamp keeps backends whose tanh overflows to NaN on large inputs exact.
   const gateMul = e.gate ? `tanh(clamp(gate[${row} * p.ldy + col], -10.0, 10.0))` : '1.0';
@@ -219,19 +230,32 @@ function run(b: Batch, op: string, x: Tensor, w0: readonly Tensor[], w1: readonl
 
 // ---- public API ---------------------------------------------------------------------------------------------
 
-/** y = x · Wᵀ (+ bias). x f32 (M, K) (or (…, K)); w (N, K) any weight dtype, or its row chunks; bias f32 (N). */
-export function matmul(b: Batch, x: Tensor, w: WeightParts, opts: { bias?: Tensor; out?: Tensor; kernel?: MatmulKernel } = {}): Tensor {
+/**
+ * y = x · Wᵀ (+ bias). x f32 (M, K) (or (…, K)); w (N, K) any weight dtype, or its row chunks; bias f32 (N).
+ * `accumulate` adds into `out` (out += x · Wᵀ + bias): how low-rank side products join a projection's output.
+ */
+export function matmul(b: Batch, x: Tensor, w: WeightParts, opts: { bias?: Tensor; out?: Tensor; accumulate?: boolean; kernel?: MatmulKernel } = {}): Tensor {
   const ws = parts(w);
   const { M, K, N } = checkOperands('matmul', x, ws);
   if (opts.bias) checkF32('matmul', 'bias', opts.bias, N, `(${N})`);
+  if (opts.accumulate && !opts.out) throw new RangeError('matmul: accumulate needs the `out` tensor to add into');
   const y = opts.out ?? b.gpu.empty(outShape(x, N), 'f32', 'matmul.out'); // (M, N)
   if (opts.out) checkF32('matmul', 'out', opts.out, M * N, `(${M}, ${N})`);
-  run(b, 'matmul', x, ws, null, { swiglu: false, bias: opts.bias }, y, M, K, N, opts.kernel);
+  run(b, 'matmul', x, ws, null, { swiglu: false, bias: opts.bias, residual: opts.accumulate ? 'in-place' : undefined }, y, M, K, N, opts.kernel);
   return y;
 }
 
-/** silu(x · Wgᵀ) * (x · Wuᵀ) in one pass over x. Gate and up: (N, K), same dtype, same row chunking. */
-export function matmulSwiGLU(b: Batch, x: Tensor, wGate: WeightParts, wUp: WeightParts, opts: { out?: Tensor; kernel?: MatmulKernel } = {}): Tensor {
+/**
+ * silu(x · Wgᵀ + addGate) * (x · Wuᵀ + addUp) in one pass over x. Gate and up: (N, K), same dtype, same row
+ * chunking; the optional addends f32 (M, N) are added to the accumulators before SiLU (LoRA side products).
+ */
+export function matmulSwiGLU(
+  b: Batch,
+  x: Tensor,
+  wGate: WeightParts,
+  wUp: WeightParts,
+  opts: { out?: Tensor; addGate?: Tensor; addUp?: Tensor; kernel?: MatmulKernel } = {},
+): Tensor {
   const gs = parts(wGate);
   const us = parts(wUp);
   const { M, K, N } = checkOperands('matmulSwiGLU', x, gs);
@@ -240,7 +264,9 @@ export function matmulSwiGLU(b: Batch, x: Tensor, wGate: WeightParts, wUp: Weigh
     throw new RangeError('matmulSwiGLU: gate and up weights must have the same dtype, shape and row chunking');
   const y = opts.out ?? b.gpu.empty(outShape(x, N), 'f32', 'matmulSwiGLU.out'); // (M, N)
   if (opts.out) checkF32('matmulSwiGLU', 'out', opts.out, M * N, `(${M}, ${N})`);
-  run(b, 'matmulSwiGLU', x, gs, us, { swiglu: true }, y, M, K, N, opts.kernel);
+  if (opts.addGate) checkF32('matmulSwiGLU', 'addGate', opts.addGate, M * N, `(${M}, ${N})`);
+  if (opts.addUp) checkF32('matmulSwiGLU', 'addUp', opts.addUp, M * N, `(${M}, ${N})`);
+  run(b, 'matmulSwiGLU', x, gs, us, { swiglu: true, addGate: opts.addGate, addUp: opts.addUp }, y, M, K, N, opts.kernel);
   return y;
 }
 

@@ -25,13 +25,30 @@ export function matmulRef(x: Float32Array, w: Float32Array, M: number, K: number
   return y;
 }
 
-/** silu(x · Wgᵀ) * (x · Wuᵀ), silu(g) = g / (1 + exp(-g)). */
-export function matmulSwiGLURef(x: Float32Array, wGate: Float32Array, wUp: Float32Array, M: number, K: number, N: number): Float32Array {
+/** silu(x · Wgᵀ + addGate) * (x · Wuᵀ + addUp), silu(g) = g / (1 + exp(-g)); addends (M, N) optional. */
+export function matmulSwiGLURef(
+  x: Float32Array,
+  wGate: Float32Array,
+  wUp: Float32Array,
+  M: number,
+  K: number,
+  N: number,
+  add: { gate?: Float32Array; up?: Float32Array } = {},
+): Float32Array {
   const g = matmulRef(x, wGate, M, K, N); // (M, N)
   const u = matmulRef(x, wUp, M, K, N); // (M, N)
   const y = new Float32Array(M * N);
-  for (let i = 0; i < y.length; i++) y[i] = f(f(g[i] / f(1 + f(Math.exp(-g[i])))) * u[i]);
+  for (let i = 0; i < y.length; i++) {
+    const gi = add.gate ? f(g[i] + add.gate[i]) : g[i];
+    const ui = add.up ? f(u[i] + add.up[i]) : u[i];
+    y[i] = f(f(gi / f(1 + f(Math.exp(-gi)))) * ui);
+  }
   return y;
+}
+
+/** A LoRA side product x · Aᵀ · Bᵀ: x (M, K), a (R, K), b (N, R) -> (M, N), in the order the GPU computes it. */
+export function loraProductRef(x: Float32Array, a: Float32Array, b: Float32Array, M: number, K: number, R: number, N: number): Float32Array {
+  return matmulRef(matmulRef(x, a, M, K, R), b, M, R, N);
 }
 
 /** residual + tanh(gate[rowSel[m] ?? 0]) * (x · Wᵀ + bias). residual (M, N), gate (G, N), rowSel (M). */

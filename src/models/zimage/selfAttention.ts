@@ -4,6 +4,8 @@
 import type { Batch } from '../../engine/gpu.ts';
 import * as ops from '../../engine/ops.ts';
 import { Tensor } from '../../engine/tensor.ts';
+import type { LoraDelta } from './lora.ts';
+import { linear } from './loraApply.ts';
 
 type Weight = Parameters<typeof ops.matmul>[2];
 
@@ -14,6 +16,8 @@ export interface SelfAttentionWeights {
   /** (hd) RMSNorm weights applied per head. */
   qNorm: Tensor;
   kNorm: Tensor;
+  /** Optional LoRA deltas on the projections (the DiT); absent, the projections are plain matmuls. */
+  lora?: { q?: LoraDelta; k?: LoraDelta; v?: LoraDelta };
 }
 
 export interface SelfAttentionShape {
@@ -43,9 +47,9 @@ export interface KvSlot {
 export function selfAttention(b: Batch, xn: Tensor, w: SelfAttentionWeights, rope: { cos: Tensor; sin: Tensor }, s: SelfAttentionShape, cache?: KvSlot): Tensor {
   const { heads: H, kvHeads: Hkv, headDim: hd, eps } = s;
   const L = xn.shape[0];
-  const q = ops.matmul(b, xn, w.q); // (L, H*hd)
-  const k = ops.matmul(b, xn, w.k); // (L, Hkv*hd)
-  const v = ops.matmul(b, xn, w.v);
+  const q = linear(b, xn, w.q, w.lora?.q); // (L, H*hd)
+  const k = linear(b, xn, w.k, w.lora?.k); // (L, Hkv*hd)
+  const v = linear(b, xn, w.v, w.lora?.v);
   const qnRows = ops.rmsNorm(b, q.reshape([L * H, hd]), { weight: w.qNorm, eps }); // (L*H, hd)
   const qn = qnRows.reshape([L, H * hd]); // view (L, H*hd)
   const knRows = ops.rmsNorm(b, k.reshape([L * Hkv, hd]), { weight: w.kNorm, eps }); // (L*Hkv, hd)

@@ -9,6 +9,8 @@ import { headDim, type TransformerConfig } from './config.ts';
 import { FREQ_DIM } from './shapes.ts';
 import { dit3AxisRope, type RopeTables } from './rope.ts';
 import { standardLayout } from './sequence.ts';
+import type { LoraStack } from './lora.ts';
+import { linear, swiglu } from './loraApply.ts';
 
 export interface BlockWeights {
   toQ: Tensor; // (D, D)
@@ -71,6 +73,9 @@ export class ZImageTransformer {
   /** RoPE tables and pad-token blocks by content: a generation's 8 steps reuse one upload (bounded, see remember()). */
   private readonly constants = new Map<string, Tensor>();
 
+  /** The active LoRAs' stacked deltas (lora.ts), or null: every block reads its own from here. Owned by the caller. */
+  lora: LoraStack | null = null;
+
   release(): void {
     for (const t of this.owned) t.release();
     for (const t of this.constants.values()) t.release();
@@ -116,15 +121,16 @@ export class ZImageTransformer {
   block(b: Batch, blk: BlockWeights, x: Tensor, rope: { cos: Tensor; sin: Tensor }, mod: Modulation | null): Tensor {
     const { dim: D, nHeads: H, nKvHeads: Hkv, normEps: eps } = this.cfg;
     const hd = this.headDim;
-    const m4 = blk.adaLN && mod ? ops.matmul(b, mod.temb, blk.adaLN.w, { bias: blk.adaLN.b }) : null; // (G, 4D)
+    const lo = this.lora?.blocks.get(blk);
+    const m4 = blk.adaLN && mod ? linear(b, mod.temb, blk.adaLN.w, lo?.adaLN, blk.adaLN.b) : null; // (G, 4D)
     const rowSel = m4 ? mod?.rowSel : undefined;
 
     // attention branch
     const xn = ops.rmsNorm(b, x, { weight: blk.attentionNorm1, eps, scale: m4 ?? undefined, scaleOffset: 0, rowSel }); // (L, D)
-    const qkv = { q: blk.toQ, k: blk.toK, v: blk.toV, qNorm: blk.normQ, kNorm: blk.normK };
+    const qkv = { q: blk.toQ, k: blk.toK, v: blk.toV, qNorm: blk.normQ, kNorm: blk.normK, lora: lo && { q: lo.toQ, k: lo.toK, v: lo.toV } };
     const a = selfAttention(b, xn, qkv, rope, { heads: H, kvHeads: Hkv, headDim: hd, eps, rope: 'complex' }); // (L, H*hd)
     xn.release();
-    const o = ops.matmul(b, a, blk.toOut); // (L, D)
+    const o = linear(b, a, blk.toOut, lo?.toOut); // (L, D)
     a.release();
     const on = ops.rmsNorm(b, o, { weight: blk.attentionNorm2, eps });
     o.release();
@@ -133,9 +139,9 @@ export class ZImageTransformer {
 
     // feed-forward branch
     const xf = ops.rmsNorm(b, x, { weight: blk.ffnNorm1, eps, scale: m4 ?? undefined, scaleOffset: 2 * D, rowSel }); // (L, D)
-    const hgate = ops.matmulSwiGLU(b, xf, blk.w1, blk.w3); // (L, F)
+    const hgate = swiglu(b, xf, blk.w1, blk.w3, lo?.w1, lo?.w3); // (L, F)
     xf.release();
-    const f = ops.matmul(b, hgate, blk.w2); // (L, D)
+    const f = linear(b, hgate, blk.w2, lo?.w2); // (L, D)
     hgate.release();
     const fn = ops.rmsNorm(b, f, { weight: blk.ffnNorm2, eps });
     f.release();
