@@ -76,13 +76,6 @@ export function deriveShards(manifests: SafetensorsManifest[], dtype: string, sh
   return out;
 }
 
-/** The diffusers index JSON for a set of shard manifests. */
-export function shardIndexJson(shards: SafetensorsManifest[]): string {
-  const total = shards.reduce((s, m) => s + m.size - 8 - m.header_bytes, 0);
-  const weightMap = Object.fromEntries(shards.flatMap((m) => m.tensors.map((t) => [t.name, m.file])).sort());
-  return JSON.stringify({ metadata: { total_size: total }, weight_map: weightMap }, null, 2);
-}
-
 async function main(args: string[]): Promise<void> {
   if (args.length !== 2) {
     console.error('usage: npx tsx tools/standin.ts MANIFEST.json|MANIFEST_FOLDER OUT');

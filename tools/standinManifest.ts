@@ -151,7 +151,7 @@ function writeGguf(m: GgufManifest, fillers: Map<string, number[]> | null): Byte
     if (isSummary(v) || Array.isArray(v)) {
       const items = isSummary(v) ? v.first : v;
       const type = isSummary(v) ? v.array_of : items.length ? scalarType(key, items[0]) : T.U32;
-      const length = isSummary(v) ? v.length : v.length;
+      const length = v.length;
       b.u32(T.ARRAY);
       b.u32(type);
       b.u64(length);
