@@ -44,6 +44,11 @@ export class Gpu {
     return new Gpu(await acquireDevice(options));
   }
 
+  /** For tests and tools only: a Gpu over a device the caller made (e.g. a recording fake in Node). */
+  static fromHandle(handle: DeviceHandle): Gpu {
+    return new Gpu(handle);
+  }
+
   get features() {
     return this.handle.features;
   }

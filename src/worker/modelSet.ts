@@ -65,23 +65,38 @@ async function configJson(set: SetFiles, key: string): Promise<Record<string, un
 
 export type LoadPhase = (what: string, fraction: number) => void;
 
-export async function loadSet(gpu: Gpu, set: SetFiles, onPhase: LoadPhase): Promise<LoadedSet> {
-  onPhase('tokenizer', 0);
-  const tokJson = JSON.parse(await (await set.blob(set.files.tokenizer)).text());
-  const tokenizer = ZImageTokenizer.fromJson(tokJson);
+/** A set's three networks opened, detected (refused unless complete and well-shaped) and configured, not yet loaded. */
+export interface OpenedSet {
+  transformer: { file: ModelFile; config: TransformerConfig };
+  textEncoder: { file: ModelFile; config: TextEncoderConfig };
+  vae: { file: ModelFile; config: VaeConfig };
+}
 
+/** Opens a set's files the way loadSet does: configs from *_config.json when the set has them, else from shapes. */
+export async function openNetworks(set: SetFiles): Promise<OpenedSet> {
   const ditFile = await openFile(set, set.files.transformer);
   const ditJson = await configJson(set, 'transformer');
   const ditCfg = ditJson ? parseTransformerConfig(ditJson) : ditConfigFromShapes(inferred<DitConfig>(ditFile, 'dit', set.files.transformer));
   const teFile = await openFile(set, set.files.textEncoder);
   const teJson = await configJson(set, 'text_encoder');
-  const teShapes = teJson ? null : inferred<Qwen3Config>(teFile, 'qwen3', set.files.textEncoder);
-  const teCfg = teJson ? parseTextEncoderConfig(teJson) : qwenConfigFromShapes(teShapes!);
+  const teCfg = teJson ? parseTextEncoderConfig(teJson) : qwenConfigFromShapes(inferred<Qwen3Config>(teFile, 'qwen3', set.files.textEncoder));
   const vaeFile = await openFile(set, set.files.vae);
   const vaeJson = await configJson(set, 'vae');
   const vaeCfg = vaeJson ? parseVaeConfig(vaeJson) : vaeConfigFromShapes(inferred<DetectedVae>(vaeFile, 'vae', set.files.vae));
   if (teCfg.hiddenSize !== ditCfg.capFeatDim)
     throw new StudioError('bad-model-file', `The text encoder's width (${teCfg.hiddenSize}) does not match the transformer's caption features (${ditCfg.capFeatDim}): these files are from different models.`);
+  return { transformer: { file: ditFile, config: ditCfg }, textEncoder: { file: teFile, config: teCfg }, vae: { file: vaeFile, config: vaeCfg } };
+}
+
+export async function loadSet(gpu: Gpu, set: SetFiles, onPhase: LoadPhase): Promise<LoadedSet> {
+  onPhase('tokenizer', 0);
+  const tokJson = JSON.parse(await (await set.blob(set.files.tokenizer)).text());
+  const tokenizer = ZImageTokenizer.fromJson(tokJson);
+
+  const opened = await openNetworks(set);
+  const { file: ditFile, config: ditCfg } = opened.transformer;
+  const { file: teFile, config: teCfg } = opened.textEncoder;
+  const { file: vaeFile, config: vaeCfg } = opened.vae;
 
   const parts: { release(): void }[] = [];
   try {

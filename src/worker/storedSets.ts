@@ -3,7 +3,10 @@
 // transformer/config.json, text_encoder/config.json, vae/config.json).
 import { StudioError } from '../lib/errors.ts';
 import type { ModelManager } from '../weights/manager.ts';
+import type { SetInfo } from '../weights/managerTypes.ts';
 import type { SetFiles } from './modelSet.ts';
+
+type StoredFile = Awaited<ReturnType<ModelManager['openSet']>>['files'][number];
 
 function configKey(name: string): 'transformer' | 'text_encoder' | 'vae' | null {
   const n = name.toLowerCase();
@@ -16,6 +19,11 @@ function configKey(name: string): 'transformer' | 'text_encoder' | 'vae' | null 
 
 export async function storedSet(manager: ModelManager, setId: string): Promise<SetFiles> {
   const { set, files } = await manager.openSet(setId);
+  return setFilesOf(setId, set, files);
+}
+
+/** A set's files (as the model manager opens them, in catalog order) by the role the loader gives each. */
+export function setFilesOf(setId: string, set: Pick<SetInfo, 'label' | 'selfTest' | 'capabilities'>, files: StoredFile[]): SetFiles {
   const byRole = (role: string) => files.filter((f) => f.role === role);
   // A network is one file or several safetensors shards (joined by their own headers).
   const weightsOf = (role: string, what: string): string[] => {

@@ -1,0 +1,55 @@
+// zimage-base: the non-distilled Z-Image (BF16 transformer in 2 shards) with the Qwen3-4B Q4_K_M text encoder and
+// the FLUX.1 VAE. The two transformer shards are DERIVED, NOT HEADER-EXACT: no manifest of the published base
+// shards exists, so they are the Turbo diffusers transformer manifests re-typed BF16 and split into 2 shards
+// (tools/standin.ts deriveShards; standinSets.ts), with Turbo's config.json. The text encoder and VAE stand-ins are
+// header-exact. Recognition by the worker's code, then a representative subset load on a recording GPU
+// (subsetLoad.ts); ZIMAGE_FULL_STANDINS=1 loads the whole set with the worker's loadSet.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadSet, openNetworks } from '../../src/worker/modelSet.ts';
+import { expectFluxVae, expectQwen3_4B, expectTurboDit } from './expectations.ts';
+import { bytesByNetwork, recordingGpu } from './recordingGpu.ts';
+import { buildStandinSet } from './standinSets.ts';
+import { describeSubset, loadSubset } from './subsetLoad.ts';
+
+const FULL = process.env.ZIMAGE_FULL_STANDINS === '1';
+const dir = await mkdtemp(join(tmpdir(), 'zimage-base-'));
+afterAll(() => rm(dir, { recursive: true, force: true }));
+const { set, derived } = await buildStandinSet('zimage-base', dir);
+
+describe('zimage-base stand-ins', () => {
+  it('derive only the transformer (2 BF16 shards and its config), the rest header-exact', () => {
+    expect(derived).toEqual([
+      'transformer/config.json',
+      'transformer/diffusion_pytorch_model-00001-of-00002.safetensors',
+      'transformer/diffusion_pytorch_model-00002-of-00002.safetensors',
+    ]);
+    expect(set.guidance).toBe(true);
+  });
+
+  it('are recognised: DiT (diffusers names, BF16), Qwen3-4B (llama.cpp names, Q4_K_M), FLUX VAE', async () => {
+    const o = await openNetworks(set);
+    expectTurboDit(o.transformer, 'diffusers');
+    expectQwen3_4B(o.textEncoder, 'llama.cpp');
+    expectFluxVae(o.vae, 'flux');
+    expect(Object.keys(o.transformer.file.bytesByDtype())).toEqual(['BF16']);
+  });
+
+  it('loads a representative subset through the production loaders on a recording GPU', async () => {
+    const s = await loadSubset(await openNetworks(set));
+    expect(s.recorded.transformer).toBeGreaterThan(0);
+    console.log(describeSubset('zimage-base (derived transformer)', s));
+  }, 300_000);
+
+  it.runIf(FULL)('loads fully through the worker (loadSet) on a recording GPU (ZIMAGE_FULL_STANDINS=1)', async () => {
+    const { gpu, rec } = recordingGpu();
+    const t0 = performance.now();
+    const loaded = await loadSet(gpu, set, () => {});
+    const by = bytesByNetwork(rec);
+    expect(rec.liveBytes).toBe(loaded.weightBytes);
+    console.log(`[realfiles] zimage-base full: ${rec.allocatedBytes} bytes (transformer ${by.transformer}, text encoder ${by.textEncoder}, VAE ${by.vae}), load ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    loaded.release();
+  }, 3_600_000);
+});
