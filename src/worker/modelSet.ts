@@ -3,7 +3,7 @@
 import type { Gpu } from '../engine/gpu.ts';
 import { StudioError } from '../lib/errors.ts';
 import type { AutoencoderKL } from '../models/zimage/autoencoder.ts';
-import { parseTextEncoderConfig, parseTransformerConfig, parseVaeConfig } from '../models/zimage/config.ts';
+import { parseTextEncoderConfig, parseTransformerConfig, parseVaeConfig, type TextEncoderConfig, type TransformerConfig, type VaeConfig } from '../models/zimage/config.ts';
 import { ditConfigFromShapes, inferred, qwenConfigFromShapes, vaeConfigFromShapes } from '../models/zimage/configFromShapes.ts';
 import { loadTextEncoder, loadTransformer, loadVae } from '../models/zimage/load.ts';
 import type { ZImageNetworks } from '../models/zimage/pipeline.ts';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadSet, openNetworks } from '../../src/worker/modelSet.ts';
-import { expectFluxVae, expectQwen3_4B, expectTurboDit } from './expectations.ts';
+import { expectFluxVae, expectQwen3_4B, expectTurboDit, plannedBytes } from './expectations.ts';
 import { bytesByNetwork, recordingGpu } from './recordingGpu.ts';
 import { buildStandinSet } from './standinSets.ts';
 import { describeSubset, loadSubset } from './subsetLoad.ts';
@@ -38,7 +38,12 @@ describe('zimage-base stand-ins', () => {
   });
 
   it('loads a representative subset through the production loaders on a recording GPU', async () => {
-    const s = await loadSubset(await openNetworks(set));
+    const o = await openNetworks(set);
+    const s = await loadSubset(o);
+    const planned = plannedBytes(o); // the subset's full-size count is what npm run plan says
+    expect(s.fullSize.transformer).toBe(planned.transformer);
+    expect(s.fullSize.vae).toBe(planned.vae);
+
     expect(s.recorded.transformer).toBeGreaterThan(0);
     console.log(describeSubset('zimage-base (derived transformer)', s));
   }, 300_000);
@@ -49,6 +54,7 @@ describe('zimage-base stand-ins', () => {
     const loaded = await loadSet(gpu, set, () => {});
     const by = bytesByNetwork(rec);
     expect(rec.liveBytes).toBe(loaded.weightBytes);
+    expect(by).toEqual(plannedBytes(await openNetworks(set)));
     console.log(`[realfiles] zimage-base full: ${rec.allocatedBytes} bytes (transformer ${by.transformer}, text encoder ${by.textEncoder}, VAE ${by.vae}), load ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     loaded.release();
   }, 3_600_000);

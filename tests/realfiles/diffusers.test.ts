@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadSet, openNetworks } from '../../src/worker/modelSet.ts';
-import { expectFluxVae, expectQwen3_4B, expectTurboDit } from './expectations.ts';
+import { expectFluxVae, expectQwen3_4B, expectTurboDit, plannedBytes } from './expectations.ts';
 import { bytesByNetwork, recordingGpu } from './recordingGpu.ts';
 import { buildStandinSet } from './standinSets.ts';
 import { describeSubset, loadSubset } from './subsetLoad.ts';
@@ -37,7 +37,13 @@ describe('zimage-turbo-diffusers stand-ins', () => {
   });
 
   it('loads a representative subset through the production loaders on a recording GPU', async () => {
-    const s = await loadSubset(await openNetworks(set));
+    const o = await openNetworks(set);
+    const s = await loadSubset(o);
+    const planned = plannedBytes(o); // the subset's full-size count is what npm run plan says
+    expect(s.fullSize.transformer).toBe(planned.transformer);
+    expect(s.fullSize.vae).toBe(planned.vae);
+    expect(s.fullSize.textEncoder).toBe(planned.textEncoder);
+
     expect(s.recorded.transformer).toBeGreaterThan(0);
     expect(s.recorded.textEncoder).toBeGreaterThan(0);
     expect(s.recorded.vae).toBeGreaterThan(0);
@@ -51,6 +57,7 @@ describe('zimage-turbo-diffusers stand-ins', () => {
     const by = bytesByNetwork(rec);
     expect(loaded.networks.transformer.w.layers).toHaveLength(30);
     expect(rec.liveBytes).toBe(loaded.weightBytes);
+    expect(by).toEqual(plannedBytes(await openNetworks(set)));
     console.log(`[realfiles] zimage-turbo-diffusers full: ${rec.allocatedBytes} bytes (transformer ${by.transformer}, text encoder ${by.textEncoder}, VAE ${by.vae}), load ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     loaded.release();
   }, 3_600_000);

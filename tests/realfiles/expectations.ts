@@ -2,6 +2,7 @@
 // the FLUX.1 autoencoder), asserted on a set opened by the worker's code (modelSet.ts openNetworks).
 import { expect } from 'vitest';
 import { ffnDim } from '../../src/models/zimage/config.ts';
+import { weighSet } from '../../src/models/zimage/planFiles.ts';
 import type { OpenedSet } from '../../src/worker/modelSet.ts';
 
 type Opened<K extends keyof OpenedSet> = OpenedSet[K];
@@ -41,4 +42,13 @@ export function expectFluxVae({ file, config: c }: Opened<'vae'>, naming: string
   expect(file.naming).toBe(naming);
   expect({ latentChannels: c.latentChannels, blockOutChannels: c.blockOutChannels, layersPerBlock: c.layersPerBlock, inChannels: c.inChannels, outChannels: c.outChannels })
     .toEqual({ latentChannels: 16, blockOutChannels: [128, 256, 512, 512], layersPerBlock: 2, inChannels: 3, outChannels: 3 });
+}
+
+/**
+ * What `npm run plan` says a set puts on the GPU (models/zimage/planFiles.ts weighSet, the worker loading the VAE
+ * encoder too), per network: the loads in these tests must record exactly this.
+ */
+export function plannedBytes(o: OpenedSet): { transformer: number; textEncoder: number; vae: number } {
+  const w = weighSet({ ...o, vae: { ...o.vae, encoder: true } });
+  return { transformer: w.transformer.total, textEncoder: w.textEncoder.total, vae: w.vae.total };
 }

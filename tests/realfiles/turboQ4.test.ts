@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadSet, openNetworks } from '../../src/worker/modelSet.ts';
-import { expectFluxVae, expectQwen3_4B, expectTurboDit } from './expectations.ts';
+import { expectFluxVae, expectQwen3_4B, expectTurboDit, plannedBytes } from './expectations.ts';
 import { bytesByNetwork, recordingGpu } from './recordingGpu.ts';
 import { buildStandinSet } from './standinSets.ts';
 import { describeSubset, loadSubset } from './subsetLoad.ts';
@@ -47,6 +47,7 @@ describe('zimage-turbo-q4 stand-ins', () => {
     expect(rec.liveBytes).toBe(loaded.weightBytes); // the engine's own accounting agrees with the device
     const by = bytesByNetwork(rec);
     expect(by.transformer + by.textEncoder + by.vae).toBe(rec.allocatedBytes);
+    expect(by).toEqual(plannedBytes(await openNetworks(set))); // npm run plan is exact about what a load allocates
     console.log(`[realfiles] zimage-turbo-q4: ${rec.buffers} buffers, ${rec.allocatedBytes} bytes on the GPU (transformer ${by.transformer}, text encoder ${by.textEncoder}, VAE ${by.vae}), load ${seconds.toFixed(1)} s; phases at ${[...phases].map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`);
     loaded.release();
     // The subset load the diffusers and base tests use, checked here against a real full load: its full-size count
