@@ -1,4 +1,5 @@
 // The catalog: model sets as data (catalog.json), checked on the way in, whether built in or added by a person.
+import { HF_DOWNLOAD_HOSTS } from '../lib/csp.ts';
 import { StudioError } from '../lib/errors.ts';
 import builtinJson from './catalog.json';
 import type { Catalog, CatalogFile, CatalogSet, FileRole, SetCapabilities } from './managerTypes.ts';
@@ -11,14 +12,11 @@ const MAX_FILES = 64;
 const MAX_SETS = 256;
 
 /**
- * Where the built-in catalog downloads from: huggingface.co, which redirects file downloads to its storage and CDN
- * hosts (*.hf.co: Xet and cdn-lfs-*; legacy *.huggingface.co LFS hosts). A catalog fetched from a URL may name files
- * on its own host or on these, nowhere else. The same list is the locked-down CSP connect-src (src/lib/csp.ts).
+ * A catalog fetched from a URL may name files on its own host or on Hugging Face's download hosts (where the built-in
+ * catalog downloads from; the same list is the locked-down CSP connect-src, src/lib/csp.ts), nowhere else.
  */
-export const CATALOG_HOSTS: readonly string[] = ['huggingface.co', '*.huggingface.co', '*.hf.co'];
-
 export function isCatalogHost(hostname: string): boolean {
-  return CATALOG_HOSTS.some((h) => (h.startsWith('*.') ? hostname.endsWith(h.slice(1)) : hostname === h));
+  return HF_DOWNLOAD_HOSTS.some((h) => (h.startsWith('*.') ? hostname.endsWith(h.slice(1)) : hostname === h));
 }
 
 /** Turbo's capabilities: what a set gets when nobody says otherwise (imports, single-file sources). */
