@@ -95,15 +95,15 @@ describe('images of extreme sizes and broken encodings', () => {
     expect(imageDimensions(webp)).toEqual({ width: 2 ** 24, height: 2 ** 24 });
     expect(imageDimensions(new Uint8Array([1, 2, 3]))).toBeNull();
     for (const b of [gif, jpeg, webp]) await expect(checkImageFile(new Blob([b]))).rejects.toThrow(/pixels; the studio opens images of at most 16384 px a side/);
-    await expect(checkImageFile(new Blob([await encodePng(px(64, 64))]))).resolves.toBeUndefined();
+    await expect(checkImageFile(new Blob([(await encodePng(px(64, 64))) as Uint8Array<ArrayBuffer>]))).resolves.toBeUndefined();
   });
 
   it('keeps the open image and its mask when the editor is handed an image it refuses', async () => {
     const t = makeStudio();
-    expect(await t.s().editor.openBlob(new Blob([await encodePng(px(256, 256))]), { name: 'mine.png' })).toBe(true);
+    expect(await t.s().editor.openBlob(new Blob([(await encodePng(px(256, 256))) as Uint8Array<ArrayBuffer>]), { name: 'mine.png' })).toBe(true);
     const { source, painter } = t.s().editor;
     const huge = await claimedPng(100_000, 100_000, await zlibDeflate(new Uint8Array(8)));
-    expect(await t.s().editor.openBlob(new Blob([huge]), { name: 'huge.png' })).toBe(false);
+    expect(await t.s().editor.openBlob(new Blob([huge as Uint8Array<ArrayBuffer>]), { name: 'huge.png' })).toBe(false);
     expect(t.s().editor.error?.message).toMatch(/^Could not open huge\.png: .*100000×100000 pixels.*\.$/);
     expect(t.s().editor.source).toBe(source);
     expect(t.s().editor.painter).toBe(painter);

@@ -30,6 +30,8 @@ export function createPrivacyStore(flag: OfflineFlag, channel: BroadcastChannel 
       }
     },
     setOffline: async (on) => {
+      // The switch shows 'on' only once the worker would read it so: no request slips through a window where the
+      // page says offline and the stored flag does not yet.
       try {
         await flag.set(on);
         set({ offline: on, error: null });
