@@ -1,6 +1,20 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { cspMetaTag } from './src/lib/csp.ts';
+
+/**
+ * The Content Security Policy (src/lib/csp.ts) as the first tag of every built page. Build only: the dev server
+ * injects inline scripts for hot reload. ZIMAGE_CSP_CONNECT=catalog locks connect-src to Hugging Face's hosts.
+ */
+function contentSecurityPolicy(): Plugin {
+  const connect = process.env.ZIMAGE_CSP_CONNECT === 'catalog' ? 'catalog' : 'https';
+  return {
+    name: 'zimage-csp',
+    apply: 'build',
+    transformIndexHtml: { order: 'post', handler: (html) => html.replace(/<head>/i, `<head>\n    ${cspMetaTag({ connect })}`) },
+  };
+}
 
 // `base: './'` keeps the build a static folder that works at a domain root or under any sub-path.
 // The service worker precaches the app shell (the WGSL is bundled into the JS), the icons and the embedded self-test
@@ -9,6 +23,7 @@ export default defineConfig({
   base: './',
   plugins: [
     react(),
+    contentSecurityPolicy(),
     VitePWA({
       registerType: 'prompt',
       injectRegister: null, // registered by src/ui/UpdatePrompt.tsx, which offers the update to the person

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { readStudioMetadata } from '../src/lib/png.ts';
+import { readStudioMetadata } from '../src/lib/pngMeta.ts';
 import { Rng } from '../src/lib/rng.ts';
 import { writeSafetensors } from '../tools/safetensorsWriter.ts';
 import { generate, setSettings } from './studio.ts';

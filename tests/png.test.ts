@@ -6,9 +6,9 @@ import {
   encodePng,
   encodeStudioPng,
   readPngText,
-  readStudioMetadata,
   type ImageMetadata,
 } from '../src/lib/png.ts';
+import { readStudioMetadata } from '../src/lib/pngMeta.ts';
 import { Rng } from '../src/lib/rng.ts';
 
 const meta: ImageMetadata = {

@@ -46,13 +46,46 @@ export function crc32(bytes: Uint8Array, crc = 0): number {
   return ~c >>> 0;
 }
 
-async function pipeThrough(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
-  const out = new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(stream));
-  return new Uint8Array(await out.arrayBuffer());
+/** Streams bytes through a (de)compressor; with maxBytes, stops (and throws) as soon as the output passes it. */
+async function pipeThrough(bytes: Uint8Array, stream: CompressionStream | DecompressionStream, maxBytes = Infinity): Promise<Uint8Array> {
+  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(stream).getReader();
+  const parts: Uint8Array[] = [];
+  let n = 0; // bytes
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      n += value.length;
+      if (n > maxBytes) throw new Error(`PNG image data inflates to more than the ${maxBytes} bytes its header allows.`);
+      parts.push(value);
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }
 
 export const zlibDeflate = (b: Uint8Array) => pipeThrough(b, new CompressionStream('deflate'));
-export const zlibInflate = (b: Uint8Array) => pipeThrough(b, new DecompressionStream('deflate'));
+/** Inflates zlib data; a stream that would inflate past maxBytes (a decompression bomb) is stopped there. */
+export const zlibInflate = (b: Uint8Array, maxBytes = Infinity) => pipeThrough(b, new DecompressionStream('deflate'), maxBytes);
+
+/** The largest image the studio decodes: 16384 px a side and 64 megapixels (256 MiB of RGBA8). */
+export const MAX_IMAGE_SIDE = 16384; // px
+export const MAX_IMAGE_PIXELS = 64 * 1024 * 1024;
+
+/** Why an image of this size is refused, or null. */
+export function imageSizeProblem(width: number, height: number): string | null {
+  if (!(width >= 1 && height >= 1)) return `it claims a size of ${width}×${height} pixels`;
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS)
+    return `it is ${width}×${height} pixels; the studio opens images of at most ${MAX_IMAGE_SIDE} px a side and 64 megapixels`;
+  return null;
+}
 
 function latin1(s: string): Uint8Array {
   const out = new Uint8Array(s.length);
@@ -188,6 +221,18 @@ export function readPngText(bytes: Uint8Array): Record<string, string> {
   return out;
 }
 
+/** The raw text bytes of the first tEXt chunk with this keyword (no copy), or undefined. Throws when not a PNG. */
+export function findTextChunk(bytes: Uint8Array, keyword: string): Uint8Array | undefined {
+  for (const c of readChunks(bytes)) {
+    if (c.type !== 'tEXt') continue;
+    const z = c.data.indexOf(0);
+    if (z === keyword.length && fromLatin1(c.data.subarray(0, z)) === keyword) return c.data.subarray(z + 1);
+  }
+  return undefined;
+}
+
+export const latin1Text = fromLatin1;
+
 /** Decodes an 8-bit, non-interlaced PNG (grey, grey+alpha, RGB or RGBA) to RGBA8. */
 export async function decodePng(bytes: Uint8Array): Promise<RgbaPixels> {
   const chunks = readChunks(bytes);
@@ -196,6 +241,9 @@ export async function decodePng(bytes: Uint8Array): Promise<RgbaPixels> {
   const hv = new DataView(ihdr.data.buffer, ihdr.data.byteOffset, 13);
   const width = hv.getUint32(0);
   const height = hv.getUint32(4);
+  if (ihdr.data.length !== 13) throw new Error('PNG header has the wrong length.');
+  const tooBig = imageSizeProblem(width, height);
+  if (tooBig) throw new Error(`This PNG cannot be opened: ${tooBig}.`);
   const [depth, colour, , , interlace] = ihdr.data.subarray(8, 13);
   const channels = { 0: 1, 2: 3, 4: 2, 6: 4 }[colour as 0 | 2 | 4 | 6];
   if (depth !== 8 || !channels || interlace !== 0) throw new Error('Only 8-bit, non-interlaced, non-palette PNGs are supported.');
@@ -206,8 +254,8 @@ export async function decodePng(bytes: Uint8Array): Promise<RgbaPixels> {
     joined.set(c.data, o);
     o += c.data.length;
   }
-  const raw = await zlibInflate(joined);
   const stride = width * channels; // bytes
+  const raw = await zlibInflate(joined, height * (stride + 1));
   if (raw.length < height * (stride + 1)) throw new Error('PNG image data is truncated.');
   const px = new Uint8Array(height * stride);
   for (let y = 0; y < height; y++) {
@@ -242,56 +290,4 @@ export function asciiJson(value: unknown): string {
 /** Encodes a studio PNG: the pixels plus the parameters in the 'zimage' tEXt chunk. */
 export function encodeStudioPng(image: RgbaPixels, meta: ImageMetadata): Promise<Uint8Array> {
   return encodePng(image, { [STUDIO_KEYWORD]: asciiJson(meta), Software: 'Z-Image Studio' });
-}
-
-const MODES = new Set(['text-to-image', 'image-to-image', 'inpaint', 'edit']);
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-
-/** Validates parsed metadata; null when any required field is missing or of the wrong type. */
-export function parseMetadata(json: string): ImageMetadata | null {
-  let o: Record<string, unknown>;
-  try {
-    o = JSON.parse(json) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-  if (typeof o !== 'object' || o === null) return null;
-  const seed = num(o.seed);
-  const steps = num(o.steps);
-  const width = num(o.width);
-  const height = num(o.height);
-  if (typeof o.prompt !== 'string' || seed === null || steps === null || width === null || height === null) return null;
-  return {
-    prompt: o.prompt,
-    negativePrompt: typeof o.negativePrompt === 'string' ? o.negativePrompt : '',
-    seed,
-    steps,
-    width,
-    height,
-    model: typeof o.model === 'string' ? o.model : '',
-    mode: typeof o.mode === 'string' && MODES.has(o.mode) ? (o.mode as ImageMetadata['mode']) : 'text-to-image',
-    strength: num(o.strength),
-    guidanceScale: num(o.guidanceScale),
-    ...(Array.isArray(o.loras) ? { loras: parseLoras(o.loras) } : {}),
-  };
-}
-
-function parseLoras(list: unknown[]): { name: string; strength: number }[] {
-  const out: { name: string; strength: number }[] = [];
-  for (const l of list) {
-    const r = l as { name?: unknown; strength?: unknown };
-    const strength = num(r?.strength);
-    if (typeof r?.name === 'string' && strength !== null) out.push({ name: r.name, strength });
-  }
-  return out;
-}
-
-/** The studio parameters of a PNG, or null when it is not a PNG or carries none. */
-export function readStudioMetadata(bytes: Uint8Array): ImageMetadata | null {
-  try {
-    const text = readPngText(bytes)[STUDIO_KEYWORD];
-    return text === undefined ? null : parseMetadata(text);
-  } catch {
-    return null;
-  }
 }

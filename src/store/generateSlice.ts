@@ -1,5 +1,6 @@
 // Text-to-image: the settings, live token count, the running job (with batch), progress and cancel.
-import { readStudioMetadata, type ImageMetadata } from '../lib/png.ts';
+import type { ImageMetadata } from '../lib/png.ts';
+import { inspectStudioPng } from '../lib/pngMeta.ts';
 import type { LoadedModel, TokenCount } from '../worker/protocol.ts';
 import { clampNum, saveSettings } from './settings.ts';
 import { ASPECTS, BASE_SIZES, matchPreset, presetSize, snapSide, type AspectChoice } from './sizes.ts';
@@ -181,8 +182,14 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
       get().loras.applyMeta(meta.loras ?? []);
     },
     restoreFromPng: (bytes) => {
-      const meta = readStudioMetadata(bytes);
-      if (!meta) return false;
+      const found = inspectStudioPng(bytes);
+      if (found.kind === 'none') return false;
+      if (found.kind === 'damaged') {
+        // A studio PNG whose settings were tampered with or damaged: say so, and change nothing.
+        patch('generate', { notice: null, error: { code: 'bad-request', message: `The settings in this image could not be restored: ${found.why}. Nothing was changed.` } });
+        return true;
+      }
+      const { meta } = found;
       g().applyMetadata(meta);
       patch('generate', { notice: 'Settings restored from the image.', error: null });
       return true;

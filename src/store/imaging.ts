@@ -1,7 +1,8 @@
 // Image work the store needs that a browser does best with its own codecs (decode any format, resize, small
 // thumbnails), with pure fallbacks where there is no canvas (Node tests).
 import { fitWithin, resizeRgba } from '../lib/image.ts';
-import { decodePng, encodePng } from '../lib/png.ts';
+import { imageDimensions } from '../lib/imageHeader.ts';
+import { decodePng, encodePng, imageSizeProblem } from '../lib/png.ts';
 import type { RgbaImage } from '../worker/protocol.ts';
 import { MAX_SIDE, MIN_SIDE, snapSide } from './sizes.ts';
 
@@ -33,6 +34,17 @@ export const pureImaging: Imaging = {
   resize: async (img, width, height) => toRgbaImage(resizeRgba({ width: img.width, height: img.height, data: bytesOf(img) }, width, height)),
 };
 
+/** The largest image file the editor reads (bytes): far above any real photo, far below what would hurt the tab. */
+export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
+
+/** Refuses, before decoding, a file too large or one whose header claims a size the studio will not open. */
+export async function checkImageFile(blob: Blob): Promise<void> {
+  if (blob.size > MAX_IMAGE_FILE_BYTES) throw new Error(`the file is ${Math.round(blob.size / 2 ** 20)} MiB; the editor opens image files of at most 256 MiB.`);
+  const size = imageDimensions(new Uint8Array(await blob.slice(0, 256 * 1024).arrayBuffer()));
+  const problem = size && imageSizeProblem(size.width, size.height);
+  if (problem) throw new Error(`${problem}.`);
+}
+
 const hasCanvas = () => typeof OffscreenCanvas !== 'undefined' && typeof createImageBitmap !== 'undefined';
 
 function draw(bitmap: ImageBitmap): RgbaImage {
@@ -59,12 +71,20 @@ export const browserImaging: Imaging = {
     return c.convertToBlob({ type: 'image/webp', quality: 0.85 });
   },
   decode: async (blob) => {
+    await checkImageFile(blob);
     if (!hasCanvas()) return pureImaging.decode(blob);
+    let bitmap: ImageBitmap;
     try {
-      return draw(await createImageBitmap(blob, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' }));
+      bitmap = await createImageBitmap(blob, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
     } catch {
-      throw new Error('This file is not an image the browser can read.');
+      throw new Error('this file is not an image the browser can read (it may be damaged or in an unsupported format).');
     }
+    const problem = imageSizeProblem(bitmap.width, bitmap.height); // formats whose header we do not read
+    if (problem) {
+      bitmap.close();
+      throw new Error(`${problem}.`);
+    }
+    return draw(bitmap);
   },
   resize: async (img, width, height) => {
     if (!hasCanvas()) return pureImaging.resize(img, width, height);

@@ -6,6 +6,7 @@ import { DevicePanel } from './DevicePanel.tsx';
 import { EditorView } from './EditorView.tsx';
 import { filesOf, isImageFile, isModelFile, isTextTarget } from './files.ts';
 import { ModelsPanel } from './ModelsPanel.tsx';
+import { OfflineSwitch } from './OfflineSwitch.tsx';
 import { UpdatePrompt } from './UpdatePrompt.tsx';
 
 const TABS = [
@@ -191,6 +192,7 @@ export function App() {
             </button>
           ))}
         </nav>
+        <OfflineSwitch />
         <DeviceChip onOpen={() => setTab('device')} />
       </header>
       <div className="banners">

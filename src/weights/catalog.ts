@@ -1,12 +1,23 @@
 // The catalog: model sets as data (catalog.json), checked on the way in, whether built in or added by a person.
+import { HF_DOWNLOAD_HOSTS } from '../lib/csp.ts';
 import { StudioError } from '../lib/errors.ts';
 import builtinJson from './catalog.json';
 import type { Catalog, CatalogFile, CatalogSet, FileRole, SetCapabilities } from './managerTypes.ts';
+import { remoteUrlProblem } from './network.ts';
 
 const ROLES: readonly FileRole[] = ['transformer', 'text_encoder', 'vae', 'tokenizer', 'config'];
 const ID_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const SHA_RE = /^[0-9a-f]{64}$/;
 const MAX_FILES = 64;
+const MAX_SETS = 256;
+
+/**
+ * A catalog fetched from a URL may name files on its own host or on Hugging Face's download hosts (where the built-in
+ * catalog downloads from; the same list is the locked-down CSP connect-src, src/lib/csp.ts), nowhere else.
+ */
+export function isCatalogHost(hostname: string): boolean {
+  return HF_DOWNLOAD_HOSTS.some((h) => (h.startsWith('*.') ? hostname.endsWith(h.slice(1)) : hostname === h));
+}
 
 /** Turbo's capabilities: what a set gets when nobody says otherwise (imports, single-file sources). */
 export const DEFAULT_CAPABILITIES: SetCapabilities = { guidance: false, omni: false, defaultSteps: 8, maxTokens: 512 };
@@ -32,6 +43,7 @@ export function validateCatalog(raw: unknown, what: string, opts: ValidateOption
   } else if (isObj(raw) && 'files' in raw) setsRaw = [raw];
   else throw new StudioError('bad-request', `${what} is not a model catalog: expected { "version": 1, "sets": [...] } or one set with "files".`);
   if (!Array.isArray(setsRaw) || setsRaw.length === 0) throw new StudioError('bad-request', `${what}: "sets" must be a non-empty list.`);
+  if (setsRaw.length > MAX_SETS) throw new StudioError('bad-request', `${what} lists ${setsRaw.length} model sets; a catalog holds at most ${MAX_SETS}.`);
   const sets: CatalogSet[] = [];
   const ids = new Set<string>();
   setsRaw.forEach((s, i) => {
@@ -119,10 +131,11 @@ function validateFile(raw: unknown, at: string, problems: string[], opts: Valida
   if (typeof role !== 'string' || !ROLES.includes(role as FileRole)) problems.push(`${at}.role: expected one of ${ROLES.join(', ')}`);
   if (typeof name !== 'string' || !validName(name)) problems.push(`${at}.name: expected a relative file path without ".." or a leading "/"`);
   let finalUrl: string | null = null;
-  if (typeof url !== 'string' || url === '') problems.push(`${at}.url: expected a URL`);
+  if (typeof url !== 'string' || url === '' || url.length > 2048) problems.push(`${at}.url: expected a URL of at most 2048 characters`);
   else {
-    finalUrl = checkUrl(url, opts);
-    if (!finalUrl) problems.push(`${at}.url: "${url}" is not an http(s) address`);
+    const checked = checkUrl(url, opts);
+    if (typeof checked === 'string') finalUrl = checked;
+    else problems.push(`${at}.url: ${checked.problem}`);
   }
   if (bytes !== null && bytes !== undefined && (!Number.isSafeInteger(bytes) || (bytes as number) <= 0))
     problems.push(`${at}.bytes: expected a positive whole number of bytes, or null when unknown`);
@@ -135,17 +148,29 @@ function validateFile(raw: unknown, at: string, problems: string[], opts: Valida
 }
 
 function validName(name: string): boolean {
+  // Control characters and backslashes are refused: a name becomes a storage key and a label, never a path.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\\]/.test(name)) return false;
   return name.length > 0 && name.length <= 300 && !name.startsWith('/') && !name.split('/').some((p) => p === '' || p === '.' || p === '..');
 }
 
-function checkUrl(url: string, opts: ValidateOptions): string | null {
+/** The absolute URL a catalog entry means, or why it is refused. */
+function checkUrl(url: string, opts: ValidateOptions): string | { problem: string } {
   if (opts.allowRelative && (url.startsWith('./') || url.startsWith('/'))) return url;
+  let u: URL;
   try {
-    const u = opts.baseUrl ? new URL(url, opts.baseUrl) : new URL(url);
-    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+    u = opts.baseUrl ? new URL(url, opts.baseUrl) : new URL(url);
   } catch {
-    return null;
+    return { problem: `"${url}" is not a web address` };
   }
+  const problem = remoteUrlProblem(u);
+  if (problem) return { problem: problem.replace(/\.$/, '') };
+  if (opts.baseUrl) {
+    const home = new URL(opts.baseUrl);
+    if (u.host !== home.host && !isCatalogHost(u.hostname))
+      return { problem: `${u.host} is neither the catalog's own host (${home.host}) nor a Hugging Face download host` };
+  }
+  return u.href;
 }
 
 /** Parses a URL a person typed; only http(s). */
@@ -157,8 +182,8 @@ export function parseSourceUrl(input: string): URL {
   } catch {
     throw new StudioError('bad-request', `"${text}" is not a web address. Paste a full https:// link to a .gguf, .safetensors or catalog .json file.`);
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:')
-    throw new StudioError('bad-request', `Only http(s) addresses can be added, not "${u.protocol}" ones.`);
+  const problem = remoteUrlProblem(u);
+  if (problem) throw new StudioError('bad-request', problem);
   return u;
 }
 

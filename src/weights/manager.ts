@@ -6,6 +6,9 @@ import { BUILTIN_CATALOG } from './catalog.ts';
 import { downloadFile, probe, type DownloadConfig } from './download.ts';
 import { fetchEmbedded, verifySet } from './integrity.ts';
 import { importLocal } from './localImport.ts';
+import { defaultLocks, withSetLock, type LocksLike } from './locks.ts';
+import { guardedFetch } from './network.ts';
+import { defaultOfflineFlag, type OfflineFlag } from './offline.ts';
 import type {
   AddSourceOptions, Catalog, CatalogFile, CatalogSet, FileInfo, FileStatus, ImportItem, ImportOptions, Inspector,
   ModelManagerApi, ProgressCallback, SetInfo, SetOrigin, SetStatus, StorageEstimate, VerifyReport,
@@ -20,7 +23,12 @@ export interface ModelManagerOptions {
   store?: ModelStore | UseStore;
   /** navigator.storage by default; null where there is none (no quota checks). */
   storage?: StorageLike | null;
+  /** The transport; whatever it is, every request goes through guardedFetch (network.ts). */
   fetch?: typeof fetch;
+  /** The offline-only switch (default: the one in IndexedDB); null: always online. */
+  offline?: OfflineFlag | null;
+  /** navigator.locks by default: one download of a set at a time across the studio's tabs; null: no locking. */
+  locks?: LocksLike | null;
   /** Base for the relative URLs of embedded sets; default: the page origin + Vite's BASE_URL. */
   baseUrl?: string;
   catalog?: Catalog;
@@ -44,6 +52,15 @@ function defaultBaseUrl(): string | null {
   return new URL(import.meta.env?.BASE_URL ?? '/', loc.origin).href;
 }
 
+function appOriginOf(baseUrl: string | null): string | null {
+  if (!baseUrl) return null;
+  try {
+    return new URL(baseUrl).origin;
+  } catch {
+    return null;
+  }
+}
+
 export class ModelManager implements ModelManagerApi {
   readonly store: ModelStore;
   private readonly storage: StorageLike | null;
@@ -55,6 +72,7 @@ export class ModelManager implements ModelManagerApi {
   private inspector: Inspector | null;
   private readonly running = new Map<string, { ctl: AbortController; done: Promise<unknown> }>();
   private readonly ready: Promise<number>;
+  private readonly locks: LocksLike | null;
 
   constructor(opts: ModelManagerOptions = {}) {
     this.store = opts.store instanceof ModelStore ? opts.store : new ModelStore(opts.store);
@@ -64,7 +82,10 @@ export class ModelManager implements ModelManagerApi {
       throw new StudioError('bad-request', `chunkSize must be a positive multiple of 64 bytes up to 64 MiB, not ${this.chunkSize}.`);
     const parallel = Math.max(1, Math.min(4, opts.parallel ?? 3));
     this.cfg = {
-      fetch: opts.fetch ?? ((...a: Parameters<typeof fetch>) => globalThis.fetch(...a)),
+      fetch: guardedFetch(opts.fetch ?? ((...a: Parameters<typeof fetch>) => globalThis.fetch(...a)), {
+        offline: opts.offline === undefined ? defaultOfflineFlag() : opts.offline,
+        appOrigin: appOriginOf(opts.baseUrl ?? defaultBaseUrl()),
+      }),
       parallel,
       retries: opts.retries ?? 5,
       retryBaseMs: opts.retryBaseMs ?? 500,
@@ -74,6 +95,7 @@ export class ModelManager implements ModelManagerApi {
     this.baseUrl = opts.baseUrl ?? defaultBaseUrl();
     this.interval = opts.progressIntervalMs ?? 200;
     this.inspector = opts.inspector ?? null;
+    this.locks = opts.locks === undefined ? defaultLocks() : opts.locks;
     // Reconcile once before anything reads the manifests; its failure surfaces on the first call.
     this.ready = this.store.reconcile();
   }
@@ -138,7 +160,7 @@ export class ModelManager implements ModelManagerApi {
   download(setId: string, onProgress?: ProgressCallback): Promise<SetInfo> {
     if (this.running.has(setId)) return Promise.reject(new StudioError('bad-request', `"${setId}" is already being downloaded.`));
     const ctl = new AbortController();
-    const done = this.runDownload(setId, ctl.signal, onProgress);
+    const done = withSetLock(this.locks, setId, () => this.runDownload(setId, ctl.signal, onProgress));
     this.running.set(setId, { ctl, done });
     const settle = () => this.running.delete(setId);
     done.then(settle, settle);

@@ -1,6 +1,8 @@
 // The worker's LoRAs: stored files (weights/loraStore.ts), read for Z-Image once per id and kept on the CPU, and
 // the stacked GPU deltas of the active set (models/zimage/lora.ts) cached by (transformer, ids, strengths): the
 // next generation with the same LoRAs reuses them; new strengths rebuild only these small tensors, never the model.
+import { guardedFetch } from '../weights/network.ts';
+import { defaultOfflineFlag, type OfflineFlag } from '../weights/offline.ts';
 import { StudioError, toErrorData } from '../lib/errors.ts';
 import { buildLoraStack, checkLoraFits, type LoraStack, readZImageLora, type ZImageLora } from '../models/zimage/lora.ts';
 import type { ZImageTransformer } from '../models/zimage/transformer.ts';
@@ -25,10 +27,16 @@ export class LoraHost {
   private readonly parsed = new Map<string, Promise<ZImageLora>>(); // by id
   private stack: { key: string; dit: ZImageTransformer; stack: LoraStack } | null = null;
 
+  /** Adding a LoRA by URL goes through the one network door (offline-only mode, https only, no credentials). */
+  private readonly fetchFn: typeof fetch;
+
   constructor(
     readonly library: LoraLibrary,
-    private readonly fetchFn: typeof fetch = (...a) => globalThis.fetch(...a),
-  ) {}
+    fetchFn: typeof fetch = (...a) => globalThis.fetch(...a),
+    offline: OfflineFlag | null = defaultOfflineFlag(),
+  ) {
+    this.fetchFn = guardedFetch(fetchFn, { offline, appOrigin: null });
+  }
 
   private read(id: string): Promise<ZImageLora> {
     let p = this.parsed.get(id);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readStudioMetadata } from '../../src/lib/png.ts';
+import { readStudioMetadata } from '../../src/lib/pngMeta.ts';
 import { presetSize, snapSide, matchPreset, ASPECTS, BASE_SIZES } from '../../src/store/sizes.ts';
 import { FakeEngine, makeStudio, TURBO } from './fakes.ts';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeStudioPng, readStudioMetadata } from '../../src/lib/png.ts';
+import { encodeStudioPng } from '../../src/lib/png.ts';
+import { readStudioMetadata } from '../../src/lib/pngMeta.ts';
 import type { LoraInfo, LorasApi, Result } from '../../src/worker/protocol.ts';
 import { makeStudio } from './fakes.ts';
 

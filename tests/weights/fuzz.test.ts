@@ -9,7 +9,7 @@ import { openModelFile } from '../../src/weights/modelFile.ts';
 import type { ImportPolicy } from '../../src/weights/policy.ts';
 import { DEFAULT_POLICY, KEEP_POLICY, REFERENCE_POLICY } from '../../src/weights/policy.ts';
 import { BytesSource } from '../../src/weights/source.ts';
-import { bf16Bytes, buildGguf, buildSafetensors, f16Bytes, f32Bytes, goldenBytes } from './builders.ts';
+import { bf16Bytes, buildGguf, buildSafetensors, buildSafetensorsRaw, f16Bytes, f32Bytes, goldenBytes } from './builders.ts';
 
 const POLICIES: ImportPolicy[] = [DEFAULT_POLICY, KEEP_POLICY, REFERENCE_POLICY, { matrix: 'q8', modulation: 'f16', embedding: 'q4' }];
 
@@ -122,5 +122,27 @@ describe('reader fuzzing', () => {
     // Most mutations land in the header (the first `hotBytes`); fewer iterations, the files are bigger.
     await fuzz('golden gguf', 303, goldenBytes('transformer-Q4_0.gguf'), 6300, 40);
     await fuzz('golden safetensors', 304, goldenBytes('text_encoder.safetensors'), 3700, 40);
+  });
+
+  it('files that lie about their sizes (header length, shapes, offsets, counts) are refused before any allocation', async () => {
+    const rng = new Rng(5);
+    const liars: [string, Uint8Array][] = [
+      // safetensors: a tensor whose offsets reach past the file, a shape whose product is not its bytes, a huge shape
+      ['offsets past the end', buildSafetensorsRaw('{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,4000000000]}}', [f32Bytes([1, 2, 3, 4])])],
+      ['shape vs bytes', buildSafetensorsRaw('{"w":{"dtype":"F32","shape":[5],"data_offsets":[0,16]}}', [f32Bytes([1, 2, 3, 4])])],
+      ['huge shape', buildSafetensorsRaw('{"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,16]}}', [f32Bytes([1, 2, 3, 4])])],
+      ['negative offset', buildSafetensorsRaw('{"w":{"dtype":"F32","shape":[4],"data_offsets":[-16,0]}}', [f32Bytes([1, 2, 3, 4])])],
+      // GGUF: a tensor claiming more elements than the file holds
+      ['gguf huge ne', buildGguf({ tensors: [{ name: 'w', type: 0, ne: [1 << 30, 1 << 20], data: f32Bytes(rng.normalArray(32)) }] })],
+    ];
+    // A header length (u64) far beyond the file.
+    const longHeader = buildSafetensors([{ name: 'w', dtype: 'F32', shape: [4], data: f32Bytes([1, 2, 3, 4]) }]);
+    new DataView(longHeader.buffer).setUint32(0, 0xfffffff0, true);
+    liars.push(['header length', longHeader]);
+    for (const [label, bytes] of liars) {
+      const t = performance.now();
+      expect(await exercise(bytes, rng), label).toBe('error');
+      expect(performance.now() - t, label).toBeLessThan(2000);
+    }
   });
 });

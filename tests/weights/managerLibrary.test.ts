@@ -115,7 +115,7 @@ describe('sources by URL', () => {
     await expect(m.addSource(`${server.url}/x.zip`)).rejects.toMatchObject({ message: expect.stringMatching(/neither/) });
     server.files.set('/broken.json', { data: new TextEncoder().encode('{ "sets": [') });
     await expect(m.addSource(`${server.url}/broken.json`)).rejects.toMatchObject({ code: 'bad-request', message: expect.stringMatching(/not valid JSON/) });
-    const clash = { sets: [{ id: 'one', label: 'Clash', files: [{ role: 'vae', name: 'v.safetensors', url: 'https://example.com/v.safetensors' }] }] };
+    const clash = { sets: [{ id: 'one', label: 'Clash', files: [{ role: 'vae', name: 'v.safetensors', url: 'https://huggingface.co/org/repo/resolve/main/v.safetensors' }] }] };
     server.files.set('/clash.json', { data: new TextEncoder().encode(JSON.stringify(clash)) });
     await expect(m.addSource(`${server.url}/clash.json`)).rejects.toMatchObject({ message: expect.stringMatching(/already taken/) });
     await expect(m.addSource(`${server.url}/missing.gguf`)).rejects.toMatchObject({ code: 'network' });

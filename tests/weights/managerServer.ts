@@ -23,6 +23,10 @@ export interface Served {
   hideContentRange?: boolean;
   /** Send the data gzip-compressed (Content-Encoding: gzip, Content-Length of the compressed bytes); fetch inflates it. */
   gzip?: boolean;
+  /** Answer 302 with this Location instead of the data. */
+  redirect?: string;
+  /** Stream the data over and over with no Content-Length until the client goes away (at most 64 MiB). */
+  endless?: boolean;
 }
 
 export interface RequestLog {
@@ -71,6 +75,32 @@ export class TestServer {
       return;
     }
     if (f.delayMs) await new Promise((r) => setTimeout(r, f.delayMs));
+    if (f.redirect !== undefined) {
+      entry.status = 302;
+      res.writeHead(302, { location: f.redirect }).end();
+      return;
+    }
+    if (f.endless) {
+      entry.status = 200;
+      res.writeHead(200, { 'content-type': f.contentType ?? 'application/octet-stream' });
+      const block = f.data.length > 0 ? f.data : new Uint8Array(65536);
+      // Bounded: a client that never stops reading still ends the test after 64 MiB.
+      for (let sent = 0; sent < 64 * 1024 * 1024 && !res.destroyed && !res.socket?.destroyed; sent += block.length) {
+        entry.bytes += block.length;
+        if (!res.write(block))
+          await new Promise<void>((r) => {
+            const done = () => {
+              res.off('drain', done);
+              res.off('close', done);
+              r();
+            };
+            res.on('drain', done);
+            res.on('close', done);
+          });
+      }
+      res.end();
+      return;
+    }
     let data = f.data;
     if (f.corruptAt !== undefined) {
       data = data.slice();
