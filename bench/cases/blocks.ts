@@ -32,7 +32,7 @@ import type { BenchCase, CaseFactory, SizePreset } from './types.ts';
 const ATOL = 1e-3;
 const RTOL = 1e-3;
 
-/** Timed samples for a block row: an execution takes seconds on a CPU adapter. */
+/** Timed samples for a full-width row: an execution takes seconds on a CPU adapter (small rows keep the preset's). */
 const BLOCK_SAMPLES = 3;
 
 interface DitRow {
@@ -102,7 +102,7 @@ export function ditBlockCase(row: DitRow, format: WeightFormat): BenchCase {
         atol: ATOL,
         rtol: RTOL,
         flops: ditFlops(s),
-        samples: BLOCK_SAMPLES,
+        samples: row.cpuCheck ? undefined : BLOCK_SAMPLES,
         notes: [
           `ours: ZImageTransformer.block(); matrices ${format.describe}, adaLN ${ENGINE_Q8.describe.split(' ')[0]}`,
           `ort: ${L} tokens (${row.caption} caption + image grid ${row.gridW} wide), MatMulNBits 4-bit (adaLN 8-bit) block 32 on the same values`,
@@ -174,7 +174,7 @@ export function qwen3LayerCase(row: QwenRow, format: WeightFormat): BenchCase {
         atol: ATOL,
         rtol: RTOL,
         flops: qwenFlops(s),
-        samples: BLOCK_SAMPLES,
+        samples: row.cpuCheck ? undefined : BLOCK_SAMPLES,
         notes: [`ours: textEncoder.ts qwen3Layer(); matrices ${format.describe}`, 'ort: GroupQueryAttention over the prompt (no past), MatMulNBits 4-bit block 32 on the same values'],
         dispose() {
           cur.release();
