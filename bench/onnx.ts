@@ -236,3 +236,72 @@ export function encodeModel(m: OnnxModel): Uint8Array {
     });
   return w.finish();
 }
+
+// ---- graph builder ---------------------------------------------------------------------------------------
+
+export type NodeOpts = { domain?: string; attrs?: Record<string, OnnxAttr> };
+
+/**
+ * Builds one graph node by node: every value gets a fresh name from its prefix, initializers are added where a
+ * weight is first needed, and `finish` wraps it all into a model. Whole-block bench models (bench/blockModels.ts)
+ * are written with it.
+ */
+export class GraphBuilder {
+  private readonly nodes: OnnxNode[] = [];
+  private readonly inits: OnnxTensor[] = [];
+  private readonly inputs: OnnxValueInfo[] = [];
+  private readonly used = new Set<string>();
+
+  constructor(readonly name: string) {}
+
+  /** A name not used yet in this graph, from `prefix`. */
+  fresh(prefix: string): string {
+    let name = prefix;
+    for (let i = 1; this.used.has(name); i++) name = `${prefix}_${i}`;
+    this.used.add(name);
+    return name;
+  }
+
+  input(name: string, type: OnnxType, dims: readonly (number | string)[]): string {
+    const n = this.fresh(name);
+    if (n !== name) throw new Error(`graph input ${name} declared twice`);
+    this.inputs.push({ name, type, dims });
+    return name;
+  }
+
+  /** An initializer (a weight or a constant): its name. */
+  init(prefix: string, type: OnnxType, dims: readonly number[], data: TensorData): string {
+    const name = this.fresh(prefix);
+    this.inits.push({ name, type, dims, data });
+    return name;
+  }
+
+  f32(prefix: string, data: Float32Array | readonly number[], dims: readonly number[] = [data.length]): string {
+    return this.init(prefix, 'float32', dims, data instanceof Float32Array ? data : Float32Array.from(data));
+  }
+
+  i64(prefix: string, values: readonly number[], dims: readonly number[] = [values.length]): string {
+    return this.init(prefix, 'int64', dims, BigInt64Array.from(values, (v) => BigInt(v)));
+  }
+
+  i32(prefix: string, values: readonly number[], dims: readonly number[] = [values.length]): string {
+    return this.init(prefix, 'int32', dims, Int32Array.from(values));
+  }
+
+  /** A node with `outputs` outputs named from `op` (or `prefix`); '' in `inputs` skips an optional input. */
+  node(op: string, inputs: readonly string[], outputs: number | readonly string[], opts: NodeOpts = {}): string[] {
+    const outs = typeof outputs === 'number' ? Array.from({ length: outputs }, () => this.fresh(op.toLowerCase())) : outputs.map((o) => this.fresh(o));
+    this.nodes.push({ op, domain: opts.domain, inputs, outputs: outs, name: this.fresh(`${op}_node`), attrs: opts.attrs });
+    return outs;
+  }
+
+  /** A single-output node: its output's name. */
+  op(op: string, inputs: readonly string[], opts: NodeOpts = {}): string {
+    return this.node(op, inputs, 1, opts)[0];
+  }
+
+  /** The model, with `outputs` (already produced by some node) as the graph outputs. */
+  finish(outputs: readonly OnnxValueInfo[]): OnnxModel {
+    return { graph: { name: this.name, nodes: this.nodes, inputs: this.inputs, outputs, initializers: this.inits } };
+  }
+}

@@ -9,6 +9,8 @@ export interface CheckResult {
   /** What the output was compared with: 'cpu' (the CPU reference) or 'ort' (ORT's output, for big shapes). */
   against: 'cpu' | 'ort' | 'none';
   maxAbsErr: number;
+  /** max |want| of what it was compared with (0 when unchecked): maxAbsErr / maxAbsRef is the error relative to the peak. */
+  maxAbsRef?: number;
   mismatches: number;
 }
 

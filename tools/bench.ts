@@ -11,7 +11,8 @@ const USAGE = `usage: npm run bench -- [--json FILE] [--quick] [--full] [--filte
   --quick         few iterations and samples (CI smoke test)
   --full          Z-Image's real shapes (for a real GPU; far too slow on a CPU adapter)
   --filter OP     only cases whose op contains OP (repeatable or comma-separated): euler_step, matmul_f32,
-                  matmul_q4, matmul, attention, conv2d_3x3
+                  matmul_q4, matmul, attention, conv2d_3x3, rms_norm, layer_norm, dit_block,
+                  qwen3_layer
   --ort-device M  auto (default): ORT shares our device unless the adapter's subgroups are too small for
                   its kernels (SwiftShader: 4 lanes), then it gets a second device without subgroups;
                   shared | separate force one or the other

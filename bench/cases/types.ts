@@ -28,6 +28,11 @@ export interface CaseSetup {
   rtol: number;
   /** Floating-point operations of one execution, for GFLOP/s. */
   flops?: number;
+  /**
+   * At most this many timed samples, for a case whose one execution takes seconds (a whole block on a CPU
+   * adapter); such a case's check execution is also its warm-up.
+   */
+  samples?: number;
   /** Lines for the report (why an implementation is missing, what differs). */
   notes?: string[];
   dispose(): void;

@@ -8,7 +8,7 @@ describe('bench case registry', () => {
   for (const preset of ['default', 'full'] as const) {
     it(`${preset}: every op is present, and op + shape is unique`, () => {
       const cases = selectCases(preset);
-      expect(new Set(cases.map((c) => c.op))).toEqual(new Set(['euler_step', 'matmul_f32', 'matmul_q4', 'attention', 'conv2d_3x3', 'rms_norm', 'layer_norm']));
+      expect(new Set(cases.map((c) => c.op))).toEqual(new Set(['euler_step', 'matmul_f32', 'matmul_q4', 'attention', 'conv2d_3x3', 'rms_norm', 'layer_norm', 'dit_block', 'qwen3_layer']));
       const names = cases.map((c) => `${c.op} ${c.shape}`);
       expect(new Set(names).size).toBe(names.length);
     });
@@ -18,6 +18,8 @@ describe('bench case registry', () => {
     const names = selectCases('full').map((c) => `${c.op} ${c.shape}`);
     expect(names).toContain('matmul_q4 M=1024 K=3840 N=3840');
     expect(names).toContain('attention L=4224 H=30 hd=128');
+    expect(names).toContain('dit_block L=256 D=3840 H=30x128 F=10240');
+    expect(names).toContain('qwen3_layer L=128 hidden=2560 H=32/8x128 F=9728');
   });
 
   it('--filter matches substrings of the op', () => {

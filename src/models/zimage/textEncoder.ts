@@ -1,7 +1,7 @@
 // The Qwen3 text encoder as Z-Image uses it (zimage-spec §4): caption features = hidden_states[-2], the raw output
 // of decoder layer n_layers - 2 (no final norm), so only n_layers - 1 layers ever run. Causal grouped-query
 // attention with rotate-half RoPE; the embedding table stays on the CPU side (only prompt rows are gathered).
-import type { Gpu } from '../../engine/gpu.ts';
+import type { Batch, Gpu } from '../../engine/gpu.ts';
 import * as ops from '../../engine/ops.ts';
 import { selfAttention } from './selfAttention.ts';
 import type { Tensor } from '../../engine/tensor.ts';
@@ -31,6 +31,26 @@ export interface Qwen3Weights {
   layers: Qwen3LayerWeights[];
 }
 
+/** One Qwen3 decoder layer over h (L, hidden), in place (h is replaced; the returned tensor owns the result). */
+export function qwen3Layer(b: Batch, h: Tensor, lw: Qwen3LayerWeights, rope: { cos: Tensor; sin: Tensor }, cfg: TextEncoderConfig): Tensor {
+  const { nHeads: H, nKvHeads: Hkv, headDim: hd, rmsNormEps: eps } = cfg;
+  const xn = ops.rmsNorm(b, h, { weight: lw.inputNorm, eps }); // (L, hidden)
+  const a = selfAttention(b, xn, lw, rope, { heads: H, kvHeads: Hkv, headDim: hd, eps, rope: 'half', causal: true }); // (L, H*hd)
+  xn.release();
+  const o = ops.matmul(b, a, lw.o); // (L, hidden)
+  a.release();
+  const h1 = ops.add(b, h, o, { inPlace: true });
+  o.release();
+  const xf = ops.rmsNorm(b, h1, { weight: lw.postNorm, eps });
+  const g = ops.matmulSwiGLU(b, xf, lw.gate, lw.up); // (L, I)
+  xf.release();
+  const f = ops.matmul(b, g, lw.down); // (L, hidden)
+  g.release();
+  const out = ops.add(b, h1, f, { inPlace: true });
+  f.release();
+  return out;
+}
+
 export class Qwen3TextEncoder {
   constructor(
     readonly gpu: Gpu,
@@ -48,7 +68,7 @@ export class Qwen3TextEncoder {
    * next runs; it must not release it.
    */
   async encode(ids: Int32Array, onLayer?: (i: number, h: Tensor) => Promise<void>): Promise<Tensor> {
-    const { hiddenSize, nHeads: H, nKvHeads: Hkv, headDim: hd, rmsNormEps: eps, ropeTheta } = this.cfg;
+    const { hiddenSize, headDim: hd, ropeTheta } = this.cfg;
     const L = ids.length;
     if (L < 1) throw new RangeError('encode: no tokens');
     for (const id of ids)
@@ -60,22 +80,7 @@ export class Qwen3TextEncoder {
     const sin = gpu.upload(tables.sin, [L, hd / 2], 'f32', 'te-rope-sin');
     for (let i = 0; i < this.w.layers.length; i++) {
       const lw = this.w.layers[i];
-      gpu.run((b) => {
-        const xn = ops.rmsNorm(b, h, { weight: lw.inputNorm, eps }); // (L, hidden)
-        const a = selfAttention(b, xn, lw, { cos, sin }, { heads: H, kvHeads: Hkv, headDim: hd, eps, rope: 'half', causal: true }); // (L, H*hd)
-        xn.release();
-        const o = ops.matmul(b, a, lw.o); // (L, hidden)
-        a.release();
-        const h1 = ops.add(b, h, o, { inPlace: true });
-        o.release();
-        const xf = ops.rmsNorm(b, h1, { weight: lw.postNorm, eps });
-        const g = ops.matmulSwiGLU(b, xf, lw.gate, lw.up); // (L, I)
-        xf.release();
-        const f = ops.matmul(b, g, lw.down); // (L, hidden)
-        g.release();
-        h = ops.add(b, h1, f, { inPlace: true });
-        f.release();
-      }, 'te-layer');
+      gpu.run((b) => (h = qwen3Layer(b, h, lw, { cos, sin }, this.cfg)), 'te-layer');
       if (onLayer) await onLayer(i, h);
     }
     cos.release();
