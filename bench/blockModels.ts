@@ -189,3 +189,11 @@ export function qwen3LayerOrt(s: Qwen3LayerShape, p: Qwen3LayerParams, h: Float3
   const feeds: OrtFeed[] = [{ name: 'h', type: 'float32', dims: [1, L, hidden], data: h }];
   return spec('one graph: MatMulNBits, SimplifiedLayerNorm, RotaryEmbedding, GroupQueryAttention', g, feeds, 'y', [1, L, hidden]);
 }
+
+/** One Linear, y (M, N) = x (M, K) · dequant(w)ᵀ, as MatMulNBits (the per-format matmul rows). */
+export function nbitsMatmulOrt(x: Float32Array, w: NBitsWeights, M: number): OrtSpec {
+  const g = new GraphBuilder('MatMulNBits');
+  const xIn = g.input('x', 'float32', [M, w.K]);
+  g.node('Identity', [matMulNBits(g, xIn, w, 'w')], ['y']);
+  return spec(`MatMulNBits (${w.bits}-bit)`, g, [{ name: 'x', type: 'float32', dims: [M, w.K], data: x }], 'y', [M, w.N]);
+}

@@ -191,9 +191,9 @@ export function ggmlQ4_0Bytes(w: NBitsWeights): Uint8Array {
 export type GgmlUploader = (gpu: Gpu, blocks: Uint8Array, N: number, K: number, label: string) => Tensor;
 
 /**
- * GGUF Q4_0 (value = (q - 8) · d, f16 d per 32), uploaded by `upload`: e.g. today's load path
- * `(gpu, bytes, N, K, label) => gpu.uploadQuant(ggmlToQuant('Q4_0', bytes, N, K), label)`, or a kernel that reads
- * the blocks directly. ORT gets the same blocks as MatMulNBits with zero point 8.
+ * GGUF Q4_0 (value = (q - 8) · d, f16 d per 32), uploaded by `upload`: the studio's load path is
+ * `(gpu, bytes, N, K, label) => gpu.uploadBlocks('q4_0', bytes, [N, K], label)` (the matmul kernels read
+ * them as stored). ORT gets the same blocks as MatMulNBits with zero point 8.
  */
 export function ggmlQ4_0(upload: GgmlUploader, describe: string): WeightFormat {
   return {

@@ -4,8 +4,8 @@
 // Chromium (tools/scale/). The files reach the page as an <input type=file> pick (Playwright setInputFiles with
 // paths: disk-backed Files, the path users take). Prints import time, load time, the page's JS heap peak (CDP
 // Performance.getMetrics, sampled) and the GPU bytes the loaded set holds.
-// Passes when the heap peak stays under 1.5 GB and the set holds GPU bytes; exit 2 with one line on failure. (The
-// GPU bytes are printed; a comparison with a plan of the actual files waits for that planner.) The Chromium profile (where
+// Passes when the heap peak stays under 1.5 GB and the GPU bytes are within 1% of what `npm run plan -- --files` says
+// for the same files; exit 2 with one line on failure. The Chromium profile (where
 // IndexedDB writes ~6.5 GB of real bytes) lives in a temp folder that is deleted afterwards; <10 GB free refuses.
 import { copyFile, mkdtemp, rm, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,9 +14,11 @@ import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 import { BROWSER_ARGS, resolveBrowser } from './browser.ts';
 import { readManifest, REALFILES_DIR, writeStandin } from './standin.ts';
+import { plan, type PlanReport } from './planCore.ts';
 import type { ScaleResult } from './scale/main.ts';
 
 const HEAP_LIMIT = 1.5e9; // bytes
+const PLAN_TOLERANCE = 0.01; // relative
 const MIN_FREE = 10e9; // bytes
 const root = resolve(import.meta.dirname, '..');
 const FILES = ['z_image_turbo-Q4_0.gguf', 'Qwen3-4B-Q4_K_M.gguf', 'ae.safetensors']; // zimage-turbo-q4's weights
@@ -92,10 +94,15 @@ async function main(): Promise<string | null> {
     console.log(`scale-check: adapter ${r.adapter}`);
     console.log(`scale-check: import ${r.importSeconds.toFixed(1)} s (${gb(r.storedBytes)} into IndexedDB), load ${r.loadSeconds.toFixed(1)} s`);
     console.log(`scale-check: JS heap peak ${gb(heapPeak)} used (${gb(heapTotalPeak)} total), limit ${gb(HEAP_LIMIT)}`);
-    console.log(`scale-check: GPU bytes held by the loaded set ${r.weightBytes} (${gb(r.weightBytes)}), pool peak ${r.peakBytes}; no planFiles yet (src/models/zimage/plan.ts), so no plan comparison`);
+    const planned = await plan(['--files', ...paths.slice(0, FILES.length), '--json']);
+    if (planned.code !== 0) return `npm run plan refused the stand-ins: ${planned.out}`;
+    const planBytes = (JSON.parse(planned.out) as PlanReport).weightsTotal; // bytes
+    const off = (r.weightBytes - planBytes) / planBytes;
+    console.log(`scale-check: GPU bytes held by the loaded set ${r.weightBytes} (${gb(r.weightBytes)}), plan ${planBytes} (${(off * 100).toFixed(3)}% off); pool peak ${r.peakBytes}`);
     console.log(`scale-check: ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
     if (heapPeak > HEAP_LIMIT) return `JS heap peak ${gb(heapPeak)} is over ${gb(HEAP_LIMIT)}`;
-    return r.weightBytes > 0 ? null : 'the loaded set holds no GPU bytes';
+    if (Math.abs(off) > PLAN_TOLERANCE) return `the loaded set holds ${gb(r.weightBytes)} on the GPU, ${(off * 100).toFixed(2)}% off the plan's ${gb(planBytes)}`;
+    return null;
   } catch (err) {
     return (err as Error).message.split('\n')[0];
   } finally {

@@ -17,7 +17,7 @@ import { type BlockWeights, type TransformerWeights, ZImageTransformer } from '.
 import { type DitBlockShape, ditBlockOrt, type Qwen3LayerShape, qwen3LayerOrt } from '../blockModels.ts';
 import { ditConfig, ditPositions, randomDitBlock, randomQwen3Layer } from '../blockParams.ts';
 import { ditBlockRef, qwen3LayerRef } from '../blockRef.ts';
-import { ENGINE_Q4, ENGINE_Q8, type WeightFormat } from '../blockWeights.ts';
+import { ENGINE_Q4, ENGINE_Q8, ggmlQ4_0, type WeightFormat } from '../blockWeights.ts';
 import type { BenchCase, CaseFactory, SizePreset } from './types.ts';
 
 /**
@@ -206,4 +206,11 @@ export function blockRows(preset: SizePreset, format: WeightFormat = ENGINE_Q4):
     : [ditBlockCase(ditSmall, format), ditBlockCase(dit(64, 16, 8), format), qwen3LayerCase(qwenSmall, format), qwen3LayerCase(qwen(64), format)];
 }
 
-export const blockCases: CaseFactory = (preset) => blockRows(preset);
+/** The DiT's weights as the recommended GGUF publishes them: Q4_0 blocks uploaded as stored, read by the matmuls. */
+export const GGML_Q4_0 = ggmlQ4_0((gpu, bytes, N, K, label) => gpu.uploadBlocks('q4_0', bytes, [N, K], label), 'GGUF Q4_0 blocks as stored, decoded in the matmul kernels');
+
+/** The engine's q4 rows, then the DiT block with the published Q4_0 blocks (the studio's real path for the GGUF DiT). */
+export const blockCases: CaseFactory = (preset) => [
+  ...blockRows(preset),
+  preset === 'full' ? ditBlockCase(dit(256, 32, 16), GGML_Q4_0) : ditBlockCase(dit(64, 16, 8), GGML_Q4_0),
+];

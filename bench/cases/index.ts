@@ -5,10 +5,11 @@ import { blockCases } from './blocks.ts';
 import { conv2dCases } from './conv2d.ts';
 import { eulerStepCases } from './eulerStep.ts';
 import { matmulCases } from './matmul.ts';
+import { matmulGgmlCases } from './matmulGgml.ts';
 import { normCases } from './norms.ts';
 import type { BenchCase, CaseFactory, SizePreset } from './types.ts';
 
-const FACTORIES: CaseFactory[] = [eulerStepCases, matmulCases, attentionCases, conv2dCases, normCases, blockCases];
+const FACTORIES: CaseFactory[] = [eulerStepCases, matmulCases, matmulGgmlCases, attentionCases, conv2dCases, normCases, blockCases];
 
 /** All cases for a preset whose op contains one of `filters` (all when empty). */
 export function selectCases(preset: SizePreset, filters: readonly string[] = []): BenchCase[] {

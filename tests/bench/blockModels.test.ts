@@ -9,10 +9,11 @@ import { randomDitBlock, randomQwen3Layer, ditPositions } from '../../bench/bloc
 import { ditBlockRef, qwen3LayerRef } from '../../bench/blockRef.ts';
 import { dequantNBits, ENGINE_Q4, ENGINE_Q8, ggmlQ4_0, ggmlQ4_0Bytes, randomLattice } from '../../bench/blockWeights.ts';
 import type { OrtSpec } from '../../bench/models.ts';
-import { dequantRef } from '../../src/engine/ref/quant.ts';
 import { compareArrays, describeCompare } from '../../src/lib/compare.ts';
 import { Rng } from '../../src/lib/rng.ts';
-import { ggmlToQuant } from '../../src/weights/quant.ts';
+import { dequantizeBlocks } from '../../src/weights/ggmlDequant.ts';
+import { asNBits } from '../../bench/cases/matmulGgml.ts';
+import { randomBlocks } from '../../bench/ggmlBlocks.ts';
 
 async function runCpu(spec: OrtSpec): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(spec.model, { executionProviders: ['wasm'] });
@@ -31,9 +32,9 @@ describe('block weights: both forms hold the same values', () => {
       expect(Array.from(w.dense())).toEqual(Array.from(dequantNBits(w.nbits)));
     });
 
-  it('ggml Q4_0 bytes decode (weights/quant.ts ggmlToQuant) to the MatMulNBits values, seed 8', () => {
+  it('ggml Q4_0 bytes decode (ggml dequantization, weights/ggmlDequant.ts) to the MatMulNBits values, seed 8', () => {
     const w = randomLattice(new Rng(8), 3, 96, { bits: 4, zp: [8, 8] });
-    expect(Array.from(dequantRef(ggmlToQuant('Q4_0', ggmlQ4_0Bytes(w), 3, 96)))).toEqual(Array.from(dequantNBits(w)));
+    expect(Array.from(dequantizeBlocks('Q4_0', ggmlQ4_0Bytes(w)))).toEqual(Array.from(dequantNBits(w)));
     const fmt = ggmlQ4_0(() => {
       throw new Error('no GPU here');
     }, 'test');
@@ -65,4 +66,14 @@ describe('whole-block ONNX graphs on ORT CPU match the CPU references', () => {
     const r = compareArrays(await runCpu(qwen3LayerOrt(s, params, h)), qwen3LayerRef(s, params, h), 1e-4, 1e-4);
     expect(r.ok, describeCompare('qwen3 layer', r)).toBe(true);
   });
+});
+
+describe('GGUF blocks as MatMulNBits (the per-format matmul rows)', () => {
+  for (const [type, K] of [['q4_0', 96], ['q8_0', 64]] as const)
+    it(`${type} transcodes to the same values as ggml's dequantization (N=3, K=${K}), seed 9`, () => {
+      const bytes = randomBlocks(new Rng(9), type, 3, K);
+      const nb = asNBits(type, bytes, 3, K)!;
+      expect(Array.from(dequantNBits(nb))).toEqual(Array.from(dequantizeBlocks(type.toUpperCase(), bytes)));
+    });
+  it('K-quants have no MatMulNBits equivalent', () => expect(asNBits('q4_k', new Uint8Array(144), 1, 256)).toBeNull());
 });

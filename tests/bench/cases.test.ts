@@ -8,7 +8,8 @@ describe('bench case registry', () => {
   for (const preset of ['default', 'full'] as const) {
     it(`${preset}: every op is present, and op + shape is unique`, () => {
       const cases = selectCases(preset);
-      expect(new Set(cases.map((c) => c.op))).toEqual(new Set(['euler_step', 'matmul_f32', 'matmul_q4', 'attention', 'conv2d_3x3', 'rms_norm', 'layer_norm', 'dit_block', 'qwen3_layer']));
+      const ggml = ['q4_0', 'q8_0', 'q4_k', 'q5_k', 'q6_k'].flatMap((t) => [`matmul_ggml_${t}`, `matmul_ggml_${t}_as_${t === 'q4_0' || t === 'q4_k' ? 'q4' : 'q8'}`]);
+      expect(new Set(cases.map((c) => c.op))).toEqual(new Set(['euler_step', 'matmul_f32', 'matmul_q4', ...ggml, 'attention', 'conv2d_3x3', 'rms_norm', 'layer_norm', 'dit_block', 'qwen3_layer', 'dit_block_q4_0']));
       const names = cases.map((c) => `${c.op} ${c.shape}`);
       expect(new Set(names).size).toBe(names.length);
     });

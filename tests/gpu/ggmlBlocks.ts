@@ -1,46 +1,13 @@
-// Random ggml block weights for the GPU tests: random bytes for every code and scale field, sane random halves
-// for d / dmin / m (so values stay near unit size), and the exact values ggml's dequantization gives them
-// (weights/ggmlDequant.ts) as the reference.
-import { GGML_BLOCKS, type GgmlBlockDType } from '../../src/engine/formats.ts';
+// Random ggml block weights on the GPU for the tests, with ggml's exact values as the reference.
+import type { GgmlBlockDType } from '../../src/engine/formats.ts';
 import type { Gpu } from '../../src/engine/gpu.ts';
 import type { Tensor } from '../../src/engine/tensor.ts';
-import { f32ToF16Bits } from '../../src/lib/f16.ts';
 import type { Rng } from '../../src/lib/rng.ts';
 import { dequantizeBlocks } from '../../src/weights/ggmlDequant.ts';
+import { randomBlocks } from '../../bench/ggmlBlocks.ts';
 import type { Weight } from './matmulCases.ts';
 
-export const BLOCK_TYPES: GgmlBlockDType[] = ['q4_0', 'q4_1', 'q5_0', 'q5_1', 'q8_0', 'q2_k', 'q3_k', 'q4_k', 'q5_k', 'q6_k'];
-
-// Per type: [byte offset, magnitude, signed] of each half field; magnitude ~ 2 / (largest |code · scale| product).
-const HALVES: Record<GgmlBlockDType, [number, number, boolean][]> = {
-  q4_0: [[0, 0.3, true]],
-  q4_1: [[0, 0.15, true], [2, 1, true]],
-  q5_0: [[0, 0.12, true]],
-  q5_1: [[0, 0.06, true], [2, 1, true]],
-  q8_0: [[0, 0.02, true]],
-  q2_k: [[80, 0.05, false], [82, 0.1, false]],
-  q3_k: [[108, 0.015, true]],
-  q4_k: [[0, 0.002, false], [2, 0.02, false]],
-  q5_k: [[0, 0.001, false], [2, 0.02, false]],
-  q6_k: [[208, 0.0005, true]],
-};
-
-/** Random blocks of `rows` rows of `cols` elements, as a GGUF file would hold them. */
-export function randomBlocks(rng: Rng, type: GgmlBlockDType, rows: number, cols: number): Uint8Array {
-  const { blockSize, typeSize } = GGML_BLOCKS[type];
-  const blocks = (rows * cols) / blockSize;
-  const bytes = new Uint8Array(blocks * typeSize);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = rng.int(256);
-  for (let blk = 0; blk < blocks; blk++) {
-    for (const [off, mag, signed] of HALVES[type]) {
-      const v = mag * (0.5 + rng.uniform()) * (signed && rng.uniform() < 0.5 ? -1 : 1);
-      const h = f32ToF16Bits(v);
-      bytes[blk * typeSize + off] = h & 0xff;
-      bytes[blk * typeSize + off + 1] = h >> 8;
-    }
-  }
-  return bytes;
-}
+export { BLOCK_TYPES, randomBlocks } from '../../bench/ggmlBlocks.ts';
 
 /** A random (N, K) weight in block type `type`, whole or as row chunks, with ggml's values as the reference. */
 export function makeBlockWeight(gpu: Gpu, rng: Rng, N: number, K: number, type: GgmlBlockDType, chunks?: number[]): Weight {
