@@ -7,24 +7,32 @@ import type { GgufValue } from '../src/weights/gguf.ts';
 import { ModelFile } from '../src/weights/modelFile.ts';
 import type { ByteSource, RawTensor } from '../src/weights/source.ts';
 
+/** A summarised GGUF array: `length` elements of GGUF type `array_of`, of which only the first few are recorded. */
+export interface SummarisedArray {
+  array_of: number;
+  length: number;
+  first: (string | number | boolean)[];
+}
+export type ManifestValue = string | number | boolean | SummarisedArray | (string | number | boolean)[];
+
 export interface GgufManifest {
   file: string;
   size: number; // bytes
   format: 'gguf';
   version: number;
   alignment: number; // bytes
-  data_offset: number; // bytes
-  metadata: Record<string, unknown>;
-  tensors: { name: string; type: string; ggml_dims: number[]; offset: number }[]; // offset: within the data section
+  data_offset: number; // bytes: start of the data section
+  metadata: Record<string, ManifestValue>;
+  tensors: { name: string; type: string; ggml_dims: number[]; offset: number }[]; // offset: bytes from data_offset
 }
 
 export interface SafetensorsManifest {
   file: string;
   size: number; // bytes
   format: 'safetensors';
-  header_bytes: number; // bytes of the JSON header (after the 8-byte length)
-  metadata: Record<string, string> | null;
-  tensors: { name: string; type: string; shape: number[]; offsets: [number, number] }[]; // within the data section
+  header_bytes: number; // bytes of JSON after the u64 length
+  metadata: Record<string, string>;
+  tensors: { name: string; type: string; shape: number[]; offsets: [number, number] }[]; // bytes within the data section
 }
 
 export type Manifest = GgufManifest | SafetensorsManifest;

@@ -13,7 +13,8 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 import { BROWSER_ARGS, resolveBrowser } from './browser.ts';
-import { readManifest, REALFILES_DIR, writeStandin } from './standin.ts';
+import { readManifest } from './manifest.ts';
+import { REALFILES_DIR, writeStandin } from './standin.ts';
 import { plan, type PlanReport } from './planCore.ts';
 import type { ScaleResult } from './scale/main.ts';
 

@@ -8,13 +8,10 @@
 //                                                        shard; other .json files (index, config) are copied verbatim
 import { mkdir, open, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { ggufHeader, type Manifest, safetensorsElementBytes, safetensorsHeader, type SafetensorsManifest } from './standinManifest.ts';
+import { type Manifest, readManifest, type SafetensorsManifest } from './manifest.ts';
+import { ggufHeader, safetensorsElementBytes, safetensorsHeader } from './standinManifest.ts';
 
 export const REALFILES_DIR = resolve(import.meta.dirname, '../../shared/realfiles');
-
-export async function readManifest(path: string): Promise<Manifest> {
-  return JSON.parse(await readFile(path, 'utf8')) as Manifest;
-}
 
 /** Writes the stand-in of one manifest at `out`: its exact header, then zeros (a hole) up to its full size. */
 export async function writeStandin(m: Manifest, out: string): Promise<void> {

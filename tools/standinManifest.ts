@@ -3,36 +3,8 @@
 // u64 tensor count, u64 key/value count, key/values, tensor infos, padding to the alignment. Safetensors headers:
 // u64 JSON length, the JSON (`__metadata__` then every tensor), space-padded to the published length.
 import { GGML_TYPE_BY_NAME, SAFETENSORS_DTYPE_BYTES } from '../src/weights/dtypes.ts';
+import type { GgufManifest, ManifestValue, SafetensorsManifest, SummarisedArray } from './manifest.ts';
 
-/** A summarised GGUF array: `length` elements of GGUF type `array_of`, of which only the first few are recorded. */
-export interface SummarisedArray {
-  array_of: number;
-  length: number;
-  first: (string | number | boolean)[];
-}
-export type ManifestValue = string | number | boolean | SummarisedArray | (string | number | boolean)[];
-
-export interface GgufManifest {
-  file: string;
-  size: number; // bytes
-  format: 'gguf';
-  version: number;
-  alignment: number; // bytes
-  data_offset: number; // bytes: start of the data section
-  metadata: Record<string, ManifestValue>;
-  tensors: { name: string; type: string; ggml_dims: number[]; offset: number }[]; // offset: bytes from data_offset
-}
-
-export interface SafetensorsManifest {
-  file: string;
-  size: number; // bytes
-  format: 'safetensors';
-  header_bytes: number; // bytes of JSON after the u64 length
-  metadata: Record<string, string>;
-  tensors: { name: string; type: string; shape: number[]; offsets: [number, number] }[]; // bytes within the data section
-}
-
-export type Manifest = GgufManifest | SafetensorsManifest;
 
 // GGUF value types (gguf.h).
 const T = { U8: 0, I8: 1, U16: 2, I16: 3, U32: 4, I32: 5, F32: 6, BOOL: 7, STRING: 8, ARRAY: 9, U64: 10, I64: 11, F64: 12 } as const;
@@ -203,12 +175,6 @@ export function safetensorsHeader(m: SafetensorsManifest): Uint8Array {
 }
 
 /** Bytes a tensor takes in the data section: ggml blocks for GGUF, element bytes for safetensors. */
-export function ggufTensorBytes(t: GgufManifest['tensors'][number]): number {
-  const type = GGML_TYPE_BY_NAME.get(t.type);
-  if (!type) throw new Error(`unknown ggml type ${t.type}`);
-  return (t.ggml_dims.reduce((a, d) => a * d, 1) / type.blockSize) * type.typeSize;
-}
-
 export function safetensorsElementBytes(dtype: string): number {
   const n = SAFETENSORS_DTYPE_BYTES[dtype];
   if (!n) throw new Error(`unknown safetensors dtype ${dtype}`);

