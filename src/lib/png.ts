@@ -18,6 +18,11 @@ export interface ImageMetadata {
   guidanceScale: number | null;
   /** The LoRAs applied, by file name, with their strengths (absent or empty: none). */
   loras?: { name: string; strength: number }[];
+  /**
+   * The ControlNet as it ran (absent: none): the control image's kind, scale, the fraction of steps, and the path
+   * ('control', or 'control-inpaint' = the control model's inpaint mode for a masked edit).
+   */
+  control?: { kind: 'canny' | 'scribble' | 'image'; scale: number; start: number; end: number; path: 'control' | 'control-inpaint' };
 }
 
 export interface RgbaPixels {
@@ -273,7 +278,21 @@ export function parseMetadata(json: string): ImageMetadata | null {
     strength: num(o.strength),
     guidanceScale: num(o.guidanceScale),
     ...(Array.isArray(o.loras) ? { loras: parseLoras(o.loras) } : {}),
+    ...(parseControl(o.control) ?? {}),
   };
+}
+
+const CONTROL_KINDS = new Set(['canny', 'scribble', 'image']);
+
+function parseControl(c: unknown): { control: NonNullable<ImageMetadata['control']> } | null {
+  if (typeof c !== 'object' || c === null) return null;
+  const r = c as Record<string, unknown>;
+  const scale = num(r.scale);
+  const start = num(r.start);
+  const end = num(r.end);
+  if (typeof r.kind !== 'string' || !CONTROL_KINDS.has(r.kind) || scale === null || start === null || end === null) return null;
+  const path = r.path === 'control-inpaint' ? 'control-inpaint' : 'control';
+  return { control: { kind: r.kind as 'canny' | 'scribble' | 'image', scale, start, end, path } };
 }
 
 function parseLoras(list: unknown[]): { name: string; strength: number }[] {

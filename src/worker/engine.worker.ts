@@ -67,7 +67,7 @@ async function load(g: Gpu, setId: string, onProgress?: (p: Progress) => void): 
     label: files.label,
     selfTest: files.selfTest,
     weightBytes: set.weightBytes,
-    capabilities: { guidance: files.guidance, omni: set.networks.transformer.cfg.siglipFeatDim !== null, defaultSteps: files.guidance ? 28 : 8, maxTokens: MAX_TOKENS },
+    capabilities: { guidance: files.guidance, omni: set.networks.transformer.cfg.siglipFeatDim !== null, defaultSteps: files.guidance ? 28 : 8, maxTokens: MAX_TOKENS, controlNet: Boolean(files.files.controlnet?.length) },
   };
   return { info, set, files };
 }
@@ -122,7 +122,7 @@ const api: WorkerApi = {
           },
         });
         clock.phase('done');
-        const meta = imageMetadata(request, { mode: r.ranMode, width: r.width, height: r.height, model: model.info.label, loras: applied });
+        const meta = imageMetadata(request, { mode: r.ranMode, width: r.width, height: r.height, model: model.info.label, loras: applied, controlPath: r.controlPath });
         const png = await encodeStudioPng({ width: r.width, height: r.height, data: r.rgba }, meta);
         const data = r.rgba.buffer as ArrayBuffer;
         const pngBuf = png.buffer.slice(png.byteOffset, png.byteOffset + png.byteLength) as ArrayBuffer;
@@ -172,6 +172,13 @@ function toPipelineRequest(r: GenerateRequest) {
     image: r.image ? { width: r.image.width, height: r.image.height, data: new Uint8Array(r.image.data) } : undefined,
     mask: r.mask ? { width: r.mask.width, height: r.mask.height, data: new Uint8Array(r.mask.data) } : undefined,
     lowMemory: r.lowMemory,
+    control: r.control && {
+      image: r.control.image ? { width: r.control.image.width, height: r.control.image.height, data: new Uint8Array(r.control.image.data) } : null,
+      scale: r.control.scale,
+      start: r.control.start,
+      end: r.control.end,
+      inpaint: r.control.inpaint,
+    },
   };
 }
 

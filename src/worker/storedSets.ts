@@ -5,9 +5,10 @@ import { StudioError } from '../lib/errors.ts';
 import type { ModelManager } from '../weights/manager.ts';
 import type { SetFiles } from './modelSet.ts';
 
-function configKey(name: string): 'transformer' | 'text_encoder' | 'vae' | null {
+function configKey(name: string): 'transformer' | 'text_encoder' | 'vae' | 'controlnet' | null {
   const n = name.toLowerCase();
   if (!n.endsWith('.json') || n.includes('index') || n.includes('tokenizer')) return null;
+  if (/control_?net/.test(n)) return 'controlnet';
   if (n.includes('text_encoder')) return 'text_encoder';
   if (n.includes('vae')) return 'vae';
   if (n.includes('transformer') || n === 'config.json' || n.endsWith('/config.json')) return 'transformer';
@@ -36,7 +37,7 @@ export async function storedSet(manager: ModelManager, setId: string): Promise<S
     label: set.label,
     selfTest: Boolean(set.selfTest),
     guidance: set.capabilities.guidance,
-    files: { transformer: weightsOf('transformer', 'transformer'), textEncoder: weightsOf('text_encoder', 'text encoder'), vae: weightsOf('vae', 'VAE'), tokenizer: tokenizer.name, configs },
+    files: { transformer: weightsOf('transformer', 'transformer'), textEncoder: weightsOf('text_encoder', 'text encoder'), vae: weightsOf('vae', 'VAE'), tokenizer: tokenizer.name, configs, controlnet: byRole('controlnet').filter((f) => !f.name.endsWith('.json')).map((f) => f.name) },
     blob: async (name) => {
       const b = blobs.get(name);
       if (!b) throw new StudioError('bad-model-file', `The set "${set.label}" has no file ${name}.`);
