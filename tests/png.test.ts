@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inflateSync } from 'node:zlib';
 import {
+  parseMetadata,
   crc32,
   decodePng,
   encodePng,
@@ -95,5 +96,15 @@ describe('png', () => {
 
   it('refuses pixel buffers of the wrong size', async () => {
     await expect(encodePng({ width: 2, height: 2, data: new Uint8Array(15) })).rejects.toThrow(/2x2/);
+  });
+});
+
+describe('control metadata', () => {
+  it('keeps the ControlNet use (kind, scale, range, path) and drops a malformed one', () => {
+    const meta = { prompt: 'p', seed: 1, steps: 8, width: 256, height: 256, model: 'm', mode: 'inpaint', strength: 1, guidanceScale: null };
+    const control = { kind: 'scribble', scale: 0.8, start: 0, end: 0.6, path: 'control-inpaint' };
+    expect(parseMetadata(JSON.stringify({ ...meta, control }))?.control).toEqual(control);
+    expect(parseMetadata(JSON.stringify({ ...meta, control: { kind: 'laser', scale: 1, start: 0, end: 1 } }))?.control).toBeUndefined();
+    expect(parseMetadata(JSON.stringify(meta))?.control).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@ import { StudioError, toErrorData } from '../lib/errors.ts';
 import { encodeStudioPng } from '../lib/png.ts';
 import { MAX_TOKENS } from '../models/zimage/tokenizer.ts';
 import { runPipeline } from '../models/zimage/pipeline.ts';
+import { canny } from '../engine/ops.ts';
 import { imageMetadata, JobQueue, ModelHost, ProgressClock } from './jobs.ts';
 import { createModelManager } from '../weights/manager.ts';
 import { type LoadedSet, loadSet, type SetFiles } from './modelSet.ts';
@@ -103,6 +104,25 @@ const api: WorkerApi = {
       return { tokens: enc.fullLength, max: MAX_TOKENS, truncated: enc.truncated };
     }),
 
+  cannyEdges: (image, thresholds) =>
+    guard(async () => {
+      const g = await host.ensureGpu();
+      const { width: w, height: h } = image;
+      if (image.data.byteLength !== w * h * 4) throw new StudioError('bad-request', 'The image data does not match its size.');
+      const img = g.upload(new Float32Array(image.data.slice(0)), [h, w], 'f32', 'canny-source'); // the RGBA bytes as stored
+      let edges = img;
+      try {
+        g.run((b) => (edges = canny(b, img, { ...thresholds, passes: CANNY_PASSES })));
+        const e = await g.read(edges);
+        const out = new Uint8Array(w * h * 4);
+        for (let i = 0; i < w * h; i++) out.set(e[i] ? [255, 255, 255, 255] : [0, 0, 0, 255], i * 4);
+        return { width: w, height: h, data: out.buffer };
+      } finally {
+        img.release();
+        if (edges !== img) edges.release();
+      }
+    }),
+
   generate: async (jobId, request, onProgress) => {
     let transfers: ArrayBuffer[] = [];
     const res = await guard(() =>
@@ -157,6 +177,9 @@ const api: WorkerApi = {
   ...modelsApi(manager, (setId) => host.current?.info.setId === setId),
   ...loras.api(() => host.current?.set.networks.transformer ?? null),
 };
+
+/** Hysteresis passes for control images: edges grow through weak pixels by up to this many pixels. */
+const CANNY_PASSES = 24;
 
 function toPipelineRequest(r: GenerateRequest) {
   return {

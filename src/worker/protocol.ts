@@ -221,6 +221,8 @@ export interface EngineApi {
   unloadModel(): Promise<Result<void>>;
   loadedModel(): Promise<LoadedModel | null>;
   countTokens(prompt: string): Promise<Result<TokenCount>>;
+  /** Canny edges of an image as a control image (white edges on black), for the Control panel's preview. */
+  cannyEdges(image: RgbaImage, thresholds: { low: number; high: number }): Promise<Result<RgbaImage>>;
   /** Queued: one job runs at a time. `jobId` names it for cancel(). */
   generate(jobId: string, request: GenerateRequest, onProgress?: (p: Progress) => void): Promise<Result<GenerateResult>>;
   /** Queued like generate; streams the text through onUpdate; cancel(jobId) stops it before the next token. */
