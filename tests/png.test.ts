@@ -8,7 +8,7 @@ import {
   readPngText,
   type ImageMetadata,
 } from '../src/lib/png.ts';
-import { readStudioMetadata } from '../src/lib/pngMeta.ts';
+import { parseMetadata, readStudioMetadata } from '../src/lib/pngMeta.ts';
 import { Rng } from '../src/lib/rng.ts';
 
 const meta: ImageMetadata = {
@@ -95,5 +95,15 @@ describe('png', () => {
 
   it('refuses pixel buffers of the wrong size', async () => {
     await expect(encodePng({ width: 2, height: 2, data: new Uint8Array(15) })).rejects.toThrow(/2x2/);
+  });
+});
+
+describe('control metadata', () => {
+  it('keeps the ControlNet use (kind, scale, range, path) and drops a malformed one', () => {
+    const meta = { prompt: 'p', seed: 1, steps: 8, width: 256, height: 256, model: 'm', mode: 'inpaint', strength: 1, guidanceScale: null };
+    const control = { kind: 'scribble', scale: 0.8, start: 0, end: 0.6, path: 'control-inpaint' };
+    expect(parseMetadata(JSON.stringify({ ...meta, control }))?.control).toEqual(control);
+    expect(parseMetadata(JSON.stringify({ ...meta, control: { kind: 'laser', scale: 1, start: 0, end: 1 } }))?.control).toBeUndefined();
+    expect(parseMetadata(JSON.stringify(meta))?.control).toBeUndefined();
   });
 });

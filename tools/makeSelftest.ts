@@ -6,11 +6,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Rng } from '../src/lib/rng.ts';
 import { parseTextEncoderConfig, parseTransformerConfig, parseVaeConfig } from '../src/models/zimage/config.ts';
-import { textEncoderShapes, transformerShapes, vaeDecoderShapes, vaeEncoderShapes, type TensorShapes } from '../src/models/zimage/shapes.ts';
+import { controlNetShapes, textEncoderShapes, transformerShapes, vaeDecoderShapes, vaeEncoderShapes, type TensorShapes } from '../src/models/zimage/shapes.ts';
 import { type StoredDType, writeSafetensors } from './safetensorsWriter.ts';
 import { tinyTokenizerJson } from './tinyTokenizer.ts';
 
-const VERSION = 3; // bump when the generator's output changes
+const VERSION = 4; // bump when the generator's output changes
 const OUT = resolve(import.meta.dirname, '../public/models/selftest');
 
 export const SELFTEST_TRANSFORMER_CONFIG = {
@@ -43,6 +43,15 @@ export const SELFTEST_TEXT_ENCODER_CONFIG = {
   rms_norm_eps: 1e-6,
   rope_theta: 1000000.0,
   tie_word_embeddings: true,
+};
+/** A tiny Union-2.1-style ControlNet for the self-test DiT: hints after both layers and both noise refiners. */
+export const SELFTEST_CONTROLNET_CONFIG = {
+  _class_name: 'ZImageControlNetModel',
+  control_layers_places: [0, 1],
+  control_refiner_layers_places: [0, 1],
+  add_control_noise_refiner: true,
+  add_control_noise_refiner_correctly: true,
+  control_in_dim: 33,
 };
 export const SELFTEST_VAE_CONFIG = {
   _class_name: 'AutoencoderKL',
@@ -105,6 +114,9 @@ export function makeSelftest(dir = OUT): boolean {
     // All layers and the final norm: the prompt enhancer runs the text encoder as a causal LM (tied head).
     'text_encoder.safetensors': build(textEncoderShapes(te), 202, 'F16'),
     'text_encoder_config.json': JSON.stringify(SELFTEST_TEXT_ENCODER_CONFIG, null, 1),
+    // Random (not zero-initialised) projections, so control visibly changes the self-test's images.
+    'controlnet.safetensors': build(controlNetShapes(dit, 2, 2, 33), 404, 'BF16'),
+    'controlnet_config.json': JSON.stringify(SELFTEST_CONTROLNET_CONFIG, null, 1),
     'vae.safetensors': build([...vaeDecoderShapes(vae), ...vaeEncoderShapes(vae)], 303, 'F16'),
     'vae_config.json': JSON.stringify(SELFTEST_VAE_CONFIG, null, 1),
     'tokenizer.json': JSON.stringify(tinyTokenizerJson()),

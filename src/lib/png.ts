@@ -18,6 +18,11 @@ export interface ImageMetadata {
   guidanceScale: number | null;
   /** The LoRAs applied, by file name, with their strengths (absent or empty: none). */
   loras?: { name: string; strength: number }[];
+  /**
+   * The ControlNet as it ran (absent: none): the control image's kind, scale, the fraction of steps, and the path
+   * ('control', or 'control-inpaint' = the control model's inpaint mode for a masked edit).
+   */
+  control?: { kind: 'canny' | 'scribble' | 'image'; scale: number; start: number; end: number; path: 'control' | 'control-inpaint' };
 }
 
 export interface RgbaPixels {

@@ -40,7 +40,22 @@ export function parseMetadata(json: string): ImageMetadata | null {
     strength: num(o.strength),
     guidanceScale: num(o.guidanceScale),
     ...(Array.isArray(o.loras) ? { loras: parseLoras(o.loras) } : {}),
+    ...(parseControl(o.control) ?? {}),
   };
+}
+
+const CONTROL_KINDS = new Set(['canny', 'scribble', 'image']);
+
+/** The ControlNet use a PNG records (kind, scale, start / end fractions, which path ran); null when absent or odd. */
+function parseControl(c: unknown): { control: NonNullable<ImageMetadata['control']> } | null {
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) return null;
+  const r = c as Record<string, unknown>;
+  const scale = num(r.scale);
+  const start = num(r.start);
+  const end = num(r.end);
+  if (typeof r.kind !== 'string' || !CONTROL_KINDS.has(r.kind) || scale === null || start === null || end === null) return null;
+  const path = r.path === 'control-inpaint' ? 'control-inpaint' : 'control';
+  return { control: { kind: r.kind as 'canny' | 'scribble' | 'image', scale, start, end, path } };
 }
 
 const MAX_LORAS = 32;

@@ -44,6 +44,8 @@ function transferables(req: GenerateRequest): Transferable[] {
   const t: Transferable[] = [];
   if (req.image) t.push(req.image.data);
   if (req.mask && req.mask.data !== req.image?.data) t.push(req.mask.data);
+  const c = req.control?.image?.data;
+  if (c && !t.includes(c)) t.push(c);
   return t;
 }
 
@@ -61,6 +63,7 @@ export function engineFromRemote(remote: EngineClient): Engine {
       }
     },
     countTokens: (prompt) => settle(remote.countTokens(prompt)),
+    cannyEdges: (image, thresholds) => settle(remote.cannyEdges(image, thresholds)),
     generate: (jobId, req, onProgress) =>
       settle(remote.generate(jobId, Comlink.transfer(req, transferables(req)), onProgress ? Comlink.proxy(onProgress) : undefined)),
     enhancePrompt: (jobId, req, onUpdate) => settle(remote.enhancePrompt(jobId, req, onUpdate ? Comlink.proxy(onUpdate) : undefined)),

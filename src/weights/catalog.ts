@@ -5,7 +5,7 @@ import builtinJson from './catalog.json';
 import type { Catalog, CatalogFile, CatalogSet, FileRole, SetCapabilities } from './managerTypes.ts';
 import { remoteUrlProblem } from './network.ts';
 
-const ROLES: readonly FileRole[] = ['transformer', 'text_encoder', 'vae', 'tokenizer', 'config'];
+const ROLES: readonly FileRole[] = ['transformer', 'text_encoder', 'vae', 'tokenizer', 'config', 'controlnet'];
 const ID_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const SHA_RE = /^[0-9a-f]{64}$/;
 const MAX_FILES = 64;
@@ -208,6 +208,7 @@ export function guessRole(path: string): FileRole {
   const base = p.split('/').pop() ?? p;
   if (base === 'tokenizer.json') return 'tokenizer';
   if (base.endsWith('.json')) return 'config';
+  if (/control_?net/.test(base)) return 'controlnet';
   if (p.startsWith('text_encoder/') || p.includes('/text_encoder/') || /qwen|text_encoder|umt5|t5xxl|clip/.test(base)) return 'text_encoder';
   if (p.startsWith('vae/') || p.includes('/vae/') || /(^|[^a-z])(ae|vae)([^a-z]|$)/.test(base)) return 'vae';
   return 'transformer';

@@ -3,7 +3,8 @@
 import type { ErrorData } from '../lib/errors.ts';
 
 /** What a file is for. `config` marks small JSON files of a diffusers folder (config.json, ...). */
-export type FileRole = 'transformer' | 'text_encoder' | 'vae' | 'tokenizer' | 'config';
+/** 'controlnet': an optional Z-Image-Fun ControlNet beside the set's DiT (loaded on first use). */
+export type FileRole = 'transformer' | 'text_encoder' | 'vae' | 'tokenizer' | 'config' | 'controlnet';
 
 export interface CatalogFile {
   role: FileRole;

@@ -41,9 +41,18 @@ export const KEEP_POLICY: Readonly<ImportPolicy> = { matrix: 'keep', modulation:
 
 const DIT_MATRIX = /^(?:layers|noise_refiner|context_refiner|siglip_refiner)\.\d+\.(?:attention\.(?:to_q|to_k|to_v|to_out\.0)|feed_forward\.w[123])\.weight$/;
 const DIT_MODULATION = /^(?:layers|noise_refiner)\.\d+\.adaLN_modulation\.0\.weight$/;
+// The Z-Image-Fun ControlNet file (control_layers, control_noise_refiner: DiT blocks with before/after projections)
+// is none of the three networks (detection says 'unknown'); its names are unique, so they decide its roles.
+const CONTROL_MATRIX = /^control_(?:layers|noise_refiner)\.\d+\.(?:attention\.(?:to_q|to_k|to_v|to_out\.0)|feed_forward\.w[123])\.weight$/;
+// before_proj / after_proj write straight into the DiT's residual stream (times the control scale): q8, like adaLN.
+const CONTROL_MODULATION = /^control_(?:layers|noise_refiner)\.\d+\.(?:adaLN_modulation\.0|before_proj|after_proj)\.weight$/;
 const QWEN3_MATRIX = /^model\.layers\.\d+\.(?:self_attn\.[qkvo]_proj|mlp\.(?:gate|up|down)_proj)\.weight$/;
 
 export function tensorRole(network: Network | 'unknown', canonical: string): TensorRole {
+  if (network === 'unknown' || network === 'dit') {
+    if (CONTROL_MATRIX.test(canonical)) return 'matrix';
+    if (CONTROL_MODULATION.test(canonical)) return 'modulation';
+  }
   if (network === 'dit') return DIT_MATRIX.test(canonical) ? 'matrix' : DIT_MODULATION.test(canonical) ? 'modulation' : 'precise';
   if (network === 'qwen3') return QWEN3_MATRIX.test(canonical) ? 'matrix' : canonical === 'model.embed_tokens.weight' ? 'embedding' : 'precise';
   return 'precise';

@@ -6,6 +6,7 @@ import { StudioError, toErrorData } from '../lib/errors.ts';
 import { encodeStudioPng } from '../lib/png.ts';
 import { MAX_TOKENS } from '../models/zimage/tokenizer.ts';
 import { runPipeline } from '../models/zimage/pipeline.ts';
+import { canny } from '../engine/ops.ts';
 import { imageMetadata, JobQueue, ModelHost, ProgressClock } from './jobs.ts';
 import { createModelManager } from '../weights/manager.ts';
 import { type LoadedSet, loadSet, type SetFiles } from './modelSet.ts';
@@ -67,7 +68,7 @@ async function load(g: Gpu, setId: string, onProgress?: (p: Progress) => void): 
     label: files.label,
     selfTest: files.selfTest,
     weightBytes: set.weightBytes,
-    capabilities: { guidance: files.guidance, omni: set.networks.transformer.cfg.siglipFeatDim !== null, defaultSteps: files.guidance ? 28 : 8, maxTokens: MAX_TOKENS },
+    capabilities: { guidance: files.guidance, omni: set.networks.transformer.cfg.siglipFeatDim !== null, defaultSteps: files.guidance ? 28 : 8, maxTokens: MAX_TOKENS, controlNet: Boolean(files.files.controlnet?.length) },
   };
   return { info, set, files };
 }
@@ -103,6 +104,25 @@ const api: WorkerApi = {
       return { tokens: enc.fullLength, max: MAX_TOKENS, truncated: enc.truncated };
     }),
 
+  cannyEdges: (image, thresholds) =>
+    guard(async () => {
+      const g = await host.ensureGpu();
+      const { width: w, height: h } = image;
+      if (image.data.byteLength !== w * h * 4) throw new StudioError('bad-request', 'The image data does not match its size.');
+      const img = g.upload(new Float32Array(image.data.slice(0)), [h, w], 'f32', 'canny-source'); // the RGBA bytes as stored
+      let edges = img;
+      try {
+        g.run((b) => (edges = canny(b, img, { ...thresholds, passes: CANNY_PASSES })));
+        const e = await g.read(edges);
+        const out = new Uint8Array(w * h * 4);
+        for (let i = 0; i < w * h; i++) out.set(e[i] ? [255, 255, 255, 255] : [0, 0, 0, 255], i * 4);
+        return { width: w, height: h, data: out.buffer };
+      } finally {
+        img.release();
+        if (edges !== img) edges.release();
+      }
+    }),
+
   generate: async (jobId, request, onProgress) => {
     let transfers: ArrayBuffer[] = [];
     const res = await guard(() =>
@@ -122,7 +142,7 @@ const api: WorkerApi = {
           },
         });
         clock.phase('done');
-        const meta = imageMetadata(request, { mode: r.ranMode, width: r.width, height: r.height, model: model.info.label, loras: applied });
+        const meta = imageMetadata(request, { mode: r.ranMode, width: r.width, height: r.height, model: model.info.label, loras: applied, controlPath: r.controlPath });
         const png = await encodeStudioPng({ width: r.width, height: r.height, data: r.rgba }, meta);
         const data = r.rgba.buffer as ArrayBuffer;
         const pngBuf = png.buffer.slice(png.byteOffset, png.byteOffset + png.byteLength) as ArrayBuffer;
@@ -158,6 +178,9 @@ const api: WorkerApi = {
   ...loras.api(() => host.current?.set.networks.transformer ?? null),
 };
 
+/** Hysteresis passes for control images: edges grow through weak pixels by up to this many pixels. */
+const CANNY_PASSES = 24;
+
 function toPipelineRequest(r: GenerateRequest) {
   return {
     mode: r.mode,
@@ -172,6 +195,13 @@ function toPipelineRequest(r: GenerateRequest) {
     image: r.image ? { width: r.image.width, height: r.image.height, data: new Uint8Array(r.image.data) } : undefined,
     mask: r.mask ? { width: r.mask.width, height: r.mask.height, data: new Uint8Array(r.mask.data) } : undefined,
     lowMemory: r.lowMemory,
+    control: r.control && {
+      image: r.control.image ? { width: r.control.image.width, height: r.control.image.height, data: new Uint8Array(r.control.image.data) } : null,
+      scale: r.control.scale,
+      start: r.control.start,
+      end: r.control.end,
+      inpaint: r.control.inpaint,
+    },
   };
 }
 

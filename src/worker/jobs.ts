@@ -37,7 +37,7 @@ export class JobQueue {
  */
 export function imageMetadata(
   request: GenerateRequest,
-  ran: { mode: GenerateMode; width: number; height: number; model: string; loras?: { name: string; strength: number }[] },
+  ran: { mode: GenerateMode; width: number; height: number; model: string; loras?: { name: string; strength: number }[]; controlPath?: 'none' | 'control' | 'control-inpaint' },
 ): ImageMetadata {
   return {
     prompt: request.prompt,
@@ -51,6 +51,9 @@ export function imageMetadata(
     strength: ran.mode === 'text-to-image' ? null : (request.strength ?? null),
     guidanceScale: request.guidanceScale ?? null,
     ...(ran.loras?.length ? { loras: ran.loras } : {}),
+    ...(request.control && ran.controlPath && ran.controlPath !== 'none'
+      ? { control: { kind: request.control.kind, scale: request.control.scale, start: request.control.start, end: request.control.end, path: ran.controlPath } }
+      : {}),
   };
 }
 

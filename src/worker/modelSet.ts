@@ -1,5 +1,8 @@
 // Turns a model set's files (the embedded self-test from the app's origin, or a stored set) into networks on the
 // GPU: configs from *_config.json when the set has them, otherwise inferred from tensor shapes.
+import { parseControlConfig } from '../models/zimage/controlConfig.ts';
+import { controlConfigFromFile, loadControlNet } from '../models/zimage/loadControl.ts';
+import type { ZImageControlNet } from '../models/zimage/control.ts';
 import type { Gpu } from '../engine/gpu.ts';
 import { StudioError } from '../lib/errors.ts';
 import type { AutoencoderKL } from '../models/zimage/autoencoder.ts';
@@ -24,7 +27,7 @@ export interface SetFiles {
   selfTest: boolean;
   guidance: boolean;
   /** File names by role; a network may be split into several safetensors shards. */
-  files: { transformer: string[]; textEncoder: string[]; vae: string[]; tokenizer: string; configs: Record<string, string> };
+  files: { transformer: string[]; textEncoder: string[]; vae: string[]; tokenizer: string; configs: Record<string, string>; controlnet?: string[] };
   blob(name: string): Promise<Blob>;
 }
 
@@ -111,8 +114,23 @@ export async function loadSet(gpu: Gpu, set: SetFiles, onPhase: LoadPhase): Prom
       lmParts?.release();
       lmParts = null;
     };
+    let control: Promise<ZImageControlNet | null> | null = null; // loaded on first use, kept with the set
+    const controlNames = set.files.controlnet ?? [];
     const networks: ZImageNetworks = {
       gpu,
+      controlNet: () =>
+        (control ??= (async () => {
+          if (!controlNames.length) return null;
+          const file = await openShardFiles(await Promise.all(controlNames.map(async (n) => new BlobSource(await set.blob(n), n))));
+          const json = await configJson(set, 'controlnet');
+          const cfg = json ? parseControlConfig(json) : controlConfigFromFile(file, ditCfg.nLayers);
+          const net = await loadControlNet(gpu, file, ditCfg, cfg, DEFAULT_POLICY);
+          parts.push(net);
+          return net;
+        })().catch((err: unknown) => {
+          control = null;
+          throw err;
+        })),
       tokenizer,
       transformer,
       vae,

@@ -20,6 +20,8 @@ export interface ModelCapabilities {
   omni: boolean;
   defaultSteps: number;
   maxTokens: number;
+  /** A ControlNet is stored with the set: control images, and the control model's inpaint mode for masked edits. */
+  controlNet?: boolean;
 }
 
 export interface LoadedModel {
@@ -58,6 +60,23 @@ export interface GenerateRequest {
   lowMemory?: boolean;
   /** LoRAs to apply, by stored id, in order, each at its strength (negative allowed); absent or empty: none. */
   loras?: LoraUse[];
+  /** ControlNet hints; ignored when the set has no ControlNet. */
+  control?: ControlUse;
+}
+
+/** How a generation uses the ControlNet (the Control panel's state as it ran). */
+export interface ControlUse {
+  /** What the control image is: Canny edges, a drawn scribble, or an uploaded map (depth, pose, ...) used as is. */
+  kind: 'canny' | 'scribble' | 'image';
+  /** The control image at the request's size, RGBA8; absent: none (the inpaint mode alone). */
+  image?: RgbaImage;
+  /** Conditioning scale, 0..2. */
+  scale: number;
+  /** Fractions of the steps the hints apply to: start <= i / steps < end. */
+  start: number;
+  end: number;
+  /** Masked edits: the control model's inpaint mode (true) or the plain inpaint path (false). */
+  inpaint: boolean;
 }
 
 export interface LoraUse {
@@ -202,6 +221,8 @@ export interface EngineApi {
   unloadModel(): Promise<Result<void>>;
   loadedModel(): Promise<LoadedModel | null>;
   countTokens(prompt: string): Promise<Result<TokenCount>>;
+  /** Canny edges of an image as a control image (white edges on black), for the Control panel's preview. */
+  cannyEdges(image: RgbaImage, thresholds: { low: number; high: number }): Promise<Result<RgbaImage>>;
   /** Queued: one job runs at a time. `jobId` names it for cancel(). */
   generate(jobId: string, request: GenerateRequest, onProgress?: (p: Progress) => void): Promise<Result<GenerateResult>>;
   /** Queued like generate; streams the text through onUpdate; cancel(jobId) stops it before the next token. */

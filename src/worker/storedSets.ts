@@ -8,9 +8,10 @@ import type { SetFiles } from './modelSet.ts';
 
 type StoredFile = Awaited<ReturnType<ModelManager['openSet']>>['files'][number];
 
-function configKey(name: string): 'transformer' | 'text_encoder' | 'vae' | null {
+function configKey(name: string): 'transformer' | 'text_encoder' | 'vae' | 'controlnet' | null {
   const n = name.toLowerCase();
   if (!n.endsWith('.json') || n.includes('index') || n.includes('tokenizer')) return null;
+  if (/control_?net/.test(n)) return 'controlnet';
   if (n.includes('text_encoder')) return 'text_encoder';
   if (n.includes('vae')) return 'vae';
   if (n.includes('transformer') || n === 'config.json' || n.endsWith('/config.json')) return 'transformer';
@@ -44,7 +45,7 @@ export function setFilesOf(setId: string, set: Pick<SetInfo, 'label' | 'selfTest
     label: set.label,
     selfTest: Boolean(set.selfTest),
     guidance: set.capabilities.guidance,
-    files: { transformer: weightsOf('transformer', 'transformer'), textEncoder: weightsOf('text_encoder', 'text encoder'), vae: weightsOf('vae', 'VAE'), tokenizer: tokenizer.name, configs },
+    files: { transformer: weightsOf('transformer', 'transformer'), textEncoder: weightsOf('text_encoder', 'text encoder'), vae: weightsOf('vae', 'VAE'), tokenizer: tokenizer.name, configs, controlnet: byRole('controlnet').filter((f) => !f.name.endsWith('.json')).map((f) => f.name) },
     blob: async (name) => {
       const b = blobs.get(name);
       if (!b) throw new StudioError('bad-model-file', `The set "${set.label}" has no file ${name}.`);

@@ -7,7 +7,7 @@ import type { ModelSetInfo, ModelsAdapter, StorageInfo, TransferProgress, Verify
 import { memorySettings } from '../../src/store/settings.ts';
 import { createStudioStore, type StudioDeps } from '../../src/store/studio.ts';
 import { imageMetadata } from '../../src/worker/jobs.ts';
-import type { DeviceInfo, EnhanceRequest, EnhanceUpdate, GenerateRequest, LoadedModel, Progress, Result } from '../../src/worker/protocol.ts';
+import type { DeviceInfo, EnhanceRequest, EnhanceUpdate, GenerateRequest, LoadedModel, Progress, Result, RgbaImage } from '../../src/worker/protocol.ts';
 
 export const DEVICE: DeviceInfo = {
   adapter: { vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader' },
@@ -64,6 +64,7 @@ export class FakeEngine implements Engine {
   };
   loadedModel = async () => this.loaded;
   countTokens = async (prompt: string) => (this.calls.push({ method: 'countTokens', args: [prompt] }), this.tokenResult(prompt));
+  cannyEdges = async (image: RgbaImage, thresholds: { low: number; high: number }) => (this.calls.push({ method: 'cannyEdges', args: [thresholds.low, thresholds.high] }), ok(image));
   generate = async (jobId: string, req: GenerateRequest, onProgress?: (p: Progress) => void) => {
     this.calls.push({ method: 'generate', args: [jobId] });
     this.generated.push(req);

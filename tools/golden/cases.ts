@@ -12,6 +12,7 @@ import { type ModelFile, openModelFile } from '../../src/weights/modelFile.ts';
 import { BlobSource } from '../../src/weights/source.ts';
 import { runLmCases } from './lm.ts';
 import { runLoraCases } from './lora.ts';
+import { runControlNetCases } from './controlnet.ts';
 import { runQuantCases } from './quants.ts';
 
 export type Report = (file: string, tensor: string, maxErr: number, tol: number) => void;
@@ -120,6 +121,9 @@ export async function runGpuCases(files: string[], report: Report): Promise<numb
 
   // LoRAs on the f32 and the GGUF Q4_0 transformers (lora.ts).
   ran += await runLoraCases(gpu, base, files, ditCfg, report);
+
+  // ControlNet hints on the f32 transformer (controlnet.ts).
+  ran += await runControlNetCases(gpu, base, files, ditCfg, report);
 
   // Omni mode: clean reference latents (t = 1) and the noisy target, caption segments, optional SigLIP features.
   const omni = files.filter((f) => f.startsWith('omni_') && f.endsWith('.safetensors'));

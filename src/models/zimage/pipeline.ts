@@ -14,6 +14,8 @@ import type { Qwen3TextEncoder } from './textEncoder.ts';
 import { omniSegments, type ZImageTokenizer } from './tokenizer.ts';
 import { omniForward } from './omni.ts';
 import type { PreparedCaption, ZImageTransformer } from './transformer.ts';
+import type { ControlInput, ZImageControlNet } from './control.ts';
+import { type ControlPath, type ControlRequest, prepareControl } from './pipelineControl.ts';
 import { decodeTiled, encodeTiled } from './vaeTiling.ts';
 
 export interface ZImageNetworks {
@@ -25,6 +27,8 @@ export interface ZImageNetworks {
   transformer: ZImageTransformer;
   vae: AutoencoderKL;
   shift: number;
+  /** The stored ControlNet, loaded on first use (about 2.3 GB as INT4), or null when none is stored. */
+  controlNet?: () => Promise<ZImageControlNet | null>;
 }
 
 export type PipelineMode = 'text-to-image' | 'image-to-image' | 'inpaint' | 'edit';
@@ -46,6 +50,8 @@ export interface PipelineRequest {
   image?: { width: number; height: number; data: Uint8Array };
   mask?: { width: number; height: number; data: Uint8Array };
   lowMemory?: boolean;
+  /** ControlNet hints (pipelineControl.ts); ignored when no ControlNet is stored. */
+  control?: ControlRequest;
 }
 
 export interface PipelineHooks {
@@ -61,6 +67,8 @@ export interface PipelineResult {
   width: number;
   height: number;
   ranMode: PipelineMode;
+  /** Which control path ran: 'control-inpaint' = the control model's inpaint mode, 'none' = no ControlNet. */
+  controlPath: ControlPath;
 }
 
 export const LATENT_CHANNELS = 16;
@@ -130,10 +138,14 @@ export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hoo
     if (req.lowMemory) net.releaseTextEncoder();
     const schedule = flowMatchSchedule(req.steps, net.shift);
     const noise = hold(gpu.upload(initialNoise(req.seed, req.width, req.height), [LATENT_CHANNELS, h, w], 'f32', 'noise'));
+    // The control model's inpaint mode starts from pure noise and never blends the source back in (diffusers'
+    // ZImageControlNetInpaintPipeline); the composite below keeps every unmasked pixel.
+    const wantsMask = (ranMode === 'inpaint' || omni) && !!req.mask;
+    const ctl = req.control && net.controlNet && !omni ? await prepareControl(gpu, net.vae, await net.controlNet(), req, wantsMask, hold) : NO_CONTROL;
     let start = 0;
     let z: Tensor;
     let x0: Tensor | null = null; // the source latent that masked steps blend back in
-    if (ranMode === 'text-to-image' || omni) {
+    if (ranMode === 'text-to-image' || omni || ctl.path === 'control-inpaint') {
       let copy!: Tensor;
       gpu.run((b) => (copy = ops.scale(b, noise, 1))); // a copy: z is updated in place
       z = hold(copy);
@@ -147,7 +159,7 @@ export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hoo
     const ref = omni ? hold(await encodeSource(net, req)) : null;
     if (ref) x0 = ref;
     const masked = (ranMode === 'inpaint' || omni) && req.mask;
-    const latentMask = masked ? hold(gpu.upload(maskToLatent(req.mask!.data, req.width, req.height, w, h), [h, w], 'f32', 'latent-mask')) : null;
+    const latentMask = masked && ctl.path !== 'control-inpaint' ? hold(gpu.upload(maskToLatent(req.mask!.data, req.width, req.height, w, h), [h, w], 'f32', 'latent-mask')) : null;
 
     for (let i = start; i < req.steps; i++) {
       hooks.checkCancelled();
@@ -155,9 +167,10 @@ export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hoo
       const timer = hooks.onStepGpuTime ? gpu.startTimer() : null; // the step's GPU time, where measurable
       try {
         const t = 1 - schedule.sigmas[i];
-        let pred = ref ? omniForward(net.transformer, { images: [ref, z], noisy: [false, true], caps: segments, t }) : net.transformer.forward(z, cap!, t);
+        const control = ctl.at(i, req.steps);
+        let pred = ref ? omniForward(net.transformer, { images: [ref, z], noisy: [false, true], caps: segments, t }) : net.transformer.forward(z, cap!, t, control);
         try {
-          if (neg && t <= (req.cfgTruncation ?? 1)) pred = await guide(gpu, net, pred, z, neg, t, guidance, req.cfgNormalization ?? 0);
+          if (neg && t <= (req.cfgTruncation ?? 1)) pred = await guide(gpu, net, pred, z, neg, t, guidance, req.cfgNormalization ?? 0, control);
           const dSigma = schedule.sigmas[i] - schedule.sigmas[i + 1];
           gpu.run((b) => ops.eulerStep(b, z, pred, dSigma)); // z += (sigma_i - sigma_{i+1}) * out  (velocity = -out)
         } finally {
@@ -183,11 +196,13 @@ export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hoo
     const pixels = await decodeTiled(gpu, net.vae, z);
     let rgba = chwToRgba(pixels, req.width, req.height);
     if ((ranMode === 'inpaint' || omni) && req.image && req.mask) rgba = composite(rgba, req.image.data, inwardFeather(req.mask.data, req.width, req.height, 8));
-    return { rgba, width: req.width, height: req.height, ranMode };
+    return { rgba, width: req.width, height: req.height, ranMode, controlPath: ctl.path };
   } finally {
     for (const t of held) t.release();
   }
 }
+
+const NO_CONTROL = { path: 'none' as const, input: null, at: () => undefined };
 
 /** The source image's latent (tiled above 384² so large images fit the memory budget). */
 function encodeSource(net: ZImageNetworks, req: PipelineRequest): Promise<Tensor> {
@@ -207,10 +222,10 @@ function lerpNoise(gpu: Gpu, noise: Tensor, x0: Tensor, sigma: number): Tensor {
 }
 
 /** Classifier-free guidance on model outputs: pos + g (pos - neg), optionally renormalised to |pos| * k. */
-async function guide(gpu: Gpu, net: ZImageNetworks, pos: Tensor, z: Tensor, negCap: PreparedCaption, t: number, g: number, norm: number): Promise<Tensor> {
+async function guide(gpu: Gpu, net: ZImageNetworks, pos: Tensor, z: Tensor, negCap: PreparedCaption, t: number, g: number, norm: number, control?: ControlInput): Promise<Tensor> {
   let pred: Tensor | null = null;
   try {
-    const negOut = net.transformer.forward(z, negCap, t);
+    const negOut = net.transformer.forward(z, negCap, t, control); // both branches see the hints (VideoX-Fun)
     try {
       gpu.run((b) => {
         const diff = ops.scale(b, negOut, -1);

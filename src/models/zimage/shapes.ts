@@ -64,6 +64,23 @@ export function transformerShapes(c: TransformerConfig): TensorShapes {
 }
 
 /** Qwen3 decoder tensors; `layers` limits to the first n (Z-Image needs n_layers - 1). */
+/** A Z-Image-Fun ControlNet for this DiT (control.ts): its embedder, control refiner and control layers. */
+export function controlNetShapes(c: TransformerConfig, nControlLayers: number, nControlRefiner: number, inDim: number): TensorShapes {
+  const D = c.dim;
+  const proj = (p: string, first: boolean): TensorShapes => [
+    ...(first ? ([[`${p}.before_proj.weight`, [D, D]], [`${p}.before_proj.bias`, [D]]] as TensorShapes) : []),
+    [`${p}.after_proj.weight`, [D, D]],
+    [`${p}.after_proj.bias`, [D]],
+  ];
+  const out: TensorShapes = [
+    ['control_all_x_embedder.2-1.weight', [D, c.patchSize * c.patchSize * inDim]],
+    ['control_all_x_embedder.2-1.bias', [D]],
+  ];
+  for (let i = 0; i < nControlRefiner; i++) out.push(...ditBlock(c, `control_noise_refiner.${i}`, true), ...proj(`control_noise_refiner.${i}`, i === 0));
+  for (let i = 0; i < nControlLayers; i++) out.push(...ditBlock(c, `control_layers.${i}`, true), ...proj(`control_layers.${i}`, i === 0));
+  return out;
+}
+
 export function textEncoderShapes(c: TextEncoderConfig, layers = c.nLayers): TensorShapes {
   const H = c.hiddenSize;
   const out: TensorShapes = [['model.embed_tokens.weight', [c.vocabSize, H]]];

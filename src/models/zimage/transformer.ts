@@ -11,6 +11,7 @@ import { dit3AxisRope, type RopeTables } from './rope.ts';
 import { standardLayout } from './sequence.ts';
 import type { LoraStack } from './lora.ts';
 import { linear, swiglu } from './loraApply.ts';
+import { type ControlInput, ControlRun } from './control.ts';
 
 export interface BlockWeights {
   toQ: Tensor; // (D, D)
@@ -158,10 +159,6 @@ export class ZImageTransformer {
   }
 
   /**
-   * The standard forward pass: latents (C, H, W) at model time t (= 1 - sigma) with caption features (Lc, capDim)
-   * -> the raw model output (C, H, W) (the pipeline negates it into a velocity).
-   */
-  /**
    * The caption's part of every forward: embedded, padded and through the (unmodulated) context refiner. It does
    * not depend on the latents or the timestep, so a generation prepares it once and passes it to each step.
    */
@@ -180,8 +177,12 @@ export class ZImageTransformer {
     return { tokens: c, length: capFeats.shape[0] };
   }
 
-  /** The model output for latents (C, H, W) at time t, from caption features (Lc, 2560) or a prepared caption. */
-  forward(latents: Tensor, caption: Tensor | PreparedCaption, t: number): Tensor {
+  /**
+   * The standard forward pass: latents (C, H, W) at model time t (= 1 - sigma), from caption features (Lc, capDim) or
+   * a prepared caption -> the raw model output (C, H, W) (the pipeline negates it into a velocity). With
+   * `control`, the ControlNet's hints are added at their layers (control.ts).
+   */
+  forward(latents: Tensor, caption: Tensor | PreparedCaption, t: number, control?: ControlInput): Tensor {
     const gpu = this.gpu;
     const { inChannels: C, patchSize: p } = this.cfg;
     const [, Hl, Wl] = latents.shape;
@@ -200,21 +201,34 @@ export class ZImageTransformer {
     }, 'dit-embed');
 
     const mod: Modulation = { temb };
-    for (const blk of this.w.noiseRefiner) gpu.run((b) => (x = this.block(b, blk, x, imgRope, mod)), 'dit-noise-refiner');
+    const ctl = control ? new ControlRun(this, control, mod) : null;
+    try {
+      ctl?.beginRefiner(x, imgRope);
+      this.w.noiseRefiner.forEach((blk, i) => {
+        gpu.run((b) => (x = this.block(b, blk, x, imgRope, mod)), 'dit-noise-refiner');
+        ctl?.afterNoiseRefiner(i, x);
+      });
 
-    let u!: Tensor;
-    gpu.run((b) => {
-      u = ops.concatRows(b, [x, prepared.tokens]); // (Limg + Lcap, D)
-    });
-    x.release();
-    if (prepared !== caption) prepared.tokens.release();
-    for (const blk of this.w.layers) gpu.run((b) => (u = this.block(b, blk, u, rope, mod)), 'dit-layer');
+      let u!: Tensor;
+      gpu.run((b) => {
+        u = ops.concatRows(b, [x, prepared.tokens]); // (Limg + Lcap, D)
+      });
+      x.release();
+      ctl?.beginLayers(u, prepared.tokens, rope);
+      if (prepared !== caption) prepared.tokens.release();
+      this.w.layers.forEach((blk, i) => {
+        gpu.run((b) => (u = this.block(b, blk, u, rope, mod)), 'dit-layer');
+        ctl?.afterLayer(i, u);
+      });
 
-    let out!: Tensor;
-    gpu.run((b) => (out = this.finalLayer(b, u, 0, temb, [C, Hl, Wl])), 'dit-final');
-    u.release();
-    temb.release();
-    return out;
+      let out!: Tensor;
+      gpu.run((b) => (out = this.finalLayer(b, u, 0, temb, [C, Hl, Wl])), 'dit-final');
+      u.release();
+      return out;
+    } finally {
+      ctl?.release();
+      temb.release();
+    }
   }
 
   /** Latents (C, H, W) patchified and embedded, padded with the learned pad token to `padded` rows: (padded, D). */
