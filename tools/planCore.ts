@@ -5,14 +5,16 @@
 // format; for the set, fast and low-memory peaks and FLOPs per DiT step at 512², 768², 1024² (and --size).
 // Without --files: the catalog's recommended set as published, from the header manifests in tools/published/.
 // Exit 0 with the plan (also when over budget: the text says so), 1 on bad arguments, 2 with one line when the
-// files are not a loadable set.
+// files are not a loadable set. A Z-Image ControlNet among the files is planned with the set (resident with the DiT).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatBytes } from '../src/lib/bytes.ts';
 import { isStudioError } from '../src/lib/errors.ts';
 import { type TextEncoderConfig, type TransformerConfig, type VaeConfig } from '../src/models/zimage/config.ts';
 import { ditConfigFromShapes, inferred, qwenConfigFromShapes, vaeConfigFromShapes } from '../src/models/zimage/configFromShapes.ts';
-import { BUDGET, type NetworkBytes, type SizePlan, type WeightBytes } from '../src/models/zimage/plan.ts';
+import { type ControlConfig, controlConfigFromFile, controlPrefix } from '../src/models/zimage/controlConfig.ts';
+import { BUDGET, type ControlAddition, type NetworkBytes, type SizePlan, type WeightBytes } from '../src/models/zimage/plan.ts';
+import { controlAddition, weighControlNet } from '../src/models/zimage/planControl.ts';
 import { planSetSize, type SetFilesToPlan, weighSet } from '../src/models/zimage/planFiles.ts';
 import { describeRefusal, type DitConfig, type Qwen3Config, type VaeConfig as DetectedVae } from '../src/weights/detect.ts';
 import { type ModelFile, openShardFiles } from '../src/weights/modelFile.ts';
@@ -28,13 +30,14 @@ export const RECOMMENDED_MANIFESTS = ['z_image_turbo-Q4_0.gguf.json', 'Qwen3-4B-
 export interface NetworkReport {
   files: string[];
   naming: string;
-  config: TransformerConfig | TextEncoderConfig | VaeConfig;
+  config: TransformerConfig | TextEncoderConfig | VaeConfig | ControlConfig;
   weights: NetworkBytes;
 }
 
 export interface PlanReport {
   set: string;
-  networks: { transformer: NetworkReport; textEncoder: NetworkReport; vae: NetworkReport };
+  /** controlNet: present when a ControlNet is among the files (resident with the DiT, its activations in the peaks). */
+  networks: { transformer: NetworkReport; textEncoder: NetworkReport; vae: NetworkReport; controlNet?: NetworkReport };
   weightsTotal: number; // bytes on the GPU
   sizes: SizePlan[];
   budget: typeof BUDGET;
@@ -61,10 +64,16 @@ interface Named {
 }
 
 /** Groups opened files by the network they hold; safetensors shards of one network become one ModelFile. */
-async function bySet(files: { name: string; file: ModelFile; source?: NodeFileSource }[]): Promise<Record<Network, Named>> {
-  const groups = new Map<Network, typeof files>();
+type Opened = { name: string; file: ModelFile; source?: NodeFileSource };
+type NamedSet = Record<Network, Named> & { controlNet?: Named };
+
+async function bySet(all: Opened[]): Promise<NamedSet> {
+  const groups = new Map<Network, Opened[]>();
+  const controls = all.filter((f) => f.file.network === 'unknown' && controlPrefix(f.file.tensors.keys()) !== null);
+  if (controls.length > 1) throw new NotASet(`${controls.map((c) => c.name).join(' and ')} are both ControlNets; plan one at a time`);
+  const files = all.filter((f) => !controls.includes(f));
   for (const f of files) {
-    if (f.file.network === 'unknown') throw new NotASet(`${f.name} is not a Z-Image DiT, Qwen3 text encoder or FLUX VAE file`);
+    if (f.file.network === 'unknown') throw new NotASet(`${f.name} is not a Z-Image DiT, Qwen3 text encoder, FLUX VAE or Z-Image ControlNet file`);
     groups.set(f.file.network, [...(groups.get(f.file.network) ?? []), f]);
   }
   const out: Partial<Record<Network, Named>> = {};
@@ -83,7 +92,9 @@ async function bySet(files: { name: string; file: ModelFile; source?: NodeFileSo
     const r = file.detect();
     if (!r.ok) throw new NotASet(`${names.join(' + ')} is not a usable ${n} file: ${describeRefusal(r, (c) => file.tensors.get(c)?.fileName ?? c, 3).join('; ')}`);
   }
-  return out as Record<Network, Named>;
+  const set = out as NamedSet;
+  if (controls.length) set.controlNet = { file: controls[0].file, names: [controls[0].name] };
+  return set;
 }
 
 function toPlanInput(s: Record<Network, Named>): SetFilesToPlan {
@@ -96,10 +107,16 @@ function toPlanInput(s: Record<Network, Named>): SetFilesToPlan {
   return { transformer: { file: s.dit.file, config: dit }, textEncoder: { file: s.qwen3.file, config: te }, vae: { file: s.vae.file, config: vae, encoder } };
 }
 
-export function planOf(setName: string, s: Record<Network, Named>, sizes: number[]): PlanReport {
+export function planOf(setName: string, s: NamedSet, sizes: number[]): PlanReport {
   const input = toPlanInput(s);
   const w: WeightBytes = weighSet(input);
-  const plans = sizes.map((size) => planSetSize(input, size, w));
+  let control: { report: NetworkReport; addition: ControlAddition } | undefined;
+  if (s.controlNet) {
+    const cfg = controlConfigFromFile(s.controlNet.file, input.transformer.config.nLayers);
+    const weights = weighControlNet(s.controlNet.file, cfg);
+    control = { report: { files: s.controlNet.names, naming: 'VideoX-Fun', config: cfg, weights }, addition: controlAddition(weights, cfg, input.transformer.config) };
+  }
+  const plans = sizes.map((size) => planSetSize(input, size, w, control?.addition));
   const at1024 = plans.find((p) => p.size === 1024)!;
   const problems: string[] = [];
   if (at1024.peakBytes.fast > BUDGET.fast) problems.push(`fast mode at 1024² needs ${gb(at1024.peakBytes.fast)} > ${gb(BUDGET.fast)}`);
@@ -111,8 +128,9 @@ export function planOf(setName: string, s: Record<Network, Named>, sizes: number
       transformer: net(s.dit, input.transformer.config, w.transformer),
       textEncoder: net(s.qwen3, input.textEncoder.config, w.textEncoder),
       vae: net(s.vae, input.vae.config, w.vae),
+      ...(control ? { controlNet: control.report } : {}),
     },
-    weightsTotal: w.transformer.total + w.textEncoder.total + w.vae.total,
+    weightsTotal: w.transformer.total + w.textEncoder.total + w.vae.total + (control?.report.weights.total ?? 0),
     sizes: plans,
     budget: BUDGET,
     withinBudget: problems.length === 0,
@@ -139,6 +157,7 @@ function toText(r: PlanReport): string {
 }
 
 function configLine(c: NetworkReport['config']): string {
+  if ('layerPlaces' in c) return `${c.layerPlaces.length} control layers, ${c.refinerPlaces.length} refiner hints, ${c.inDim} control channels`;
   if ('capFeatDim' in c) return `dim ${c.dim}, ${c.nHeads} heads, ${c.nLayers} layers + ${c.nRefinerLayers}+${c.nRefinerLayers} refiners, caption ${c.capFeatDim}`;
   if ('vocabSize' in c) return `hidden ${c.hiddenSize}, ${c.nLayers} layers, ${c.nHeads}/${c.nKvHeads} heads of ${c.headDim}, FFN ${c.intermediateSize}, vocab ${c.vocabSize}`;
   return `channels [${c.blockOutChannels.join(', ')}], ${c.latentChannels} latent channels`;

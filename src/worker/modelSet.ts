@@ -1,7 +1,8 @@
 // Turns a model set's files (the embedded self-test from the app's origin, or a stored set) into networks on the
 // GPU: configs from *_config.json when the set has them, otherwise inferred from tensor shapes.
 import { parseControlConfig } from '../models/zimage/controlConfig.ts';
-import { controlConfigFromFile, loadControlNet } from '../models/zimage/loadControl.ts';
+import { controlConfigFromFile } from '../models/zimage/controlConfig.ts';
+import { loadControlNet } from '../models/zimage/loadControl.ts';
 import type { ZImageControlNet } from '../models/zimage/control.ts';
 import type { Gpu } from '../engine/gpu.ts';
 import { StudioError } from '../lib/errors.ts';

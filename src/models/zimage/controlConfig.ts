@@ -3,6 +3,7 @@
 // and whether the refiner hints come from the dedicated control refiner (2.1, "add_control_noise_refiner_correctly")
 // or from the control layers themselves (2.0). Pure data: the memory plan and the loader share it.
 import { StudioError } from '../../lib/errors.ts';
+import type { ModelFile } from '../../weights/modelFile.ts';
 
 export interface ControlConfig {
   /** Main DiT layers after which control hint j is added (ascending; layer 0 always). */
@@ -85,3 +86,33 @@ function checkControlConfig(c: ControlConfig): ControlConfig {
 
 /** Whether the ControlNet has the inpaint channels (mask and masked-image latents beside the control latents). */
 export const supportsInpaint = (c: ControlConfig) => c.inDim === 2 * CONTROL_LATENT_CHANNELS + 1;
+
+/** Prefixes a ControlNet's names may carry inside a bigger checkpoint (none in the published file). */
+const PREFIXES = ['', 'model.diffusion_model.', 'diffusion_model.', 'transformer.'];
+export const CONTROL_EMBED = 'control_all_x_embedder.2-1.weight';
+const EMBED = CONTROL_EMBED;
+
+/** The name prefix a ControlNet file uses, or null when the file holds no Z-Image ControlNet. */
+export function controlPrefix(names: Iterable<string>): string | null {
+  const all = new Set(names);
+  return PREFIXES.find((p) => all.has(p + EMBED)) ?? null;
+}
+
+export const countStage = (names: Iterable<string>, stage: string): number => {
+  let n = 0;
+  const re = new RegExp(`(?:^|\\.)${stage}\\.(\\d+)\\.`);
+  for (const k of names) {
+    const m = k.match(re);
+    if (m) n = Math.max(n, Number(m[1]) + 1);
+  }
+  return n;
+};
+
+/** The config the file's shapes imply on a DiT of `ditLayers` layers (single-file checkpoints ship no config). */
+export function controlConfigFromFile(file: ModelFile, ditLayers: number): ControlConfig {
+  const prefix = controlPrefix(file.tensors.keys());
+  if (prefix === null) throw new StudioError('bad-model-file', 'This file is not a Z-Image ControlNet: it has no control_all_x_embedder.');
+  const names = [...file.tensors.keys()];
+  const embed = file.tensors.get(prefix + EMBED)!; // (D, p*p*Cc)
+  return inferControlConfig(countStage(names, 'control_layers'), countStage(names, 'control_noise_refiner'), embed.shape[1] / 4, ditLayers);
+}

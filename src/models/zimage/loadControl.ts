@@ -7,37 +7,8 @@ import type { ModelFile } from '../../weights/modelFile.ts';
 import { DEFAULT_POLICY, type ImportPolicy } from '../../weights/policy.ts';
 import type { TransformerConfig } from './config.ts';
 import { ZImageControlNet, type ControlBlockWeights } from './control.ts';
-import { type ControlConfig, inferControlConfig } from './controlConfig.ts';
+import { type ControlConfig, CONTROL_EMBED as EMBED, controlConfigFromFile, controlPrefix, countStage as count } from './controlConfig.ts';
 import { guarded, type LoadProgress, Uploader } from './load.ts';
-
-/** Prefixes a ControlNet's names may carry inside a bigger checkpoint (none in the published file). */
-const PREFIXES = ['', 'model.diffusion_model.', 'diffusion_model.', 'transformer.'];
-const EMBED = 'control_all_x_embedder.2-1.weight';
-
-/** The name prefix a ControlNet file uses, or null when the file holds no Z-Image ControlNet. */
-export function controlPrefix(names: Iterable<string>): string | null {
-  const all = new Set(names);
-  return PREFIXES.find((p) => all.has(p + EMBED)) ?? null;
-}
-
-const count = (names: Iterable<string>, stage: string): number => {
-  let n = 0;
-  const re = new RegExp(`(?:^|\\.)${stage}\\.(\\d+)\\.`);
-  for (const k of names) {
-    const m = k.match(re);
-    if (m) n = Math.max(n, Number(m[1]) + 1);
-  }
-  return n;
-};
-
-/** The config the file's shapes imply on a DiT of `ditLayers` layers (single-file checkpoints ship no config). */
-export function controlConfigFromFile(file: ModelFile, ditLayers: number): ControlConfig {
-  const prefix = controlPrefix(file.tensors.keys());
-  if (prefix === null) throw new StudioError('bad-model-file', 'This file is not a Z-Image ControlNet: it has no control_all_x_embedder.');
-  const names = [...file.tensors.keys()];
-  const embed = file.tensors.get(prefix + EMBED)!; // (D, p*p*Cc)
-  return inferControlConfig(count(names, 'control_layers'), count(names, 'control_noise_refiner'), embed.shape[1] / 4, ditLayers);
-}
 
 export async function loadControlNet(
   gpu: Gpu,

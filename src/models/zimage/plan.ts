@@ -59,7 +59,7 @@ export function weightBytes(dit = TURBO_TRANSFORMER, te = QWEN3_4B, vae = FLUX_V
   };
 }
 
-const act = (elements: number) => sizeClass(elements * 4); // f32 activations, rounded to the pool's size classes
+export const act = (elements: number) => sizeClass(elements * 4); // f32 activations, rounded to the pool's size classes
 
 /** Peak activation bytes of one DiT block over L tokens (the live set while the FFN hidden state exists). */
 export function ditActivationBytes(c: TransformerConfig, L: number): number {
@@ -97,17 +97,37 @@ export interface SizePlan {
   breakdown: Record<string, number>;
 }
 
+/** FLOPs of one DiT block over L tokens: q, k, v, out (D×D), the SwiGLU FFN (3 D×F) and attention (4·L²·D). */
+export function ditBlockFlops(c: TransformerConfig, L: number): number {
+  const D = c.dim;
+  return 2 * L * D * D * 4 + 2 * L * D * ffnDim(c) * 3 + 4 * L * L * D;
+}
+
 /** DiT FLOPs of one forward: every matmul (2·M·K·N) and attention (4·L²·D per layer). */
 export function ditFlops(c: TransformerConfig, imageTokens: number, capTokens: number): number {
   const D = c.dim;
-  const F = ffnDim(c);
-  const blockFlops = (L: number) => 2 * L * D * D * 4 + 2 * L * D * F * 3 + 4 * L * L * D;
+  const blockFlops = (L: number) => ditBlockFlops(c, L);
   const Li = padTo(imageTokens);
   const Lc = padTo(capTokens);
   return c.nRefinerLayers * (blockFlops(Li) + blockFlops(Lc)) + c.nLayers * blockFlops(Li + Lc) + 2 * imageTokens * 64 * D * 2;
 }
 
-export function planSize(size: number, capTokens = 512, dit = TURBO_TRANSFORMER, te: TextEncoderConfig = QWEN3_4B, vae = FLUX_VAE, w: WeightBytes = weightBytes(dit, te, vae)): SizePlan {
+/** What a ControlNet adds to a generation: its weights (resident with the DiT) and, per size, activations and FLOPs. */
+export interface ControlAddition {
+  weights: number; // bytes
+  activations(L: number, imageTokens: number, lat: number): number; // bytes
+  flopsPerStep(imageTokens: number, capTokens: number): number;
+}
+
+export function planSize(
+  size: number,
+  capTokens = 512,
+  dit = TURBO_TRANSFORMER,
+  te: TextEncoderConfig = QWEN3_4B,
+  vae = FLUX_VAE,
+  w: WeightBytes = weightBytes(dit, te, vae),
+  control?: ControlAddition,
+): SizePlan {
   const lat = size / 8;
   const imageTokens = (lat / 2) ** 2;
   const L = padTo(imageTokens) + padTo(capTokens);
@@ -116,17 +136,20 @@ export function planSize(size: number, capTokens = 512, dit = TURBO_TRANSFORMER,
   const teAct = ditActivationBytes({ ...dit, dim: te.hiddenSize, nHeads: te.nHeads }, capTokens) + act(capTokens * te.intermediateSize);
   const vaeFull = vaeDecodeBytes(vae, lat, lat);
   const vaeTiled = vaeDecodeBytes(vae, Math.min(lat, TILE_LATENTS), Math.min(lat, TILE_LATENTS));
+  // A ControlNet is loaded on first use and stays resident with the DiT; its stream and hint live during the steps.
+  const cAct = control ? control.activations(L, padTo(imageTokens), lat) : 0;
+  const cBytes = control ? control.weights + cAct : 0;
   // fast: all networks resident for the whole generation; the decode tiles above TILE_LATENTS as the code does.
-  const fast = w.transformer.total + w.textEncoder.total + w.vae.total + latents + Math.max(dAct, teAct, vaeTiled);
+  const fast = w.transformer.total + w.textEncoder.total + w.vae.total + cBytes + latents + Math.max(dAct, teAct, vaeTiled);
   // low-memory: the text encoder runs alone (loaded, encoded, released) before the transformer and VAE are loaded;
   // the decode is tiled.
-  const lowMemory = Math.max(w.textEncoder.total + teAct, w.transformer.total + w.vae.total + latents + Math.max(dAct, vaeTiled));
+  const lowMemory = Math.max(w.textEncoder.total + teAct, w.transformer.total + w.vae.total + cBytes + latents + Math.max(dAct, vaeTiled));
   return {
     size,
     tokens: L,
-    flopsPerStep: ditFlops(dit, imageTokens, capTokens),
+    flopsPerStep: ditFlops(dit, imageTokens, capTokens) + (control ? control.flopsPerStep(imageTokens, capTokens) : 0),
     peakBytes: { fast, lowMemory },
-    breakdown: { ditActivations: dAct, textEncoderActivations: teAct, vaeDecodeFull: vaeFull, vaeDecodeTiled: vaeTiled, latents },
+    breakdown: { ditActivations: dAct, textEncoderActivations: teAct, vaeDecodeFull: vaeFull, vaeDecodeTiled: vaeTiled, latents, ...(control ? { controlActivations: cAct } : {}) },
   };
 }
 

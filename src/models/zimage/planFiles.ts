@@ -7,7 +7,7 @@ import { storedTensor } from '../../weights/storedFormat.ts';
 import { numelOf } from '../../weights/source.ts';
 import { layersNeeded, type TextEncoderConfig, type TransformerConfig, type VaeConfig } from './config.ts';
 import { PAD_TOKENS, TEXT_ENCODER_LAYER_TENSORS, vaeConvIsHalf } from './loadLayout.ts';
-import { planSize, type NetworkBytes, type SizePlan, type WeightBytes } from './plan.ts';
+import { type ControlAddition, planSize, type NetworkBytes, type SizePlan, type WeightBytes } from './plan.ts';
 
 export interface SetFilesToPlan {
   transformer: { file: ModelFile; config: TransformerConfig };
@@ -78,6 +78,6 @@ export function weighSet(set: SetFilesToPlan, policy: ImportPolicy = DEFAULT_POL
 }
 
 /** Peaks and FLOPs of a generation at `size`² with these files. */
-export function planSetSize(set: SetFilesToPlan, size: number, weights: WeightBytes = weighSet(set)): SizePlan {
-  return planSize(size, 512, set.transformer.config, set.textEncoder.config, set.vae.config, weights);
+export function planSetSize(set: SetFilesToPlan, size: number, weights: WeightBytes = weighSet(set), control?: ControlAddition): SizePlan {
+  return planSize(size, 512, set.transformer.config, set.textEncoder.config, set.vae.config, weights, control);
 }
