@@ -28,6 +28,8 @@ export interface EditResult {
   after: RgbaImage;
   ranMode: GenerateMode;
   instruction: string;
+  /** Which ControlNet path ran ('none': without it). */
+  controlPath: 'none' | 'control' | 'control-inpaint';
 }
 
 export interface EditorSlice extends JobFields {
@@ -205,7 +207,7 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
         onResult: async (res) => {
           const item = await get().gallery.add(res, source.galleryId ? { sourceId: source.galleryId } : {});
           patch('editor', {
-            result: { itemId: item.id, before, after: res.image, ranMode: res.meta.mode, instruction },
+            result: { itemId: item.id, before, after: res.image, ranMode: res.meta.mode, instruction, controlPath: res.meta.control?.path ?? 'none' },
             notice: res.meta.mode === 'inpaint' ? 'No edit-capable model is loaded, so this ran as inpainting with your instruction as the prompt.' : null,
           });
         },
