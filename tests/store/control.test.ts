@@ -114,3 +114,14 @@ describe('control slice', () => {
     expect(t.engine().generated[0].control).toBeUndefined();
   });
 });
+
+describe('models slice: Add ControlNet', () => {
+  it('adds the offered ControlNet, then downloads through the set download', async () => {
+    const t = makeStudio();
+    t.models.sets[1] = { ...t.models.sets[1], status: 'verified', storedBytes: 6e9, controlNetOffer: { id: 'cn', label: 'CN', bytes: null } };
+    await t.s().models.refresh();
+    await t.s().models.addControlNet('turbo');
+    expect(t.models.calls).toEqual(['addControlNet turbo cn', 'download turbo']);
+    expect(t.s().models.sets.find((s) => s.id === 'turbo')?.files.some((f) => f.role === 'controlnet')).toBe(true);
+  });
+});

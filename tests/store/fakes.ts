@@ -130,6 +130,15 @@ export class FakeModels implements ModelsAdapter {
   verify = async (setId: string) => (this.calls.push(`verify ${setId}`), this.verifyResult);
   importFiles = async () => err('bad-model-file', 'Not a model file.');
   addSource = async () => ok(this.sets);
+  addControlNet = async (setId: string, controlId: string) => {
+    this.calls.push(`addControlNet ${setId} ${controlId}`);
+    const s = this.sets.find((x) => x.id === setId)!;
+    s.files = [...s.files, { name: 'controlnet.safetensors', role: 'controlnet', bytes: 100, storedBytes: 0 }];
+    s.totalBytes += 100;
+    s.status = 'partial';
+    delete s.controlNetOffer;
+    return ok({ ...s });
+  };
 }
 
 type MemGallery = ReturnType<typeof memoryGalleryStorage>;
