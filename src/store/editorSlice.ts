@@ -7,6 +7,7 @@ import type { ImageMetadata } from '../lib/png.ts';
 import { MAX_BRUSH, MIN_BRUSH, type BrushSettings } from '../paint/brush.ts';
 import { MaskPainter } from '../paint/painter.ts';
 import type { GenerateMode, RgbaImage } from '../worker/protocol.ts';
+import { controlForRequest } from './controlSlice.ts';
 import { createJobRunner, type JobFields } from './jobRunner.ts';
 import { modelSize } from './imaging.ts';
 import { clampNum, saveSettings } from './settings.ts';
@@ -27,6 +28,8 @@ export interface EditResult {
   after: RgbaImage;
   ranMode: GenerateMode;
   instruction: string;
+  /** Which ControlNet path ran ('none': without it). */
+  controlPath: 'none' | 'control' | 'control-inpaint';
 }
 
 export interface EditorSlice extends JobFields {
@@ -180,6 +183,8 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
         return;
       }
       const before = source.image;
+      const control = await get().control.build(before.width, before.height, !painter.isEmpty());
+      if (!control.ok) return patch('editor', { error: control.error, notice: null });
       await jobs.run({
         count: () => 1,
         request: () => {
@@ -194,6 +199,7 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
             seed: gp.randomSeed ? deps.randomSeed() : gp.seed,
             strength,
             loras: get().loras.uses(),
+            ...controlForRequest(control.value),
             image: { width: before.width, height: before.height, data: before.data.slice(0) },
             ...(painter.isEmpty() ? {} : { mask: painter.exportMask() }),
           };
@@ -201,7 +207,7 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
         onResult: async (res) => {
           const item = await get().gallery.add(res, source.galleryId ? { sourceId: source.galleryId } : {});
           patch('editor', {
-            result: { itemId: item.id, before, after: res.image, ranMode: res.meta.mode, instruction },
+            result: { itemId: item.id, before, after: res.image, ranMode: res.meta.mode, instruction, controlPath: res.meta.control?.path ?? 'none' },
             notice: res.meta.mode === 'inpaint' ? 'No edit-capable model is loaded, so this ran as inpainting with your instruction as the prompt.' : null,
           });
         },

@@ -10,7 +10,7 @@ import { createWorkerModelsAdapter } from './modelsAdapter.ts';
 import type { ModelsAdapter } from './modelsSlice.ts';
 
 /** The worker's model-set methods: the store reaches them through ModelsAdapter, not through Engine. */
-type ModelSetMethods = 'listModelSets' | 'downloadModelSet' | 'pauseModelDownload' | 'deleteModelSet' | 'verifyModelSet' | 'importModelFiles' | 'addModelSource';
+type ModelSetMethods = 'listModelSets' | 'downloadModelSet' | 'pauseModelDownload' | 'deleteModelSet' | 'verifyModelSet' | 'importModelFiles' | 'addModelSource' | 'addControlNet';
 
 /** Devices, models in GPU memory, tokens and jobs. */
 export type Engine = Omit<EngineApi, ModelSetMethods>;

@@ -4,6 +4,7 @@ import { inspectStudioPng } from '../lib/pngMeta.ts';
 import type { LoadedModel, TokenCount } from '../worker/protocol.ts';
 import { clampNum, saveSettings } from './settings.ts';
 import { ASPECTS, BASE_SIZES, matchPreset, presetSize, snapSide, type AspectChoice } from './sizes.ts';
+import { controlForRequest } from './controlSlice.ts';
 import { createJobRunner, type JobFields } from './jobRunner.ts';
 import type { SliceContext } from './studio.ts';
 
@@ -139,6 +140,8 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
         return;
       }
       g().commitSize();
+      const control = await get().control.build(g().params.width, g().params.height, false);
+      if (!control.ok) return patch('generate', { error: control.error, notice: null });
       await jobs.run({
         count: () => g().params.batchCount,
         request: (i, model) => {
@@ -153,6 +156,7 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
             steps: p.steps,
             seed,
             loras: get().loras.uses(),
+            ...controlForRequest(control.value),
             ...(model.capabilities.guidance ? { negativePrompt: p.negativePrompt, guidanceScale: p.guidanceScale } : {}),
           };
         },
@@ -180,6 +184,7 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
       });
       g().setPrompt(meta.prompt);
       get().loras.applyMeta(meta.loras ?? []);
+      get().control.applyMeta(meta.control);
     },
     restoreFromPng: (bytes) => {
       const found = inspectStudioPng(bytes);

@@ -40,5 +40,6 @@ export function createWorkerModelsAdapter(client: EngineClient): ModelsAdapter {
     verify: (setId, onProgress) => settle(client.verifyModelSet(setId, cb(onProgress))),
     importFiles: (files, onProgress) => settle(client.importModelFiles(files, cb(onProgress))),
     addSource: (url) => settle(client.addModelSource(url)),
+    addControlNet: (setId, controlId) => settle(client.addControlNet(setId, controlId)),
   };
 }

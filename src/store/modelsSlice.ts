@@ -32,6 +32,8 @@ export interface ModelsAdapter {
   verify(setId: string, onProgress?: (p: TransferProgress) => void): Promise<Result<VerifyReport>>;
   importFiles(files: ImportFile[], onProgress?: (p: TransferProgress) => void): Promise<Result<ModelSetInfo>>;
   addSource(url: string): Promise<Result<ModelSetInfo[]>>;
+  /** Adds a catalog ControlNet to a stored set (the set's download then fetches it). */
+  addControlNet(setId: string, controlId: string): Promise<Result<ModelSetInfo>>;
 }
 
 /** Loaded when no set was chosen and the list is unavailable: the embedded self-test set (tools/makeSelftest.ts). */
@@ -61,6 +63,8 @@ export interface ModelsSlice {
   verify: (setId: string) => Promise<void>;
   importFiles: (files: ImportFile[]) => Promise<ModelSetInfo | null>;
   addSource: (url: string) => Promise<boolean>;
+  /** "Add ControlNet": adds the set's offered ControlNet and downloads it with the set's resumable, verified path. */
+  addControlNet: (setId: string) => Promise<void>;
   /** Makes a set the active one and loads it into the engine. */
   activate: (setId: string) => Promise<LoadedModel | null>;
   unload: () => Promise<void>;
@@ -130,6 +134,14 @@ export function createModelsSlice(ctx: SliceContext): ModelsSlice {
       setTransfer(setId, null);
       if (!r.ok && r.error.code !== 'cancelled') fail(setId, r.error);
       await m().refresh();
+    },
+    addControlNet: async (setId) => {
+      const offer = m().sets.find((s) => s.id === setId)?.controlNetOffer;
+      if (!offer) return;
+      const r = await adapter().addControlNet(setId, offer.id);
+      if (!r.ok) return fail(setId, r.error);
+      await m().refresh();
+      await m().download(setId);
     },
     pause: async (setId) => {
       const r = await adapter().pause(setId);

@@ -1,6 +1,7 @@
 // The studio store: one zustand store made of namespaced slices (device, models, generate, gallery, editor). Every
 // outside effect comes in through StudioDeps, so tests build a store around a fake engine and in-memory storage.
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createControlSlice, type ControlSlice } from './controlSlice.ts';
 import { createDeviceSlice, type DeviceSlice } from './deviceSlice.ts';
 import { createEditorSlice, type EditorSlice } from './editorSlice.ts';
 import type { EngineHandle } from './engine.ts';
@@ -20,6 +21,7 @@ export interface Studio {
   editor: EditorSlice;
   enhance: EnhanceSlice;
   loras: LorasSlice;
+  control: ControlSlice;
 }
 
 export interface StudioDeps {
@@ -74,6 +76,7 @@ export function createStudioStore(deps: StudioDeps): StudioStore {
       editor: createEditorSlice(ctx),
       enhance: createEnhanceSlice(ctx),
       loras: createLorasSlice(ctx),
+      control: createControlSlice(ctx),
     };
   });
 }

@@ -11,6 +11,7 @@ export type {
   LoadedModel,
   LoraInfo,
   LoraUse,
+  ControlUse,
   ModelCapabilities,
   Progress,
   ProgressPhase,

@@ -1,3 +1,4 @@
+import { ControlPanel } from './ControlPanel.tsx';
 import { Gallery } from './Gallery.tsx';
 import { LoraPanel } from './LoraPanel.tsx';
 import { PromptForm } from './PromptForm.tsx';
@@ -11,6 +12,7 @@ export function CreateView({ onEdit, onLoadPng }: { onEdit: () => void; onLoadPn
       <div className="create-side">
         <PromptForm />
         <LoraPanel />
+        <ControlPanel target="create" />
         <div className="panel load-png">
           <label className="btn small">
             Load settings from PNG

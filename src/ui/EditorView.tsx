@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { studioStore, useStudio, useStudioShallow } from '../store/index.ts';
 import { Compare } from './Compare.tsx';
+import { ControlPanel } from './ControlPanel.tsx';
 import { EditPanel } from './EditPanel.tsx';
 import { isTextTarget } from './files.ts';
 import { MaskCanvas } from './MaskCanvas.tsx';
@@ -77,6 +78,7 @@ export function EditorView({ onOpenFile }: { onOpenFile: (f: File) => void }) {
       </div>
       <aside className="editor-side">
         <EditPanel />
+        <ControlPanel target="edit" />
         <Shortcuts />
       </aside>
     </div>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useStudio, useStudioShallow } from '../store/index.ts';
 import { FALLBACK_SET_ID, formatBytes, formatDuration, formatRate, type ImportFile, type ModelSetInfo, type TransferProgress } from '../store/ui.ts';
+import { AddControlNet } from './AddControlNet.tsx';
 import { ErrorMessage } from './Messages.tsx';
 import './models.css';
 
@@ -218,6 +219,7 @@ function SetCard({ set }: { set: ModelSetInfo }) {
             Verify
           </button>
         )}
+        {!downloading && <AddControlNet set={set} busy={!!transfer} />}
         {!set.embedded && set.storedBytes > 0 && !transfer && (confirmDelete ? (
           <>
             <button type="button" className="btn small danger" onClick={() => (setConfirmDelete(false), void m.remove(set.id))} aria-label={`Confirm delete ${set.label}`}>

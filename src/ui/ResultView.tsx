@@ -2,6 +2,7 @@ import { useStudio } from '../store/index.ts';
 import { formatDuration, formatMs, type GalleryItem } from '../store/ui.ts';
 import { downloadBlob, pngName } from './files.ts';
 import { useObjectUrl } from './hooks.ts';
+import { controlPathText } from './ControlPanel.tsx';
 import { JobProgress } from './JobProgress.tsx';
 
 /** The current image (the selected gallery item), its parameters and actions, and the running job's progress. */
@@ -80,6 +81,12 @@ function CurrentImage({ item, unsaved, onEdit }: { item: GalleryItem; unsaved: b
             <div>
               <dt>LoRAs</dt>
               <dd data-testid="result-loras">{m.loras.map((l) => `${l.name} ${l.strength}`).join(', ')}</dd>
+            </div>
+          )}
+          {m.control && (
+            <div>
+              <dt>Control</dt>
+              <dd data-testid="result-control">{controlPathText(m.control)}</dd>
             </div>
           )}
           {m.strength !== null && (

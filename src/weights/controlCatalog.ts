@@ -2,6 +2,7 @@
 // its download address, size and sha256 where published, and the config its file does not carry.
 import { StudioError } from '../lib/errors.ts';
 import builtinJson from './catalog.json';
+import type { CatalogFile, CatalogSet } from './managerTypes.ts';
 
 export interface ControlNetEntry {
   id: string;
@@ -39,3 +40,18 @@ export function validateControlNets(raw: unknown, what: string): ControlNetEntry
 }
 
 export const BUILTIN_CONTROLNETS: ControlNetEntry[] = validateControlNets((builtinJson as { controlnets?: unknown }).controlnets, 'the built-in catalog');
+
+/** Why a set cannot take a catalog ControlNet (null: it can): a stored Z-Image-Turbo set without one. */
+export function controlNetRefusal(def: CatalogSet, stored: boolean): string | null {
+  if (def.source === 'embedded' || def.selfTest) return `"${def.label}" comes with the app and already has its own test ControlNet.`;
+  if (def.capabilities?.guidance || def.capabilities?.omni) return `The ControlNet is made for Z-Image-Turbo; "${def.label}" is another model.`;
+  if (def.files.some((f) => f.role === 'controlnet')) return `"${def.label}" already has a ControlNet.`;
+  if (!stored) return `Download "${def.label}" first, then add the ControlNet to it.`;
+  return null;
+}
+
+/** A set definition with add-on files appended (names already in the set are not repeated). */
+export function withAddOns(def: CatalogSet, addOns: CatalogFile[]): CatalogSet {
+  const have = new Set(def.files.map((f) => f.name));
+  return { ...def, files: [...def.files, ...addOns.filter((f) => !have.has(f.name))] };
+}

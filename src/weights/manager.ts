@@ -6,6 +6,7 @@ import { BUILTIN_CATALOG } from './catalog.ts';
 import { downloadFile, probe, type DownloadConfig } from './download.ts';
 import { fetchEmbedded, verifySet } from './integrity.ts';
 import { importLocal } from './localImport.ts';
+import { controlNetRefusal, withAddOns, type ControlNetEntry } from './controlCatalog.ts';
 import { defaultLocks, withSetLock, type LocksLike } from './locks.ts';
 import { guardedFetch } from './network.ts';
 import { defaultOfflineFlag, type OfflineFlag } from './offline.ts';
@@ -111,6 +112,11 @@ export class ModelManager implements ModelManagerApi {
     for (const def of await this.store.listSources()) if (!out.has(def.id)) out.set(def.id, { def, origin: 'custom' });
     // Stored sets whose definition is gone from the catalog (or imports) stay visible, so they can be deleted.
     for (const r of await this.store.listSets()) if (!out.has(r.id)) out.set(r.id, { def: r.definition, origin: r.origin });
+    // Add-ons (a catalog ControlNet added to a stored set) join the set's files: listed, downloaded, verified, loaded.
+    for (const r of await this.store.listSets()) {
+      const d = out.get(r.id);
+      if (d && r.addOns?.length) out.set(r.id, { ...d, def: withAddOns(d.def, r.addOns) });
+    }
     return out;
   }
 
@@ -185,7 +191,8 @@ export class ModelManager implements ModelManagerApi {
     const progress = new ProgressReporter(setId, onProgress, this.interval);
     try {
       const prev = await this.store.getSet(setId);
-      await this.store.putSet({ id: setId, origin: prev?.origin ?? origin, definition: prev?.origin === 'import' ? prev.definition : def, updatedAt: Date.now() });
+      const definition = prev?.origin === 'import' ? prev.definition : def;
+      await this.store.putSet({ id: setId, origin: prev?.origin ?? origin, definition, ...(prev?.addOns ? { addOns: prev.addOns } : {}), updatedAt: Date.now() });
       await requestPersistence(this.storage);
       progress.setPhase('probing');
       const recs: FileRecord[] = [];
@@ -251,6 +258,20 @@ export class ModelManager implements ModelManagerApi {
     if (err) next.lastError = err;
     else delete next.lastError;
     await this.store.putSet(next);
+  }
+
+  /**
+   * Adds a catalog ControlNet to a stored Z-Image-Turbo set: the file joins the set's files, and the set's own
+   * download (resumable, verified, pausable) then fetches it. Nothing is fetched here.
+   */
+  async addControlNet(setId: string, entry: ControlNetEntry): Promise<SetInfo> {
+    const d = await this.def(setId);
+    const rec = await this.store.getSet(setId);
+    const why = controlNetRefusal(d.def, !!rec);
+    if (why) throw new StudioError('bad-request', why);
+    const file: CatalogFile = { role: 'controlnet', name: entry.file.name, url: entry.file.url, bytes: entry.file.bytes, ...(entry.file.sha256 ? { sha256: entry.file.sha256 } : {}) };
+    await this.store.putSet({ ...rec!, addOns: [...(rec!.addOns ?? []).filter((f) => f.name !== file.name), file], updatedAt: Date.now() });
+    return this.get(setId);
   }
 
   async delete(setId: string): Promise<void> {

@@ -6,7 +6,7 @@ import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 import { StudioError } from '../lib/errors.ts';
 import type { ErrorData } from '../lib/errors.ts';
 import type { Sha256State } from '../lib/sha256.ts';
-import type { CatalogSet, FileRole, FileStatus, SetOrigin } from './managerTypes.ts';
+import type { CatalogFile, CatalogSet, FileRole, FileStatus, SetOrigin } from './managerTypes.ts';
 
 export const MAX_CHUNK_BYTES = 64 * 1024 * 1024;
 
@@ -39,6 +39,8 @@ export interface SetRecord {
   origin: SetOrigin;
   /** The definition the files were stored under (a copy, so that a catalog update cannot reinterpret them). */
   definition: CatalogSet;
+  /** Files added to the set after it was stored (a catalog ControlNet), downloaded and verified like its own. */
+  addOns?: CatalogFile[];
   lastError?: ErrorData;
   updatedAt: number; // ms since epoch
 }

@@ -1,5 +1,6 @@
 // The model manager as the engine worker exposes it: manager results in the protocol's shapes, errors as data.
 import { StudioError, toErrorData } from '../lib/errors.ts';
+import { BUILTIN_CONTROLNETS } from '../weights/controlCatalog.ts';
 import type { ModelManager } from '../weights/manager.ts';
 import type { InspectItem, SetInfo, TransferProgress as ManagerProgress } from '../weights/managerTypes.ts';
 import { openShardFiles } from '../weights/modelFile.ts';
@@ -20,7 +21,16 @@ export function toSetInfo(s: SetInfo): ModelSetInfo {
     files: s.files.map((f) => ({ name: f.name, role: f.role, bytes: f.bytes ?? 0, storedBytes: f.storedBytes, sha256: f.sha256 })),
     source: s.origin,
     error: s.lastError,
+    ...controlNetOffer(s),
   };
+}
+
+/** The catalog ControlNet a stored Turbo set can take, if any. */
+function controlNetOffer(s: SetInfo): Pick<ModelSetInfo, 'controlNetOffer'> {
+  const e = BUILTIN_CONTROLNETS[0];
+  const stored = s.status !== 'absent' && s.origin !== 'import';
+  if (!e || !stored || s.source === 'embedded' || s.selfTest || s.capabilities?.guidance || s.capabilities?.omni || s.files.some((f) => f.role === 'controlnet')) return {};
+  return { controlNetOffer: { id: e.id, label: e.label, bytes: e.file.bytes } };
 }
 
 export function toProgress(p: ManagerProgress): TransferProgress {
@@ -68,6 +78,12 @@ export function modelsApi(manager: ModelManager, isLoaded: (setId: string) => bo
         const info = await manager.get(setId);
         const run = info.status === 'partial' ? manager.resume.bind(manager) : manager.download.bind(manager);
         await run(setId, (p) => onProgress?.(toProgress(p)));
+      }),
+    addControlNet: (setId, controlId) =>
+      wrap(async () => {
+        const entry = BUILTIN_CONTROLNETS.find((e) => e.id === controlId);
+        if (!entry) throw new StudioError('bad-request', `There is no ControlNet "${controlId}" in the catalog.`);
+        return toSetInfo(await manager.addControlNet(setId, entry));
       }),
     pauseModelDownload: (setId) => wrap(() => manager.pause(setId)),
     deleteModelSet: (setId) =>

@@ -191,6 +191,8 @@ export interface ModelSetInfo {
   files: ModelFileInfo[];
   source?: string;
   error?: ErrorData;
+  /** A catalog ControlNet this stored Turbo set can take ("Add ControlNet"); bytes null: size not published. */
+  controlNetOffer?: { id: string; label: string; bytes: number | null };
 }
 
 export interface TransferProgress {
@@ -241,6 +243,8 @@ export interface ModelsApi {
   verifyModelSet(setId: string, onProgress?: (p: TransferProgress) => void): Promise<Result<VerifyReport>>;
   importModelFiles(files: ImportFile[], onProgress?: (p: TransferProgress) => void): Promise<Result<ModelSetInfo>>;
   addModelSource(url: string): Promise<Result<ModelSetInfo[]>>;
+  /** Adds a catalog ControlNet (controlNetOffer.id) to a stored set; downloadModelSet then fetches it. */
+  addControlNet(setId: string, controlId: string): Promise<Result<ModelSetInfo>>;
 }
 
 /** Stored LoRAs (run in the worker beside the model manager). */

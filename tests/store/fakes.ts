@@ -76,7 +76,8 @@ export class FakeEngine implements Engine {
     const data = fakeImage(req);
     const ranMode = req.mode === 'edit' ? ('inpaint' as const) : req.mode;
     // Metadata as the worker builds it; no PNG, so the gallery writes one from it (as it would for an engine without).
-    const meta = imageMetadata(req, { mode: ranMode, width: req.width, height: req.height, model: this.loaded?.label ?? '?' });
+    const controlPath = !req.control ? undefined : req.control.inpaint && req.mask ? ('control-inpaint' as const) : req.control.image ? ('control' as const) : undefined;
+    const meta = imageMetadata(req, { mode: ranMode, width: req.width, height: req.height, model: this.loaded?.label ?? '?', controlPath });
     return ok({ image: { width: req.width, height: req.height, data: data.buffer }, png: new ArrayBuffer(0), meta, elapsedMs: 1234, gpuMsPerStep: 41.25 });
   };
   /** Streamed by enhancePrompt, one update per word; the gate holds it after the first (to test cancel). */
@@ -129,6 +130,15 @@ export class FakeModels implements ModelsAdapter {
   verify = async (setId: string) => (this.calls.push(`verify ${setId}`), this.verifyResult);
   importFiles = async () => err('bad-model-file', 'Not a model file.');
   addSource = async () => ok(this.sets);
+  addControlNet = async (setId: string, controlId: string) => {
+    this.calls.push(`addControlNet ${setId} ${controlId}`);
+    const s = this.sets.find((x) => x.id === setId)!;
+    s.files = [...s.files, { name: 'controlnet.safetensors', role: 'controlnet', bytes: 100, storedBytes: 0 }];
+    s.totalBytes += 100;
+    s.status = 'partial';
+    delete s.controlNetOffer;
+    return ok({ ...s });
+  };
 }
 
 type MemGallery = ReturnType<typeof memoryGalleryStorage>;
