@@ -6,11 +6,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Rng } from '../src/lib/rng.ts';
 import { parseTextEncoderConfig, parseTransformerConfig, parseVaeConfig } from '../src/models/zimage/config.ts';
+import { taef1Shapes } from '../src/models/zimage/taef1Layout.ts';
 import { textEncoderShapes, transformerShapes, vaeDecoderShapes, vaeEncoderShapes, type TensorShapes } from '../src/models/zimage/shapes.ts';
 import { type StoredDType, writeSafetensors } from './safetensorsWriter.ts';
 import { tinyTokenizerJson } from './tinyTokenizer.ts';
 
-const VERSION = 3; // bump when the generator's output changes
+const VERSION = 4; // bump when the generator's output changes
 const OUT = resolve(import.meta.dirname, '../public/models/selftest');
 
 export const SELFTEST_TRANSFORMER_CONFIG = {
@@ -57,6 +58,9 @@ export const SELFTEST_VAE_CONFIG = {
   scaling_factor: 0.3611,
   shift_factor: 0.1159,
 };
+
+/** TAEF1 width of the self-test's preview decoder (the published model has 64). */
+export const SELFTEST_TAEF1_CHANNELS = 8;
 
 /** A plausible random value for each kind of tensor, so activations stay finite and images show structure. */
 function init(name: string, shape: number[], rng: Rng): Float32Array {
@@ -108,6 +112,9 @@ export function makeSelftest(dir = OUT): boolean {
     'vae.safetensors': build([...vaeDecoderShapes(vae), ...vaeEncoderShapes(vae)], 303, 'F16'),
     'vae_config.json': JSON.stringify(SELFTEST_VAE_CONFIG, null, 1),
     'tokenizer.json': JSON.stringify(tinyTokenizerJson()),
+    // Live previews: TAEF1's real architecture at 8 channels instead of 64 (about 170 kB instead of 9.8 MB), diffusers
+    // names as in the published file.
+    'taef1.safetensors': build(taef1Shapes(SELFTEST_TAEF1_CHANNELS), 404, 'F16'),
   };
   const manifest = {
     version: VERSION,

@@ -24,7 +24,15 @@ export interface SetFiles {
   selfTest: boolean;
   guidance: boolean;
   /** File names by role; a network may be split into several safetensors shards. */
-  files: { transformer: string[]; textEncoder: string[]; vae: string[]; tokenizer: string; configs: Record<string, string> };
+  files: {
+    transformer: string[];
+    textEncoder: string[];
+    vae: string[];
+    tokenizer: string;
+    configs: Record<string, string>;
+    /** The optional TAEF1 preview decoder (one diffusers file, or taesd.py's decoder file); absent or empty: no previews. */
+    previews?: string[];
+  };
   blob(name: string): Promise<Blob>;
 }
 

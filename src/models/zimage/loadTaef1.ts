@@ -8,7 +8,8 @@ import type { Gpu } from '../../engine/gpu.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import { StudioError } from '../../lib/errors.ts';
 import type { ModelFile } from '../../weights/modelFile.ts';
-import { DECODER_LAYERS, ENCODER_LAYERS, Taef1 } from './taef1.ts';
+import { Taef1 } from './taef1.ts';
+import { DECODER_LAYERS, ENCODER_LAYERS } from './taef1Layout.ts';
 
 const F32 = { matrix: 'f32', modulation: 'f32', embedding: 'f32' } as const;
 const LATENT_CHANNELS = 16;

@@ -8,31 +8,10 @@
 import type { Batch, Gpu } from '../../engine/gpu.ts';
 import * as ops from '../../engine/ops.ts';
 import { dataBytes, type Tensor } from '../../engine/tensor.ts';
+import { DECODER_LAYERS, ENCODER_LAYERS, type Layer } from './taef1Layout.ts';
 
 /** Looks up a TAEF1 tensor by its canonical name; throws a clear error when missing. */
 export type Taef1Weights = (name: string) => Tensor;
-
-type Layer = { kind: 'conv'; k: number; stride?: 2 } | { kind: 'block'; k: number } | { kind: 'relu' } | { kind: 'clamp' } | { kind: 'upconv'; k: number };
-
-const blocks = (...ks: number[]): Layer[] => ks.map((k) => ({ kind: 'block', k }));
-
-/** taesd.py Encoder: conv(3, C), Block, then 3 x (stride-2 conv without bias, 3 Blocks), conv(C, 16). */
-export const ENCODER_LAYERS: readonly Layer[] = [
-  { kind: 'conv', k: 0 }, ...blocks(1),
-  { kind: 'conv', k: 2, stride: 2 }, ...blocks(3, 4, 5),
-  { kind: 'conv', k: 6, stride: 2 }, ...blocks(7, 8, 9),
-  { kind: 'conv', k: 10, stride: 2 }, ...blocks(11, 12, 13),
-  { kind: 'conv', k: 14 },
-]; // prettier-ignore
-
-/** taesd.py Decoder: Clamp, conv(16, C), ReLU, 3 x (3 Blocks, Upsample + conv without bias), Block, conv(C, 3). */
-export const DECODER_LAYERS: readonly Layer[] = [
-  { kind: 'clamp' }, { kind: 'conv', k: 1 }, { kind: 'relu' },
-  ...blocks(3, 4, 5), { kind: 'upconv', k: 7 },
-  ...blocks(8, 9, 10), { kind: 'upconv', k: 12 },
-  ...blocks(13, 14, 15), { kind: 'upconv', k: 17 },
-  ...blocks(18), { kind: 'conv', k: 19 },
-]; // prettier-ignore
 
 /** TAESD's latent clamp: tanh(z / 3) * 3. */
 export const LATENT_MAGNITUDE = 3;
