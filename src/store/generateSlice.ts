@@ -23,6 +23,8 @@ export interface GenerateParams {
   steps: number;
   guidanceScale: number;
   batchCount: number;
+  /** Live step previews (TAEF1) while generating. */
+  previews: boolean;
 }
 
 export interface GenerateSlice extends JobFields {
@@ -55,7 +57,7 @@ export const MAX_STEPS = 100;
 export const MAX_BATCH = 16;
 
 export function defaultParams(): GenerateParams {
-  return { prompt: '', negativePrompt: '', seed: 42, randomSeed: true, aspect: '1:1', baseSize: 1024, width: 1024, height: 1024, steps: 8, guidanceScale: 4, batchCount: 1 };
+  return { prompt: '', negativePrompt: '', seed: 42, randomSeed: true, aspect: '1:1', baseSize: 1024, width: 1024, height: 1024, steps: 8, guidanceScale: 4, batchCount: 1, previews: true };
 }
 
 /** Persisted params, each field checked, over the defaults. */
@@ -75,6 +77,7 @@ function restoredParams(saved: Partial<GenerateParams> | undefined): GeneratePar
     steps: Math.round(clampNum(saved.steps, 1, MAX_STEPS, d.steps)),
     guidanceScale: clampNum(saved.guidanceScale, 0, 20, d.guidanceScale),
     batchCount: Math.round(clampNum(saved.batchCount, 1, MAX_BATCH, d.batchCount)),
+    previews: typeof saved.previews === 'boolean' ? saved.previews : d.previews,
   };
 }
 
@@ -153,6 +156,7 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
             steps: p.steps,
             seed,
             loras: get().loras.uses(),
+            preview: p.previews,
             ...(model.capabilities.guidance ? { negativePrompt: p.negativePrompt, guidanceScale: p.guidanceScale } : {}),
           };
         },

@@ -12,6 +12,7 @@ export type {
   LoraInfo,
   LoraUse,
   ModelCapabilities,
+  PreviewFrame,
   Progress,
   ProgressPhase,
   Result,

@@ -1,5 +1,6 @@
 import { Gallery } from './Gallery.tsx';
 import { LoraPanel } from './LoraPanel.tsx';
+import { PreviewSwitch } from './PreviewSwitch.tsx';
 import { PromptForm } from './PromptForm.tsx';
 import { ResultView } from './ResultView.tsx';
 import './create.css';
@@ -10,6 +11,7 @@ export function CreateView({ onEdit, onLoadPng }: { onEdit: () => void; onLoadPn
     <div className="create-grid">
       <div className="create-side">
         <PromptForm />
+        <PreviewSwitch />
         <LoraPanel />
         <div className="panel load-png">
           <label className="btn small">
