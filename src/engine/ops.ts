@@ -26,4 +26,5 @@ export { matmul, matmulGatedResidual, matmulSwiGLU } from './kernels/matmul.ts';
 export { conv2d, upsampleConv2d } from './kernels/conv2d.ts';
 export { groupNorm } from './kernels/groupNorm.ts';
 export { upsampleNearest2x } from './kernels/upsampleNearest2x.ts';
+export { addRelu, relu, tanhClamp } from './kernels/activation.ts';
 export { canny } from './kernels/canny.ts';

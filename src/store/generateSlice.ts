@@ -24,6 +24,8 @@ export interface GenerateParams {
   steps: number;
   guidanceScale: number;
   batchCount: number;
+  /** Live step previews (TAEF1) while generating. */
+  previews: boolean;
 }
 
 export interface GenerateSlice extends JobFields {
@@ -56,7 +58,7 @@ export const MAX_STEPS = 100;
 export const MAX_BATCH = 16;
 
 export function defaultParams(): GenerateParams {
-  return { prompt: '', negativePrompt: '', seed: 42, randomSeed: true, aspect: '1:1', baseSize: 1024, width: 1024, height: 1024, steps: 8, guidanceScale: 4, batchCount: 1 };
+  return { prompt: '', negativePrompt: '', seed: 42, randomSeed: true, aspect: '1:1', baseSize: 1024, width: 1024, height: 1024, steps: 8, guidanceScale: 4, batchCount: 1, previews: true };
 }
 
 /** Persisted params, each field checked, over the defaults. */
@@ -76,6 +78,7 @@ function restoredParams(saved: Partial<GenerateParams> | undefined): GeneratePar
     steps: Math.round(clampNum(saved.steps, 1, MAX_STEPS, d.steps)),
     guidanceScale: clampNum(saved.guidanceScale, 0, 20, d.guidanceScale),
     batchCount: Math.round(clampNum(saved.batchCount, 1, MAX_BATCH, d.batchCount)),
+    previews: typeof saved.previews === 'boolean' ? saved.previews : d.previews,
   };
 }
 
@@ -157,6 +160,7 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
             seed,
             loras: get().loras.uses(),
             ...controlForRequest(control.value),
+            preview: p.previews,
             ...(model.capabilities.guidance ? { negativePrompt: p.negativePrompt, guidanceScale: p.guidanceScale } : {}),
           };
         },

@@ -2,7 +2,7 @@
 // model, run one or more engine jobs in order with progress, and handle cancel, errors (device errors go to the
 // device slice) and abandoning a job whose worker was stopped. The slices build the requests and keep the results.
 import type { ErrorData } from '../lib/errors.ts';
-import type { GenerateRequest, GenerateResult, LoadedModel, Progress } from '../worker/protocol.ts';
+import type { GenerateRequest, GenerateResult, LoadedModel, PreviewFrame, Progress } from '../worker/protocol.ts';
 import type { SliceContext } from './studio.ts';
 
 export type JobStatus = 'idle' | 'loading-model' | 'running' | 'cancelling';
@@ -13,6 +13,8 @@ export interface JobState {
   index: number;
   count: number;
   progress: Progress | null;
+  /** The latest live preview (kept between progress reports until the next one arrives). */
+  preview?: PreviewFrame | null;
   startedAt: number; // ms, deps.now()
 }
 
@@ -86,7 +88,7 @@ export function createJobRunner(ctx: SliceContext, opts: JobRunnerOptions): JobR
         const jobId = `${opts.jobPrefix}-${++jobCounter}-${deps.now()}`;
         set({ status: 'running', job: { jobId, index: i, count, progress: null, startedAt: deps.now() } });
         const r = await rt.handle().engine.generate(jobId, req, (progress) => {
-          if (myRun === run && state().job?.jobId === jobId) set((s) => ({ job: s.job && { ...s.job, progress } }));
+          if (myRun === run && state().job?.jobId === jobId) set((s) => ({ job: s.job && { ...s.job, progress, preview: progress.preview ?? s.job.preview ?? null } }));
         });
         if (myRun !== run) return;
         if (!r.ok) {

@@ -13,6 +13,7 @@ export type {
   LoraUse,
   ControlUse,
   ModelCapabilities,
+  PreviewFrame,
   Progress,
   ProgressPhase,
   Result,

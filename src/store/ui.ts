@@ -11,3 +11,4 @@ export { FALLBACK_SET_ID } from './modelsSlice.ts';
 export { ASPECTS, BASE_SIZES, MAX_SIDE, MIN_SIDE, SIZE_STEP, presetSize, snapSide, type Aspect, type AspectChoice } from './sizes.ts';
 export { formatBytes, formatDuration, formatMs, formatRate } from './format.ts';
 export { CONTROL_DEFAULTS, controlAvailable, type ControlKind, type ControlSlice } from './controlSlice.ts';
+export { estimateMemory, setFits, type MemoryEstimate, type SetFit } from '../weights/setFit.ts';

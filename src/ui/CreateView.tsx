@@ -1,6 +1,7 @@
 import { ControlPanel } from './ControlPanel.tsx';
 import { Gallery } from './Gallery.tsx';
 import { LoraPanel } from './LoraPanel.tsx';
+import { PreviewSwitch } from './PreviewSwitch.tsx';
 import { PromptForm } from './PromptForm.tsx';
 import { ResultView } from './ResultView.tsx';
 import './create.css';
@@ -11,6 +12,7 @@ export function CreateView({ onEdit, onLoadPng }: { onEdit: () => void; onLoadPn
     <div className="create-grid">
       <div className="create-side">
         <PromptForm />
+        <PreviewSwitch />
         <LoraPanel />
         <ControlPanel target="create" />
         <div className="panel load-png">

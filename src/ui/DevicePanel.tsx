@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useStudio } from '../store/index.ts';
 import { formatBytes } from '../store/ui.ts';
+import { DeviceFit } from './DeviceFit.tsx';
 import './device.css';
 
 const KEY_LIMITS = [
@@ -87,6 +88,8 @@ export function DevicePanel() {
           </dl>
         ) : null}
       </section>
+
+      <DeviceFit />
 
       <section className="panel" aria-labelledby="device-memory">
         <h2 id="device-memory">Memory</h2>

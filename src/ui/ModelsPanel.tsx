@@ -3,6 +3,7 @@ import { useStudio, useStudioShallow } from '../store/index.ts';
 import { FALLBACK_SET_ID, formatBytes, formatDuration, formatRate, type ImportFile, type ModelSetInfo, type TransferProgress } from '../store/ui.ts';
 import { AddControlNet } from './AddControlNet.tsx';
 import { ErrorMessage } from './Messages.tsx';
+import { SetFitBadge } from './SetFitBadge.tsx';
 import './models.css';
 
 const STATUS: Record<ModelSetInfo['status'], { text: string; cls: string }> = {
@@ -183,6 +184,7 @@ function SetCard({ set }: { set: ModelSetInfo }) {
           <span className={`badge ${st.cls}`}>{set.embedded ? 'Built in' : st.text}</span>
           {set.isDefault && <span className="badge accent">Recommended</span>}
           {isActive && <span className="badge ok">{isLoaded ? 'Active, loaded' : 'Active'}</span>}
+          <SetFitBadge setId={set.id} />
         </div>
         <span className="muted small set-size">
           {set.embedded

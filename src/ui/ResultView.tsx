@@ -4,6 +4,7 @@ import { downloadBlob, pngName } from './files.ts';
 import { useObjectUrl } from './hooks.ts';
 import { controlPathText } from './ControlPanel.tsx';
 import { JobProgress } from './JobProgress.tsx';
+import { LivePreview } from './LivePreview.tsx';
 
 /** The current image (the selected gallery item), its parameters and actions, and the running job's progress. */
 export function ResultView({ onEdit }: { onEdit: () => void }) {
@@ -30,7 +31,13 @@ export function ResultView({ onEdit }: { onEdit: () => void }) {
           Models.
         </p>
       )}
-      {item ? <CurrentImage item={item} unsaved={!!unsaved[item.id]} onEdit={onEdit} /> : <EmptyStage busy={status !== 'idle'} />}
+      {status !== 'idle' && job?.preview ? (
+        <LivePreview frame={job.preview} />
+      ) : item ? (
+        <CurrentImage item={item} unsaved={!!unsaved[item.id]} onEdit={onEdit} />
+      ) : (
+        <EmptyStage busy={status !== 'idle'} />
+      )}
     </section>
   );
 }

@@ -5,7 +5,7 @@ import builtinJson from './catalog.json';
 import type { Catalog, CatalogFile, CatalogSet, FileRole, SetCapabilities } from './managerTypes.ts';
 import { remoteUrlProblem } from './network.ts';
 
-const ROLES: readonly FileRole[] = ['transformer', 'text_encoder', 'vae', 'tokenizer', 'config', 'controlnet'];
+const ROLES: readonly FileRole[] = ['transformer', 'text_encoder', 'vae', 'tokenizer', 'config', 'controlnet', 'previews'];
 const ID_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const SHA_RE = /^[0-9a-f]{64}$/;
 const MAX_FILES = 64;
@@ -17,6 +17,11 @@ const MAX_SETS = 256;
  */
 export function isCatalogHost(hostname: string): boolean {
   return HF_DOWNLOAD_HOSTS.some((h) => (h.startsWith('*.') ? hostname.endsWith(h.slice(1)) : hostname === h));
+}
+
+/** Files of these roles never hold a set back: its status and readiness count the other files only. */
+export function isOptionalRole(role: FileRole): boolean {
+  return role === 'previews';
 }
 
 /** Turbo's capabilities: what a set gets when nobody says otherwise (imports, single-file sources). */

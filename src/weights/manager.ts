@@ -2,7 +2,7 @@
 // downloads, local import, verification, deletion, storage estimates, and the loader's way in (openStoredFile).
 import type { UseStore } from 'idb-keyval';
 import { StudioError, toErrorData } from '../lib/errors.ts';
-import { BUILTIN_CATALOG } from './catalog.ts';
+import { BUILTIN_CATALOG, isOptionalRole } from './catalog.ts';
 import { downloadFile, probe, type DownloadConfig } from './download.ts';
 import { fetchEmbedded, verifySet } from './integrity.ts';
 import { importLocal } from './localImport.ts';
@@ -147,9 +147,10 @@ export class ModelManager implements ModelManagerApi {
       return info;
     });
     let status: SetStatus;
+    const needed = files.filter((f) => !isOptionalRole(f.role)); // an absent preview decoder never holds a set back
     if (def.source === 'embedded') status = 'embedded';
-    else if (files.every((f) => f.status === 'verified')) status = 'verified';
-    else if (files.every((f) => f.status === 'verified' || f.status === 'complete')) status = 'complete';
+    else if (needed.every((f) => f.status === 'verified')) status = 'verified';
+    else if (needed.every((f) => f.status === 'verified' || f.status === 'complete')) status = 'complete';
     else status = files.some((f) => f.storedBytes > 0) ? 'partial' : 'absent';
     const totalBytes = files.every((f) => f.bytes !== null) ? files.reduce((s, f) => s + (f.bytes as number), 0) : null;
     const info: SetInfo = {
@@ -196,7 +197,13 @@ export class ModelManager implements ModelManagerApi {
       await requestPersistence(this.storage);
       progress.setPhase('probing');
       const recs: FileRecord[] = [];
-      for (const f of def.files) recs.push(await this.prepareFile(setId, f, origin, signal));
+      for (const f of def.files) {
+        try {
+          recs.push(await this.prepareFile(setId, f, origin, signal));
+        } catch (err) {
+          if (!isOptionalRole(f.role) || signal.aborted) throw err; // the preview decoder is unreachable: the set comes without it
+        }
+      }
       const total = recs.reduce((s, r) => s + (r.bytes as number), 0);
       const have = recs.reduce((s, r) => s + storedBytes(r), 0);
       await ensureRoom(this.storage, total - have, `Downloading ${def.label}`);
@@ -207,7 +214,11 @@ export class ModelManager implements ModelManagerApi {
         if (rec.status === 'verified') continue;
         progress.file = { name: rec.name, meter: new RateMeter(rec.bytes as number, storedBytes(rec)) };
         progress.emit(true);
-        await downloadFile(job, rec);
+        try {
+          await downloadFile(job, rec);
+        } catch (err) {
+          if (!isOptionalRole(rec.role) || signal.aborted) throw err;
+        }
       }
       progress.file = null;
       await this.setError(setId, undefined);
@@ -284,7 +295,10 @@ export class ModelManager implements ModelManagerApi {
     const { def } = await this.def(setId);
     if (this.running.has(setId)) throw new StudioError('bad-request', `"${setId}" is being downloaded; verify it when that ends.`);
     const progress = new ProgressReporter(setId, onProgress, this.interval);
-    const report = await verifySet({ store: this.store, chunkSize: this.chunkSize, open: (name) => this.openStoredFile(setId, name), progress }, def);
+    // Optional files (the preview decoder) are verified when stored, and not missed when absent.
+    const stored = new Set((await this.store.listFiles(setId)).filter((r) => r.status === 'verified' || fileStatus(r) === 'complete').map((r) => r.name));
+    const checked = def.source === 'embedded' ? def : { ...def, files: def.files.filter((f) => !isOptionalRole(f.role) || stored.has(f.name)) };
+    const report = await verifySet({ store: this.store, chunkSize: this.chunkSize, open: (name) => this.openStoredFile(setId, name), progress }, checked);
     if (!report.ok) await this.setError(setId, { code: 'integrity', message: report.files.filter((f) => !f.ok).map((f) => `${f.name}: ${f.message}`).join('; ') });
     return report;
   }
@@ -309,7 +323,14 @@ export class ModelManager implements ModelManagerApi {
     const set = await this.get(setId);
     if (!set.ready) throw new StudioError('integrity', `"${set.label}" is ${set.status}, not ready: download or verify it first.`);
     const files = [];
-    for (const f of set.files) files.push({ role: f.role, name: f.name, blob: await this.openStoredFile(setId, f.name) });
+    for (const f of set.files) {
+      if (isOptionalRole(f.role) && set.status !== 'embedded' && f.status !== 'verified') continue; // not stored (yet): the set runs without it
+      try {
+        files.push({ role: f.role, name: f.name, blob: await this.openStoredFile(setId, f.name) });
+      } catch (err) {
+        if (!isOptionalRole(f.role)) throw err; // an unreadable preview decoder: the set runs without previews
+      }
+    }
     return { set, files };
   }
 

@@ -2,9 +2,12 @@
 // exposes a ModelManagerApi. Errors are thrown as StudioError and cross the worker boundary as ErrorData.
 import type { ErrorData } from '../lib/errors.ts';
 
-/** What a file is for. `config` marks small JSON files of a diffusers folder (config.json, ...). */
-/** 'controlnet': an optional Z-Image-Fun ControlNet beside the set's DiT (loaded on first use). */
-export type FileRole = 'transformer' | 'text_encoder' | 'vae' | 'tokenizer' | 'config' | 'controlnet';
+/**
+ * What a file is for. `config` marks small JSON files of a diffusers folder (config.json, ...). `controlnet`: an
+ * optional Z-Image-Fun ControlNet beside the set's DiT (loaded on first use). `previews` is the optional live-preview
+ * decoder (TAEF1): downloaded with the set, but a set is ready without it (catalog.ts isOptionalRole).
+ */
+export type FileRole = 'transformer' | 'text_encoder' | 'vae' | 'tokenizer' | 'config' | 'controlnet' | 'previews';
 
 export interface CatalogFile {
   role: FileRole;

@@ -14,6 +14,7 @@ import { inspectFile, modelsApi } from './modelsApi.ts';
 import type { DeviceInfo, GenerateRequest, GenerateResult, LoadedModel, Progress, Result, WorkerApi } from './protocol.ts';
 import { storedSet } from './storedSets.ts';
 import { runEnhance } from './enhanceJob.ts';
+import { previewHook } from './previews.ts';
 import { LoraHost } from './loras.ts';
 import { LoraLibrary } from '../weights/loraStore.ts';
 
@@ -68,6 +69,7 @@ async function load(g: Gpu, setId: string, onProgress?: (p: Progress) => void): 
     label: files.label,
     selfTest: files.selfTest,
     weightBytes: set.weightBytes,
+    previews: set.previews !== null,
     capabilities: { guidance: files.guidance, omni: set.networks.transformer.cfg.siglipFeatDim !== null, defaultSteps: files.guidance ? 28 : 8, maxTokens: MAX_TOKENS, controlNet: Boolean(files.files.controlnet?.length) },
   };
   return { info, set, files };
@@ -136,6 +138,7 @@ const api: WorkerApi = {
         const r = await runPipeline(model.set.networks, toPipelineRequest(request), {
           onPhase: (phase, step, steps) => clock.phase(phase, step, steps),
           onStepGpuTime: (ms) => clock.gpuStep(ms),
+          onPreview: request.preview && model.set.previews ? previewHook(g, model.set.previews, (frame) => clock.phase('denoising', frame.step, frame.steps, { preview: frame })) : undefined,
           checkCancelled: () => {
             queue.check(jobId);
             g.assertAlive();

@@ -73,14 +73,14 @@ export class ProgressClock {
   private unmeasured = false;
   constructor(private readonly emit: (p: Progress) => void) {}
 
-  phase(phase: ProgressPhase, step?: number, steps?: number): void {
+  phase(phase: ProgressPhase, step?: number, steps?: number, extra: Pick<Progress, 'preview'> = {}): void {
     const [start, span] = PHASE_SHARE[phase];
     const within = phase === 'denoising' && step && steps ? (step - 1) / steps : 0;
     const fraction = Math.min(1, start + span * within);
     const elapsedMs = performance.now() - this.t0;
     const etaMs = fraction > 0.06 ? (elapsedMs / fraction) * (1 - fraction) : null;
     const last = this.stepGpuMs.length > 0 && !this.unmeasured ? this.stepGpuMs[this.stepGpuMs.length - 1] : undefined;
-    this.emit({ phase, step, steps, fraction, elapsedMs, etaMs, ...(last !== undefined ? { gpuStepMs: last } : {}) });
+    this.emit({ phase, step, steps, fraction, elapsedMs, etaMs, ...(last !== undefined ? { gpuStepMs: last } : {}), ...extra });
   }
 
   /** A finished step's GPU time (null: not measurable); shown from the next progress report on. */

@@ -18,7 +18,9 @@ import type { Qwen3Lm } from '../models/zimage/qwen3Lm.ts';
 import { ZImageTokenizer } from '../models/zimage/tokenizer.ts';
 import type { ZImageTransformer } from '../models/zimage/transformer.ts';
 import { type DitConfig, type Qwen3Config, type VaeConfig as DetectedVae, describeRefusal } from '../weights/detect.ts';
-import { type ModelFile, openShardFiles } from '../weights/modelFile.ts';
+import { type ModelFile, openModelFile, openShardFiles } from '../weights/modelFile.ts';
+import { loadTaef1 } from '../models/zimage/loadTaef1.ts';
+import type { Taef1 } from '../models/zimage/taef1.ts';
 import { DEFAULT_POLICY } from '../weights/policy.ts';
 import { BlobSource } from '../weights/source.ts';
 
@@ -28,7 +30,17 @@ export interface SetFiles {
   selfTest: boolean;
   guidance: boolean;
   /** File names by role; a network may be split into several safetensors shards. */
-  files: { transformer: string[]; textEncoder: string[]; vae: string[]; tokenizer: string; configs: Record<string, string>; controlnet?: string[] };
+  files: {
+    transformer: string[];
+    textEncoder: string[];
+    vae: string[];
+    tokenizer: string;
+    configs: Record<string, string>;
+    /** The optional TAEF1 preview decoder (one diffusers file, or taesd.py's decoder file); absent or empty: no previews. */
+    previews?: string[];
+    /** The optional ControlNet file(s) (loaded on first use). */
+    controlnet?: string[];
+  };
   blob(name: string): Promise<Blob>;
 }
 
@@ -41,6 +53,8 @@ export interface LoadedSet {
    */
   lm(): Promise<Qwen3Lm>;
   releaseLm(): void;
+  /** The TAEF1 preview decoder, or null when the set has none (or it could not be read): then no previews. */
+  previews: Taef1 | null;
   weightBytes: number;
   release(): void;
 }
@@ -108,6 +122,8 @@ export async function loadSet(gpu: Gpu, set: SetFiles, onPhase: LoadPhase): Prom
     parts.push(transformer);
     const vae: AutoencoderKL = await loadVae(gpu, vaeFile, vaeCfg, { encoder: true }, (d, t) => onPhase('vae', d / t));
     parts.push(vae);
+    const previews = await loadPreviews(gpu, set);
+    if (previews) parts.push(previews);
     let te: Qwen3TextEncoder | null = await loadTextEncoder(gpu, teFile, teCfg, DEFAULT_POLICY, (d, t) => onPhase('text encoder', d / t));
     onPhase('ready', 1);
     let lmParts: LmParts | null = null; // borrows te's layers: released with it
@@ -153,6 +169,7 @@ export async function loadSet(gpu: Gpu, set: SetFiles, onPhase: LoadPhase): Prom
         return lmParts.lm;
       },
       releaseLm,
+      previews,
       weightBytes: gpu.pool.stats().inUseBytes,
       release: () => {
         networks.releaseTextEncoder();
@@ -162,5 +179,21 @@ export async function loadSet(gpu: Gpu, set: SetFiles, onPhase: LoadPhase): Prom
   } catch (err) {
     for (const p of parts) p.release();
     throw err;
+  }
+}
+
+/**
+ * The set's TAEF1 decoder (the optional `previews` file), or null: a set without one, or with one that cannot be
+ * read, generates as before, only without live previews.
+ */
+async function loadPreviews(gpu: Gpu, set: SetFiles): Promise<Taef1 | null> {
+  const names = set.files.previews ?? [];
+  if (names.length === 0) return null;
+  try {
+    const files = await Promise.all(names.map(async (n) => openModelFile(new BlobSource(await set.blob(n), n))));
+    return await loadTaef1(gpu, files, { encoder: false });
+  } catch (err) {
+    console.warn(`Live previews are off: the TAEF1 file could not be loaded (${(err as Error).message}).`);
+    return null;
   }
 }

@@ -27,6 +27,8 @@ export interface ModelCapabilities {
 export interface LoadedModel {
   setId: string;
   label: string;
+  /** Whether the set's TAEF1 preview decoder is loaded (live previews possible). */
+  previews?: boolean;
   capabilities: ModelCapabilities;
   /** True for the embedded tiny random-weight model: a pipeline self-test, not a real image model. */
   selfTest: boolean;
@@ -60,6 +62,8 @@ export interface GenerateRequest {
   lowMemory?: boolean;
   /** LoRAs to apply, by stored id, in order, each at its strength (negative allowed); absent or empty: none. */
   loras?: LoraUse[];
+  /** Live previews after each denoising step (Progress.preview), when the set has the TAEF1 decoder; else ignored. */
+  preview?: boolean;
   /** ControlNet hints; ignored when the set has no ControlNet. */
   control?: ControlUse;
 }
@@ -110,6 +114,17 @@ export interface Progress {
   etaMs: number | null;
   /** GPU time of the last finished denoising step (timestamp queries); absent where the device cannot measure it. */
   gpuStepMs?: number;
+  /** A live preview of the image after denoising step `step` (GenerateRequest.preview). */
+  preview?: PreviewFrame;
+}
+
+/** The current x0 prediction decoded by TAEF1: a small RGBA image (at most 512 px a side) and what it cost. */
+export interface PreviewFrame {
+  step: number;
+  steps: number;
+  image: RgbaImage;
+  /** Wall time of decoding and reading it back, ms (the step itself: Progress.gpuStepMs, or elapsed per step). */
+  decodeMs: number;
 }
 
 /** Prompt enhancement with the loaded text encoder run as a chat model (Qwen3, thinking off). */

@@ -45,7 +45,15 @@ export function setFilesOf(setId: string, set: Pick<SetInfo, 'label' | 'selfTest
     label: set.label,
     selfTest: Boolean(set.selfTest),
     guidance: set.capabilities.guidance,
-    files: { transformer: weightsOf('transformer', 'transformer'), textEncoder: weightsOf('text_encoder', 'text encoder'), vae: weightsOf('vae', 'VAE'), tokenizer: tokenizer.name, configs, controlnet: byRole('controlnet').filter((f) => !f.name.endsWith('.json')).map((f) => f.name) },
+    files: {
+      transformer: weightsOf('transformer', 'transformer'),
+      textEncoder: weightsOf('text_encoder', 'text encoder'),
+      vae: weightsOf('vae', 'VAE'),
+      tokenizer: tokenizer.name,
+      configs,
+      previews: byRole('previews').filter((f) => !f.name.endsWith('.json')).map((f) => f.name),
+      controlnet: byRole('controlnet').filter((f) => !f.name.endsWith('.json')).map((f) => f.name),
+    },
     blob: async (name) => {
       const b = blobs.get(name);
       if (!b) throw new StudioError('bad-model-file', `The set "${set.label}" has no file ${name}.`);

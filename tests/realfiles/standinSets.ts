@@ -76,6 +76,7 @@ export async function buildStandinSet(setId: string, dir: string): Promise<Stand
   const derived: string[] = [];
   const files = [];
   for (const f of def.files) {
+    if (f.role === 'previews') continue; // the optional TAEF1 preview decoder: no realfiles manifest, and never planned
     if (await writeFileOf(setId, f.name, dir)) derived.push(f.name);
     files.push({ role: f.role as CatalogFile['role'], name: f.name, blob: await DiskBlob.open(join(dir, f.name)) });
   }

@@ -14,6 +14,7 @@ import { runLmCases } from './lm.ts';
 import { runLoraCases } from './lora.ts';
 import { runControlNetCases } from './controlnet.ts';
 import { runQuantCases } from './quants.ts';
+import { runTaef1Cases } from './taef1.ts';
 
 export type Report = (file: string, tensor: string, maxErr: number, tol: number) => void;
 
@@ -210,6 +211,8 @@ export async function runGpuCases(files: string[], report: Report): Promise<numb
       vae.release();
     }
   }
+  // TAEF1 (live previews): decode and encode, both key namings (taef1.ts).
+  ran += await runTaef1Cases(gpu, base, files, report);
   gpu.destroy();
   return ran;
 }

@@ -60,6 +60,11 @@ export interface PipelineHooks {
   checkCancelled(): void;
   /** After each denoising step: the GPU's own time for it (timestamp queries), or null where unavailable. */
   onStepGpuTime?(ms: number | null): void;
+  /**
+   * Live previews: after each denoising step (1-based `step` of `steps`), the current prediction of the clean latents
+   * x0 = z + sigma * out (16, h, w), in the sampler's space. The pipeline releases it once the promise settles.
+   */
+  onPreview?(x0: Tensor, step: number, steps: number): Promise<void>;
 }
 
 export interface PipelineResult {
@@ -165,6 +170,7 @@ export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hoo
       hooks.checkCancelled();
       hooks.onPhase('denoising', i - start + 1, req.steps - start);
       const timer = hooks.onStepGpuTime ? gpu.startTimer() : null; // the step's GPU time, where measurable
+      let preview: Tensor | null = null; // (16, h, w) x0 prediction for onPreview
       try {
         const t = 1 - schedule.sigmas[i];
         const control = ctl.at(i, req.steps);
@@ -173,6 +179,7 @@ export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hoo
           if (neg && t <= (req.cfgTruncation ?? 1)) pred = await guide(gpu, net, pred, z, neg, t, guidance, req.cfgNormalization ?? 0, control);
           const dSigma = schedule.sigmas[i] - schedule.sigmas[i + 1];
           gpu.run((b) => ops.eulerStep(b, z, pred, dSigma)); // z += (sigma_i - sigma_{i+1}) * out  (velocity = -out)
+          if (hooks.onPreview) preview = hold(x0Prediction(gpu, z, pred, schedule.sigmas[i + 1]));
         } finally {
           pred.release();
         }
@@ -188,6 +195,11 @@ export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hoo
       } finally {
         const total = timer?.stop().catch(() => null); // after a failure, the step's own error is the one reported
         if (total) hooks.onStepGpuTime?.((await total)?.ms ?? null);
+      }
+      if (preview && hooks.onPreview) {
+        await hooks.onPreview(preview, i - start + 1, req.steps - start); // outside the step's GPU time
+        held.splice(held.indexOf(preview), 1); // held until here: a failure anywhere in the step releases it with the job
+        preview.release();
       }
     }
 
@@ -207,6 +219,16 @@ const NO_CONTROL = { path: 'none' as const, input: null, at: () => undefined };
 /** The source image's latent (tiled above 384² so large images fit the memory budget). */
 function encodeSource(net: ZImageNetworks, req: PipelineRequest): Promise<Tensor> {
   return encodeTiled(net.gpu, net.vae, rgbaToChw(req.image!.data, req.width, req.height), req.height, req.width);
+}
+
+/** x0 = z_{i+1} + sigma_{i+1} * out (= z_i + sigma_i * out): the Euler step all the way to sigma = 0, (16, h, w). */
+function x0Prediction(gpu: Gpu, z: Tensor, out: Tensor, sigma: number): Tensor {
+  let x0!: Tensor;
+  gpu.run((b) => {
+    x0 = ops.scale(b, out, sigma);
+    ops.add(b, x0, z, { inPlace: true });
+  });
+  return x0;
 }
 
 /** sigma * noise + (1 - sigma) * x0 (diffusers' scale_noise). */

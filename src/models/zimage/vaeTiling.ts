@@ -44,9 +44,9 @@ export function rampWeight(i: number, n: number, ramp: number, openStart: boolea
 
 /**
  * Decodes z (C, h, w) to a (3, 8h, 8w) image on the CPU side (Float32Array), tile by tile when the latent is larger
- * than `tileLatents` on a side.
+ * than `tileLatents` on a side. Any decoder with the VAE's geometry will do (TAEF1 previews use it too).
  */
-export async function decodeTiled(gpu: Gpu, vae: AutoencoderKL, z: Tensor, tileLatents = TILE_LATENTS, overlapLatents = TILE_OVERLAP): Promise<Float32Array> {
+export async function decodeTiled(gpu: Gpu, vae: Pick<AutoencoderKL, 'decode'>, z: Tensor, tileLatents = TILE_LATENTS, overlapLatents = TILE_OVERLAP): Promise<Float32Array> {
   const [C, h, w] = z.shape;
   const H = h * 8;
   const W = w * 8;

@@ -1,0 +1,24 @@
+import { useEffect, useRef } from 'react';
+import { formatMs, type PreviewFrame } from '../store/ui.ts';
+
+/** The running job's latest live preview (TAEF1 decode of the current x0 prediction), drawn in place of the result. */
+export function LivePreview({ frame }: { frame: PreviewFrame }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const c = canvas.current;
+    const ctx = c?.getContext('2d');
+    if (!c || !ctx) return;
+    const { width, height, data } = frame.image;
+    c.width = width;
+    c.height = height;
+    ctx.putImageData(new ImageData(new Uint8ClampedArray(data), width, height), 0, 0);
+  }, [frame]);
+  return (
+    <div className="stage live-preview" data-testid="live-preview" data-step={frame.step}>
+      <canvas ref={canvas} className="current" aria-label={`Live preview after step ${frame.step} of ${frame.steps}`} />
+      <p className="small muted">
+        Preview after step {frame.step} of {frame.steps} (fast approximate decoder, {formatMs(frame.decodeMs)})
+      </p>
+    </div>
+  );
+}
