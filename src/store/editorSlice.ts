@@ -7,7 +7,8 @@ import type { ImageMetadata } from '../lib/png.ts';
 import { MAX_BRUSH, MIN_BRUSH, type BrushSettings } from '../paint/brush.ts';
 import { MaskPainter } from '../paint/painter.ts';
 import type { GenerateMode, RgbaImage } from '../worker/protocol.ts';
-import { createJobRunner, type JobFields } from './jobRunner.ts';
+import { createJobRunner, type JobFields, type JobOutcome } from './jobRunner.ts';
+import type { QueueItem } from './queueSlice.ts';
 import { modelSize } from './imaging.ts';
 import { clampNum, saveSettings } from './settings.ts';
 import type { SliceContext } from './studio.ts';
@@ -59,7 +60,10 @@ export interface EditorSlice extends JobFields {
   redo: () => void;
   clearMask: () => void;
   invertMask: () => void;
+  /** Queues the edit with the current image, mask and settings; resolves when the queue is idle. */
   applyEdit: () => Promise<void>;
+  /** Runs one queued edit (called by the queue). */
+  runQueued: (item: QueueItem) => Promise<JobOutcome>;
   cancelEdit: () => Promise<void>;
   abandonJob: () => void;
   /** Continues editing from the result (the mask stays). */
@@ -179,29 +183,53 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
         patch('editor', { error: { code: 'bad-request', message: 'Describe the edit first, e.g. "make the sky stormy".' } });
         return;
       }
-      const before = source.image;
-      await jobs.run({
-        count: () => 1,
-        request: () => {
-          const gp = get().generate.params;
-          // Copies: the request's buffers are transferred to the worker, the editor keeps its own.
-          return {
-            mode: 'edit',
-            prompt: instruction,
-            width: before.width,
-            height: before.height,
-            steps: gp.steps,
-            seed: gp.randomSeed ? deps.randomSeed() : gp.seed,
+      const gp = get().generate.params;
+      await get().queue.enqueue([
+        {
+          kind: 'edit',
+          batchId: `e${deps.now()}`,
+          batchIndex: 0,
+          batchCount: 1,
+          settings: { prompt: instruction, negativePrompt: '', seed: gp.randomSeed ? deps.randomSeed() : gp.seed, width: source.image.width, height: source.image.height, steps: gp.steps, guidanceScale: gp.guidanceScale, loras: get().loras.uses() },
+          edit: {
+            instruction,
             strength,
-            loras: get().loras.uses(),
-            image: { width: before.width, height: before.height, data: before.data.slice(0) },
+            // Copies: the queue keeps its own (and stores them for a reload).
+            image: { width: source.image.width, height: source.image.height, data: source.image.data.slice(0) },
             ...(painter.isEmpty() ? {} : { mask: painter.exportMask() }),
-          };
+            grow: 0,
+            feather: 0,
+            onlyMasked: false,
+            padding: 32,
+            sourceName: source.name,
+            ...(source.galleryId ? { sourceGalleryId: source.galleryId } : {}),
+          },
         },
+      ]);
+    },
+    runQueued: async (item) => {
+      if (item.kind !== 'edit') return 'failed';
+      const { edit, settings: st } = item;
+      const before = edit.image;
+      return jobs.run({
+        count: () => 1,
+        request: () => ({
+          // Copies: the request's buffers are transferred to the worker, the queue item keeps its own.
+          mode: 'edit',
+          prompt: edit.instruction,
+          width: before.width,
+          height: before.height,
+          steps: st.steps,
+          seed: st.seed,
+          strength: edit.strength,
+          loras: st.loras,
+          image: { width: before.width, height: before.height, data: before.data.slice(0) },
+          ...(edit.mask ? { mask: { ...edit.mask, data: edit.mask.data.slice(0) } } : {}),
+        }),
         onResult: async (res) => {
-          const item = await get().gallery.add(res, source.galleryId ? { sourceId: source.galleryId } : {});
+          const item = await get().gallery.add(res, edit.sourceGalleryId ? { sourceId: edit.sourceGalleryId } : {});
           patch('editor', {
-            result: { itemId: item.id, before, after: res.image, ranMode: res.meta.mode, instruction },
+            result: { itemId: item.id, before, after: res.image, ranMode: res.meta.mode, instruction: edit.instruction },
             notice: res.meta.mode === 'inpaint' ? 'No edit-capable model is loaded, so this ran as inpainting with your instruction as the prompt.' : null,
           });
         },

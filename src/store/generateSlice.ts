@@ -1,10 +1,12 @@
 // Text-to-image: the settings, live token count, the running job (with batch), progress and cancel.
 import type { ImageMetadata } from '../lib/png.ts';
 import { inspectStudioPng } from '../lib/pngMeta.ts';
+import { expandPrompts, MAX_EXPANDED_PROMPTS } from '../lib/promptTemplate.ts';
 import type { LoadedModel, TokenCount } from '../worker/protocol.ts';
 import { clampNum, saveSettings } from './settings.ts';
 import { ASPECTS, BASE_SIZES, matchPreset, presetSize, snapSide, type AspectChoice } from './sizes.ts';
-import { createJobRunner, type JobFields } from './jobRunner.ts';
+import { createJobRunner, type JobFields, type JobOutcome } from './jobRunner.ts';
+import type { NewQueueItem, QueueItem } from './queueSlice.ts';
 import type { SliceContext } from './studio.ts';
 
 export type { JobState, JobStatus } from './jobRunner.ts';
@@ -23,6 +25,8 @@ export interface GenerateParams {
   steps: number;
   guidanceScale: number;
   batchCount: number;
+  /** Each non-empty line of the prompt is a prompt of its own (templates with {a|b} expand either way). */
+  promptPerLine: boolean;
 }
 
 export interface GenerateSlice extends JobFields {
@@ -40,8 +44,14 @@ export interface GenerateSlice extends JobFields {
   newSeed: () => void;
   /** Counts the current prompt's tokens now (at start-up, after a restart). */
   recountTokens: () => void;
+  /** Queues the images the settings describe (prompts × batch seeds) and resolves when the queue is idle. */
   generate: () => Promise<void>;
+  /** Cancels the running generation and the rest of its batch. */
   cancel: () => Promise<void>;
+  /** Cancels only the running generation (the queue goes on with the next item). */
+  cancelRunning: () => Promise<void>;
+  /** Runs one queued generation (called by the queue). */
+  runQueued: (item: QueueItem) => Promise<JobOutcome>;
   applyMetadata: (meta: ImageMetadata) => void;
   /** Restores settings from a studio PNG's bytes; false when it carries none. */
   restoreFromPng: (bytes: Uint8Array) => boolean;
@@ -55,7 +65,7 @@ export const MAX_STEPS = 100;
 export const MAX_BATCH = 16;
 
 export function defaultParams(): GenerateParams {
-  return { prompt: '', negativePrompt: '', seed: 42, randomSeed: true, aspect: '1:1', baseSize: 1024, width: 1024, height: 1024, steps: 8, guidanceScale: 4, batchCount: 1 };
+  return { prompt: '', negativePrompt: '', seed: 42, randomSeed: true, aspect: '1:1', baseSize: 1024, width: 1024, height: 1024, steps: 8, guidanceScale: 4, batchCount: 1, promptPerLine: false };
 }
 
 /** Persisted params, each field checked, over the defaults. */
@@ -75,6 +85,7 @@ function restoredParams(saved: Partial<GenerateParams> | undefined): GeneratePar
     steps: Math.round(clampNum(saved.steps, 1, MAX_STEPS, d.steps)),
     guidanceScale: clampNum(saved.guidanceScale, 0, 20, d.guidanceScale),
     batchCount: Math.round(clampNum(saved.batchCount, 1, MAX_BATCH, d.batchCount)),
+    promptPerLine: typeof saved.promptPerLine === 'boolean' ? saved.promptPerLine : d.promptPerLine,
   };
 }
 
@@ -89,6 +100,7 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
   let tokenSeq = 0;
   const jobs = createJobRunner(ctx, { key: 'generate', jobPrefix: 'gen', cancelledNotice: 'Cancelled.' });
   let modelDefaultSteps = defaultParams().steps; // the step count the person has not changed from
+  let batchCounter = 0;
 
   const countTokens = async (prompt: string) => {
     const seq = ++tokenSeq;
@@ -132,28 +144,54 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
     newSeed: () => setParams({ seed: deps.randomSeed() }),
     recountTokens: () => void countTokens(g().params.prompt),
     generate: async () => {
-      if (g().status !== 'idle') return;
       const p0 = g().params;
       if (!p0.prompt.trim()) {
         patch('generate', { error: { code: 'bad-request', message: 'Write a prompt first: describe the image you want.' }, notice: null });
         return;
       }
       g().commitSize();
-      await jobs.run({
-        count: () => g().params.batchCount,
-        request: (i, model) => {
-          const p = g().params;
+      const p = g().params;
+      const { prompts, total } = expandPrompts(p.prompt, { perLine: p.promptPerLine });
+      if (total > MAX_EXPANDED_PROMPTS || prompts.length === 0) {
+        patch('generate', { error: { code: 'bad-request', message: `These prompts stand for ${total} images; at most ${MAX_EXPANDED_PROMPTS} prompts are queued at once. Remove some alternatives.` }, notice: null });
+        return;
+      }
+      patch('generate', { error: null, notice: null });
+      const loras = get().loras.uses();
+      const batchId = `b${deps.now()}-${++batchCounter}`;
+      const count = prompts.length * p.batchCount;
+      const items: NewQueueItem[] = [];
+      for (const prompt of prompts)
+        for (let i = 0; i < p.batchCount; i++) {
           const seed = p.randomSeed ? deps.randomSeed() : (p.seed + i) >>> 0;
-          if (p.randomSeed) setParams({ seed });
+          items.push({
+            kind: 'generate',
+            batchId,
+            batchIndex: items.length,
+            batchCount: count,
+            settings: { prompt, negativePrompt: p.negativePrompt, seed, width: p.width, height: p.height, steps: p.steps, guidanceScale: p.guidanceScale, loras, ...(p.steps === modelDefaultSteps ? { defaultSteps: true } : {}) },
+          });
+        }
+      if (p.randomSeed) setParams({ seed: items[items.length - 1].settings.seed }); // shows the last seed used
+      await get().queue.enqueue(items);
+    },
+    runQueued: (item) => {
+      const st = item.settings;
+      return jobs.run({
+        batch: { index: item.batchIndex, count: item.batchCount },
+        count: () => 1,
+        request: (_i, model) => {
+          // Queued with the default step count (no choice made): the loaded model's own default applies.
+          const steps = st.defaultSteps && model.capabilities.defaultSteps > 0 ? model.capabilities.defaultSteps : st.steps;
           return {
             mode: 'text-to-image',
-            prompt: p.prompt,
-            width: p.width,
-            height: p.height,
-            steps: p.steps,
-            seed,
-            loras: get().loras.uses(),
-            ...(model.capabilities.guidance ? { negativePrompt: p.negativePrompt, guidanceScale: p.guidanceScale } : {}),
+            prompt: st.prompt,
+            width: st.width,
+            height: st.height,
+            steps,
+            seed: st.seed,
+            loras: st.loras,
+            ...(model.capabilities.guidance ? { negativePrompt: st.negativePrompt, guidanceScale: st.guidanceScale } : {}),
           };
         },
         onResult: async (result) => {
@@ -161,7 +199,8 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
         },
       });
     },
-    cancel: jobs.cancel,
+    cancel: () => get().queue.cancelBatchOf('generate'),
+    cancelRunning: jobs.cancel,
     applyMetadata: (meta) => {
       const width = snapSide(meta.width);
       const height = snapSide(meta.height);

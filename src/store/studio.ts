@@ -10,6 +10,7 @@ import { createGenerateSlice, type GenerateSlice } from './generateSlice.ts';
 import type { Imaging } from './imaging.ts';
 import { createLorasSlice, type LorasSlice } from './lorasSlice.ts';
 import { createModelsSlice, type ModelsSlice } from './modelsSlice.ts';
+import { createQueueSlice, type QueueSlice, type QueueStorage } from './queueSlice.ts';
 import type { SettingsStorage } from './settings.ts';
 
 export interface Studio {
@@ -20,12 +21,15 @@ export interface Studio {
   editor: EditorSlice;
   enhance: EnhanceSlice;
   loras: LorasSlice;
+  queue: QueueSlice;
 }
 
 export interface StudioDeps {
   /** Starts the engine worker and the model manager behind it; called lazily, and again after "Restart engine". */
   startEngine: () => EngineHandle;
   gallery: GalleryStorage;
+  /** Pending queue items, kept across reloads. */
+  queue: QueueStorage;
   imaging: Imaging;
   settings: SettingsStorage;
   hasWebGpu: () => boolean;
@@ -74,6 +78,7 @@ export function createStudioStore(deps: StudioDeps): StudioStore {
       editor: createEditorSlice(ctx),
       enhance: createEnhanceSlice(ctx),
       loras: createLorasSlice(ctx),
+      queue: createQueueSlice(ctx),
     };
   });
 }

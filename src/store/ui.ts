@@ -10,3 +10,5 @@ export type { ImportFile, ModelSetInfo, ModelsSlice, SetStatus, StorageInfo, Tra
 export { FALLBACK_SET_ID } from './modelsSlice.ts';
 export { ASPECTS, BASE_SIZES, MAX_SIDE, MIN_SIDE, SIZE_STEP, presetSize, snapSide, type Aspect, type AspectChoice } from './sizes.ts';
 export { formatBytes, formatDuration, formatMs, formatRate } from './format.ts';
+export type { QueueItem, QueueSlice } from './queueSlice.ts';
+export { expandPrompts, MAX_EXPANDED_PROMPTS } from '../lib/promptTemplate.ts';

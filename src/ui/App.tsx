@@ -51,6 +51,7 @@ export function App() {
       st.generate.recountTokens();
     });
     void s.gallery.load();
+    void s.queue.load();
   }, []);
 
   const openImage = useCallback(

@@ -1,6 +1,7 @@
 import { Gallery } from './Gallery.tsx';
 import { LoraPanel } from './LoraPanel.tsx';
 import { PromptForm } from './PromptForm.tsx';
+import { QueuePanel } from './QueuePanel.tsx';
 import { ResultView } from './ResultView.tsx';
 import './create.css';
 
@@ -31,6 +32,7 @@ export function CreateView({ onEdit, onLoadPng }: { onEdit: () => void; onLoadPn
       </div>
       <div className="create-main">
         <ResultView onEdit={onEdit} />
+        <QueuePanel />
         <Gallery />
       </div>
     </div>

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useStudio, useStudioShallow } from '../store/index.ts';
-import { MAX_BATCH, MAX_STEPS } from '../store/ui.ts';
+import { expandPrompts, MAX_BATCH, MAX_EXPANDED_PROMPTS, MAX_STEPS } from '../store/ui.ts';
 import { SizePicker } from './SizePicker.tsx';
 import { ErrorMessage, Notice } from './Messages.tsx';
 import { EnhanceBar } from './EnhanceBar.tsx';
@@ -23,6 +23,8 @@ export function PromptForm() {
   const busy = status !== 'idle';
   const guidance = loaded?.capabilities.guidance ?? false;
   const maxTokens = tokens?.max ?? loaded?.capabilities.maxTokens ?? 512;
+  const { total } = expandPrompts(params.prompt, { perLine: params.promptPerLine, cap: 1 });
+  const queued = total * params.batchCount;
 
   return (
     <form
@@ -51,6 +53,15 @@ export function PromptForm() {
           onChange={(e) => g.setPrompt(e.target.value)}
         />
         <EnhanceBar target="create" disabled={busy} />
+        <label className="check small" title="Each line is a prompt; {a|b|c} gives one prompt per alternative">
+          <input type="checkbox" checked={params.promptPerLine} onChange={(e) => g.setParams({ promptPerLine: e.target.checked })} />
+          One prompt per line
+        </label>
+        {queued > 1 && (
+          <p className={`muted small expand-preview${total > MAX_EXPANDED_PROMPTS ? ' warn' : ''}`} data-testid="expand-preview">
+            {total > MAX_EXPANDED_PROMPTS ? `${total} prompts: more than the ${MAX_EXPANDED_PROMPTS} that can be queued at once.` : `Queues ${queued} images (${total} prompts × ${params.batchCount} seeds).`}
+          </p>
+        )}
       </div>
 
       {guidance && (
@@ -105,7 +116,7 @@ export function PromptForm() {
         {params.randomSeed ? 'A new seed for every image (the field shows the last one).' : params.batchCount > 1 ? `Fixed: images use seeds ${params.seed} to ${params.seed + params.batchCount - 1}.` : 'Fixed: the same settings give the same image.'}
       </p>
 
-      <button type="button" className="btn primary big" disabled={busy || enhancing} aria-keyshortcuts="Control+Enter" onClick={() => void g.generate()}>
+      <button type="button" className="btn primary big" disabled={enhancing} aria-keyshortcuts="Control+Enter" onClick={() => void g.generate()}>
         Generate <kbd aria-hidden="true">Ctrl</kbd>
         <kbd aria-hidden="true">Enter</kbd>
       </button>
