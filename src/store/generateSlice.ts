@@ -7,6 +7,7 @@ import { clampNum, saveSettings } from './settings.ts';
 import { ASPECTS, BASE_SIZES, matchPreset, presetSize, snapSide, type AspectChoice } from './sizes.ts';
 import { createJobRunner, type JobFields, type JobOutcome } from './jobRunner.ts';
 import type { NewQueueItem, QueueItem } from './queueSlice.ts';
+import { metaFromA1111Png, metaFromLink, recipeFragment } from './recipes.ts';
 import type { SliceContext } from './studio.ts';
 
 export type { JobState, JobStatus } from './jobRunner.ts';
@@ -53,8 +54,12 @@ export interface GenerateSlice extends JobFields {
   /** Runs one queued generation (called by the queue). */
   runQueued: (item: QueueItem) => Promise<JobOutcome>;
   applyMetadata: (meta: ImageMetadata) => void;
-  /** Restores settings from a studio PNG's bytes; false when it carries none. */
+  /** Restores settings from a studio PNG's bytes, or what applies of another tool's A1111 parameters; false when it carries none. */
   restoreFromPng: (bytes: Uint8Array) => boolean;
+  /** The URL fragment that shares the current settings (the recipe, not the image). */
+  recipeFragment: () => string;
+  /** Fills the form from a recipe link's fragment; false when the fragment is not a recipe. */
+  applyRecipeLink: (hash: string) => boolean;
   onModelLoaded: (model: LoadedModel) => void;
   /** Forgets a job whose worker was stopped (its promise will never settle). */
   abandonJob: () => void;
@@ -222,7 +227,14 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
     },
     restoreFromPng: (bytes) => {
       const found = inspectStudioPng(bytes);
-      if (found.kind === 'none') return false;
+      if (found.kind === 'none') {
+        const other = metaFromA1111Png(bytes, g().params);
+        if (!other) return false;
+        g().applyMetadata(other.meta);
+        const ignored = other.ignored.length ? ` Not used here: ${other.ignored.join(', ')}.` : '';
+        patch('generate', { notice: `Settings filled in from another tool's image.${ignored}`, error: null });
+        return true;
+      }
       if (found.kind === 'damaged') {
         // A studio PNG whose settings were tampered with or damaged: say so, and change nothing.
         patch('generate', { notice: null, error: { code: 'bad-request', message: `The settings in this image could not be restored: ${found.why}. Nothing was changed.` } });
@@ -231,6 +243,18 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
       const { meta } = found;
       g().applyMetadata(meta);
       patch('generate', { notice: 'Settings restored from the image.', error: null });
+      return true;
+    },
+    recipeFragment: () => recipeFragment(g().params, get().loras.uses().map((u) => ({ name: get().loras.list.find((l) => l.id === u.id)?.name ?? u.id, strength: u.strength })), get().models.loaded?.capabilities.guidance ?? false),
+    applyRecipeLink: (hash) => {
+      const r = metaFromLink(hash);
+      if (r.kind === 'none') return false;
+      if (r.kind === 'bad') {
+        patch('generate', { notice: null, error: { code: 'bad-request', message: `This recipe link could not be read: ${r.why}. Nothing was changed.` } });
+        return true;
+      }
+      g().applyMetadata(r.meta);
+      patch('generate', { notice: 'Settings filled in from the recipe link.', error: null });
       return true;
     },
     onModelLoaded: (model) => {

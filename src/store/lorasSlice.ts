@@ -92,7 +92,8 @@ export function createLorasSlice(ctx: SliceContext): LorasSlice {
       for (const x of l().list) choice[x.id] = { enabled: false, strength: l().choice[x.id]?.strength ?? 1 };
       const missing: string[] = [];
       for (const m of loras) {
-        const x = l().list.find((y) => y.name === m.name);
+        // A1111 names LoRAs without the file extension (<lora:name:0.8>).
+        const x = l().list.find((y) => y.name === m.name || y.name.replace(/\.safetensors$/i, '') === m.name);
         if (x) choice[x.id] = { enabled: true, strength: clampStrength(m.strength) };
         else missing.push(m.name);
       }

@@ -22,6 +22,13 @@ const tabFromHash = (): TabId => {
   return TABS.some((t) => t.id === h) ? (h as TabId) : 'create';
 };
 
+/** A shared recipe link (#recipe=...) fills the Create form once; the fragment is then dropped from the address. */
+function openRecipeLink(): boolean {
+  if (!studioStore.getState().generate.applyRecipeLink(location.hash)) return false;
+  history.replaceState(null, '', location.pathname + location.search);
+  return true;
+}
+
 export function App() {
   const [tab, setTabState] = useState<TabId>(tabFromHash);
   const [dragging, setDragging] = useState(false);
@@ -32,7 +39,10 @@ export function App() {
 
   // Back/forward and links like #models switch tabs too.
   useEffect(() => {
-    const onHash = () => setTabState(tabFromHash());
+    const onHash = () => {
+      if (openRecipeLink()) setTabState('create');
+      else setTabState(tabFromHash());
+    };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -52,6 +62,7 @@ export function App() {
     });
     void s.gallery.load();
     void s.queue.load();
+    openRecipeLink();
   }, []);
 
   const openImage = useCallback(

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { useStudio, useStudioShallow } from '../store/index.ts';
 import { expandPrompts, MAX_BATCH, MAX_EXPANDED_PROMPTS, MAX_STEPS } from '../store/ui.ts';
 import { SizePicker } from './SizePicker.tsx';
@@ -17,8 +17,8 @@ export function PromptForm() {
   const enhancing = useStudio((s) => s.enhance.status !== 'idle');
   // Only the (stable) actions: the whole slice changes on every progress report of a running job.
   const g = useStudioShallow((s) => {
-    const { generate, setPrompt, setParams, dismiss } = s.generate;
-    return { generate, setPrompt, setParams, dismiss };
+    const { generate, setPrompt, setParams, dismiss, recipeFragment } = s.generate;
+    return { generate, setPrompt, setParams, dismiss, recipeFragment };
   });
   const busy = status !== 'idle';
   const guidance = loaded?.capabilities.guidance ?? false;
@@ -120,9 +120,35 @@ export function PromptForm() {
         Generate <kbd aria-hidden="true">Ctrl</kbd>
         <kbd aria-hidden="true">Enter</kbd>
       </button>
+      <CopyLink fragment={g.recipeFragment} />
       {error && <ErrorMessage error={error} title="Generation failed" onDismiss={g.dismiss} />}
       {notice && !error && <Notice text={notice} onDismiss={g.dismiss} />}
     </form>
+  );
+}
+
+/** Copies a link that carries these settings (not the image) in its fragment, which never reaches a server. */
+function CopyLink({ fragment }: { fragment: () => string }) {
+  const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
+  return (
+    <div className="copy-link">
+      <button
+        type="button"
+        className="btn small"
+        onClick={() => {
+          const url = location.origin + location.pathname + fragment();
+          navigator.clipboard.writeText(url).then(
+            () => setCopied('copied'),
+            () => setCopied('failed'),
+          );
+        }}
+      >
+        Copy link to these settings
+      </button>
+      <span className="muted small" role="status">
+        {copied === 'copied' ? 'Link copied: it holds the settings, not the image.' : copied === 'failed' ? 'The browser did not allow copying.' : ''}
+      </span>
+    </div>
   );
 }
 

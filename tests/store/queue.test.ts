@@ -102,3 +102,45 @@ describe('the queue', () => {
     expect(t.s().queue.items).toEqual([]);
   });
 });
+
+describe('recipes', () => {
+  it('a copied link fills the form in another studio; a damaged one changes nothing', async () => {
+    const a = makeStudio();
+    a.s().generate.setPrompt('a castle {at dusk|at dawn}');
+    a.s().generate.setParams({ randomSeed: false, seed: 77, steps: 5 });
+    a.s().generate.setAspect('16:9');
+    const hash = a.s().generate.recipeFragment();
+    const b = makeStudio();
+    expect(b.s().generate.applyRecipeLink(hash)).toBe(true);
+    expect(b.s().generate.params).toMatchObject({ prompt: 'a castle {at dusk|at dawn}', seed: 77, steps: 5, width: 1360, height: 768, aspect: '16:9', randomSeed: false });
+    expect(b.s().generate.notice).toMatch(/recipe link/);
+    expect(b.s().generate.applyRecipeLink('#models')).toBe(false);
+    expect(b.s().generate.applyRecipeLink(hash.slice(0, -3) + '!!!')).toBe(true);
+    expect(b.s().generate.error?.message).toMatch(/could not be read/);
+    expect(b.s().generate.params.seed).toBe(77);
+  });
+
+  it("dropping another tool's A1111 PNG fills what applies and names what it ignored", async () => {
+    const { encodePng } = await import('../../src/lib/png.ts');
+    const text = 'a red fox\nNegative prompt: blurry\nSteps: 20, Sampler: DPM++ 2M, CFG scale: 7, Seed: 123, Size: 832x1216, Model hash: abc, Model: sdxl';
+    const png = await encodePng({ width: 1, height: 1, data: new Uint8Array(4) }, { parameters: text });
+    const t = makeStudio();
+    expect(t.s().generate.restoreFromPng(png)).toBe(true);
+    expect(t.s().generate.params).toMatchObject({ prompt: 'a red fox', negativePrompt: 'blurry', steps: 20, seed: 123, width: 832, height: 1216, guidanceScale: 7 });
+    expect(t.s().generate.notice).toBe("Settings filled in from another tool's image. Not used here: Sampler, Model hash, Model.");
+    const plain = await encodePng({ width: 1, height: 1, data: new Uint8Array(4) });
+    expect(t.s().generate.restoreFromPng(plain)).toBe(false);
+  });
+
+  it('studio PNGs carry A1111 parameters (UTF-8 iTXt for a Chinese prompt) beside the zimage chunk', async () => {
+    const { readPngText } = await import('../../src/lib/png.ts');
+    const t = makeStudio();
+    t.s().generate.setPrompt('雪中的红狐狸');
+    t.s().generate.setParams({ randomSeed: false, seed: 9 });
+    t.s().generate.setSize(256, 256);
+    await t.s().generate.generate();
+    const text = readPngText(new Uint8Array(await t.s().gallery.items[0].png.arrayBuffer()));
+    expect(text.parameters).toMatch(/^雪中的红狐狸\nSteps: 8, Sampler: Euler, CFG scale: 1, Seed: 9, Size: 256x256, Model: /);
+    expect(JSON.parse(text.zimage).prompt).toBe('雪中的红狐狸');
+  });
+});
