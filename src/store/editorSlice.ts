@@ -5,10 +5,12 @@
 import { toErrorData } from '../lib/errors.ts';
 import type { ImageMetadata } from '../lib/png.ts';
 import { MAX_BRUSH, MIN_BRUSH, type BrushSettings } from '../paint/brush.ts';
+import { maskFromAlpha } from '../paint/maskOps.ts';
 import { MaskPainter } from '../paint/painter.ts';
 import type { GenerateMode, RgbaImage } from '../worker/protocol.ts';
 import { createJobRunner, type JobFields, type JobOutcome } from './jobRunner.ts';
 import type { QueueItem } from './queueSlice.ts';
+import { prepareEdit } from './editRun.ts';
 import { modelSize } from './imaging.ts';
 import { clampNum, saveSettings } from './settings.ts';
 import type { SliceContext } from './studio.ts';
@@ -43,6 +45,8 @@ export interface EditorSlice extends JobFields {
   overlayVisible: boolean;
   instruction: string;
   strength: number;
+  /** The effective mask: grow (> 0) or shrink (< 0) px, feather px; only the masked area (padded crop) or all. */
+  maskAdjust: MaskSettings;
   opening: boolean;
   result: EditResult | null;
   open: (image: RgbaImage, opts: { name: string; galleryId?: string; meta?: ImageMetadata }) => void;
@@ -55,6 +59,7 @@ export interface EditorSlice extends JobFields {
   setOverlayVisible: (v: boolean) => void;
   setInstruction: (s: string) => void;
   setStrength: (s: number) => void;
+  setMaskAdjust: (m: Partial<MaskSettings>) => void;
   strokeCommitted: () => void;
   undo: () => void;
   redo: () => void;
@@ -71,6 +76,17 @@ export interface EditorSlice extends JobFields {
   dismissResult: () => void;
   dismiss: () => void;
 }
+
+export interface MaskSettings {
+  grow: number; // px, -MAX_GROW..MAX_GROW
+  feather: number; // px, 0..MAX_FEATHER
+  onlyMasked: boolean;
+  padding: number; // px around the mask, 0..MAX_PADDING
+}
+export const MAX_GROW = 64;
+export const MAX_FEATHER = 64;
+export const MAX_PADDING = 256;
+const DEFAULT_MASK: MaskSettings = { grow: 0, feather: 0, onlyMasked: false, padding: 32 };
 
 const DEFAULT_BRUSH: BrushSettings = { tool: 'brush', size: 48, hardness: 0.7, pressure: true };
 
@@ -101,6 +117,7 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
     overlayVisible: true,
     instruction: '',
     strength: 0.8,
+    maskAdjust: DEFAULT_MASK,
     status: 'idle',
     job: null,
     opening: false,
@@ -128,7 +145,19 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
           notice = `Resized from ${image.width}×${image.height} to ${fit.width}×${fit.height}: the model takes sides that are multiples of 16, from 256 to 2048 px.`;
           image = await deps.imaging.resize(image, fit.width, fit.height);
         }
+        // Transparent pixels mark what to repaint (an image cut out in another editor): they become the mask.
+        const alphaMask = maskFromAlpha(new Uint8Array(image.data));
+        if (alphaMask) {
+          const px = new Uint8Array(image.data.slice(0));
+          for (let i = 3; i < px.length; i += 4) px[i] = 255;
+          image = { width: image.width, height: image.height, data: px.buffer };
+        }
         ed().open(image, opts);
+        if (alphaMask) {
+          ed().painter?.loadInitial(alphaMask);
+          bump();
+          notice = [notice, 'The transparent part of the image is the mask: it will be repainted.'].filter(Boolean).join(' ');
+        }
         patch('editor', { notice, opening: false });
         return true;
       } catch (err) {
@@ -156,6 +185,18 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
     setOverlayVisible: (overlayVisible) => patch('editor', { overlayVisible }),
     setInstruction: (instruction) => patch('editor', { instruction }),
     setStrength: (strength) => patch('editor', { strength: clampNum(strength, 0, 1, 0.8) }),
+    setMaskAdjust: (m) =>
+      patch('editor', (s) => {
+        const c = s.maskAdjust;
+        return {
+          maskAdjust: {
+            grow: Math.round(clampNum(m.grow ?? c.grow, -MAX_GROW, MAX_GROW, c.grow)),
+            feather: Math.round(clampNum(m.feather ?? c.feather, 0, MAX_FEATHER, c.feather)),
+            onlyMasked: m.onlyMasked ?? c.onlyMasked,
+            padding: Math.round(clampNum(m.padding ?? c.padding, 0, MAX_PADDING, c.padding)),
+          },
+        };
+      }),
     strokeCommitted: bump,
     undo: () => {
       if (ed().painter?.undo()) bump();
@@ -197,10 +238,7 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
             // Copies: the queue keeps its own (and stores them for a reload).
             image: { width: source.image.width, height: source.image.height, data: source.image.data.slice(0) },
             ...(painter.isEmpty() ? {} : { mask: painter.exportMask() }),
-            grow: 0,
-            feather: 0,
-            onlyMasked: false,
-            padding: 32,
+            ...ed().maskAdjust,
             sourceName: source.name,
             ...(source.galleryId ? { sourceGalleryId: source.galleryId } : {}),
           },
@@ -211,25 +249,30 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
       if (item.kind !== 'edit') return 'failed';
       const { edit, settings: st } = item;
       const before = edit.image;
+      const prep = await prepareEdit(edit, deps.imaging);
+      const copy = <T extends { data: ArrayBuffer }>(x: T): T => ({ ...x, data: x.data.slice(0) });
       return jobs.run({
         count: () => 1,
         request: () => ({
           // Copies: the request's buffers are transferred to the worker, the queue item keeps its own.
           mode: 'edit',
           prompt: edit.instruction,
-          width: before.width,
-          height: before.height,
+          width: prep.image.width,
+          height: prep.image.height,
           steps: st.steps,
           seed: st.seed,
           strength: edit.strength,
           loras: st.loras,
-          image: { width: before.width, height: before.height, data: before.data.slice(0) },
-          ...(edit.mask ? { mask: { ...edit.mask, data: edit.mask.data.slice(0) } } : {}),
+          image: copy(prep.image),
+          ...(prep.mask ? { mask: copy(prep.mask) } : {}),
         }),
-        onResult: async (res) => {
-          const item = await get().gallery.add(res, edit.sourceGalleryId ? { sourceId: edit.sourceGalleryId } : {});
+        onResult: async (res0) => {
+          const after = await prep.finish(res0.image);
+          // A cropped edit: the gallery keeps the full image, its PNG written from the full size.
+          const res = prep.crop ? { ...res0, image: after, png: new ArrayBuffer(0), meta: { ...res0.meta, width: before.width, height: before.height } } : res0;
+          const added = await get().gallery.add(res, edit.sourceGalleryId ? { sourceId: edit.sourceGalleryId } : {});
           patch('editor', {
-            result: { itemId: item.id, before, after: res.image, ranMode: res.meta.mode, instruction: edit.instruction },
+            result: { itemId: added.id, before, after, ranMode: res.meta.mode, instruction: edit.instruction },
             notice: res.meta.mode === 'inpaint' ? 'No edit-capable model is loaded, so this ran as inpainting with your instruction as the prompt.' : null,
           });
         },

@@ -12,3 +12,4 @@ export { ASPECTS, BASE_SIZES, MAX_SIDE, MIN_SIDE, SIZE_STEP, presetSize, snapSid
 export { formatBytes, formatDuration, formatMs, formatRate } from './format.ts';
 export type { QueueItem, QueueSlice } from './queueSlice.ts';
 export { expandPrompts, MAX_EXPANDED_PROMPTS } from '../lib/promptTemplate.ts';
+export { MAX_FEATHER, MAX_GROW, MAX_PADDING, type MaskSettings } from './editorSlice.ts';

@@ -4,6 +4,7 @@ import { maskCoverage } from '../paint/mask.ts';
 import { JobProgress } from './JobProgress.tsx';
 import { ErrorMessage, Notice } from './Messages.tsx';
 import { EnhanceBar } from './EnhanceBar.tsx';
+import { MaskAdjust } from './MaskAdjust.tsx';
 
 /** The edit instruction, strength, Apply edit, progress and the outcome. */
 export function EditPanel() {
@@ -49,7 +50,8 @@ export function EditPanel() {
       <p className="muted small mask-info" data-testid="mask-coverage">
         {!hasSource ? 'No image open.' : coverage === 0 ? 'No mask painted: the edit may change the whole image.' : `The mask covers ${(coverage * 100).toFixed(coverage < 0.01 ? 2 : 1)}% of the image; only that area changes.`}
       </p>
-      <button type="button" className="btn primary big" disabled={busy || !hasSource} onClick={() => void ed.applyEdit()} aria-keyshortcuts="Control+Enter">
+      <MaskAdjust />
+      <button type="button" className="btn primary big" disabled={!hasSource} onClick={() => void ed.applyEdit()} aria-keyshortcuts="Control+Enter">
         Apply edit <kbd aria-hidden="true">Ctrl</kbd>
         <kbd aria-hidden="true">Enter</kbd>
       </button>
