@@ -47,7 +47,9 @@ export function encodeRecipe(r: Recipe): string {
   return `${RECIPE_PREFIX}${RECIPE_VERSION}.${toBase64Url(new TextEncoder().encode(JSON.stringify(o)))}`;
 }
 
-export type RecipeParse = { kind: 'none' } | { kind: 'ok'; recipe: Recipe } | { kind: 'bad'; why: string };
+/** Why a recipe was refused: the link is too long, from another version, damaged, or a field is missing or out of range. */
+export type RecipeProblem = 'too-long' | 'version' | 'damaged' | 'field';
+export type RecipeParse = { kind: 'none' } | { kind: 'ok'; recipe: Recipe } | { kind: 'bad'; why: RecipeProblem; field?: string };
 
 const inRange = (v: unknown, lo: number, hi: number): v is number => typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi;
 const bounded = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
@@ -55,31 +57,31 @@ const bounded = (v: unknown, max: number): v is string => typeof v === 'string' 
 /** Reads a location hash: none when it is not a recipe, bad (with a reason) when it is one that does not check out. */
 export function decodeRecipe(hash: string): RecipeParse {
   if (!hash.startsWith(RECIPE_PREFIX)) return { kind: 'none' };
-  if (hash.length > MAX_RECIPE_CHARS) return { kind: 'bad', why: 'the link is too long' };
+  if (hash.length > MAX_RECIPE_CHARS) return { kind: 'bad', why: 'too-long' };
   const body = hash.slice(RECIPE_PREFIX.length);
   const dot = body.indexOf('.');
-  if (dot < 0 || body.slice(0, dot) !== String(RECIPE_VERSION)) return { kind: 'bad', why: 'the link is from another version of the studio' };
+  if (dot < 0 || body.slice(0, dot) !== String(RECIPE_VERSION)) return { kind: 'bad', why: 'version' };
   const bytes = fromBase64Url(body.slice(dot + 1));
-  if (!bytes) return { kind: 'bad', why: 'the link is damaged' };
+  if (!bytes) return { kind: 'bad', why: 'damaged' };
   let o: Record<string, unknown>;
   try {
     o = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as Record<string, unknown>;
   } catch {
-    return { kind: 'bad', why: 'the link is damaged' };
+    return { kind: 'bad', why: 'damaged' };
   }
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) return { kind: 'bad', why: 'the link is damaged' };
-  const bad = (why: string): RecipeParse => ({ kind: 'bad', why });
-  if (!bounded(o.p, MAX_PROMPT_CHARS)) return bad('its prompt is missing or too long');
-  if (o.n !== undefined && !bounded(o.n, MAX_PROMPT_CHARS)) return bad('its negative prompt is too long');
-  if (!inRange(o.s, 0, 2 ** 32 - 1) || !Number.isInteger(o.s)) return bad('its seed is not a 32-bit number');
-  if (!inRange(o.t, 1, 1000)) return bad('its step count is out of range');
-  if (!inRange(o.w, 64, 16384) || !inRange(o.h, 64, 16384)) return bad('its size is out of range');
-  if (o.g !== undefined && !inRange(o.g, 0, 30)) return bad('its guidance scale is out of range');
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return { kind: 'bad', why: 'damaged' };
+  const bad = (field: string): RecipeParse => ({ kind: 'bad', why: 'field', field });
+  if (!bounded(o.p, MAX_PROMPT_CHARS)) return bad('prompt');
+  if (o.n !== undefined && !bounded(o.n, MAX_PROMPT_CHARS)) return bad('negativePrompt');
+  if (!inRange(o.s, 0, 2 ** 32 - 1) || !Number.isInteger(o.s)) return bad('seed');
+  if (!inRange(o.t, 1, 1000)) return bad('steps');
+  if (!inRange(o.w, 64, 16384) || !inRange(o.h, 64, 16384)) return bad('size');
+  if (o.g !== undefined && !inRange(o.g, 0, 30)) return bad('guidanceScale');
   const loras: Recipe['loras'] = [];
   if (o.l !== undefined) {
-    if (!Array.isArray(o.l) || o.l.length > MAX_LORAS) return bad('its LoRA list is damaged');
+    if (!Array.isArray(o.l) || o.l.length > MAX_LORAS) return bad('loras');
     for (const l of o.l as unknown[]) {
-      if (!Array.isArray(l) || l.length !== 2 || !bounded(l[0], MAX_NAME_CHARS) || !inRange(l[1], -10, 10)) return bad('its LoRA list is damaged');
+      if (!Array.isArray(l) || l.length !== 2 || !bounded(l[0], MAX_NAME_CHARS) || !inRange(l[1], -10, 10)) return bad('loras');
       loras.push({ name: l[0], strength: l[1] });
     }
   }

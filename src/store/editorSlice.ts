@@ -2,6 +2,7 @@
 // result. The painter is a mutable object outside React state: the canvas paints into it directly and calls
 // strokeCommitted() once per stroke, so pointer movement never re-renders React. A failed edit leaves the mask
 // exactly as it was.
+import { t } from '../lib/i18n.ts';
 import { toErrorData } from '../lib/errors.ts';
 import type { ImageMetadata } from '../lib/png.ts';
 import { MAX_BRUSH, MIN_BRUSH, type BrushSettings } from '../paint/brush.ts';
@@ -98,8 +99,8 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
   const jobs = createJobRunner(ctx, {
     key: 'editor',
     jobPrefix: 'edit',
-    cancelledNotice: 'Cancelled. The mask is unchanged.',
-    describeError: (e) => ({ code: e.code, message: `${e.message} Your mask is kept.` }),
+    cancelledNotice: () => t('store.editCancelled'),
+    describeError: (e) => ({ code: e.code, message: t('store.maskKept', { message: e.message }) }),
   });
 
   return {
@@ -142,7 +143,7 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
         const fit = modelSize(image.width, image.height);
         let notice: string | null = null;
         if (fit.width !== image.width || fit.height !== image.height) {
-          notice = `Resized from ${image.width}×${image.height} to ${fit.width}×${fit.height}: the model takes sides that are multiples of 16, from 256 to 2048 px.`;
+          notice = t('store.resized', { w0: image.width, h0: image.height, w1: fit.width, h1: fit.height });
           image = await deps.imaging.resize(image, fit.width, fit.height);
         }
         // Transparent pixels mark what to repaint (an image cut out in another editor): they become the mask.
@@ -156,12 +157,12 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
         if (alphaMask) {
           ed().painter?.loadInitial(alphaMask);
           bump();
-          notice = [notice, 'The transparent part of the image is the mask: it will be repainted.'].filter(Boolean).join(' ');
+          notice = [notice, t('store.alphaMask')].filter(Boolean).join(' ');
         }
         patch('editor', { notice, opening: false });
         return true;
       } catch (err) {
-        patch('editor', { opening: false, error: { code: 'bad-request', message: `Could not open ${opts.name}: ${toErrorData(err).message.replace(/^Unexpected error: /, '')}` } });
+        patch('editor', { opening: false, error: { code: 'bad-request', message: t('store.cannotOpen', { name: opts.name, why: toErrorData(err).message.replace(/^Unexpected error: /, '') }) } });
         return false;
       }
     },
@@ -217,11 +218,11 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
       const { source, painter, instruction, strength, status } = ed();
       if (status !== 'idle') return;
       if (!source || !painter) {
-        patch('editor', { error: { code: 'bad-request', message: 'Open an image first: from the gallery, a file, drag and drop, or paste.' } });
+        patch('editor', { error: { code: 'bad-request', message: t('store.openFirst') } });
         return;
       }
       if (!instruction.trim()) {
-        patch('editor', { error: { code: 'bad-request', message: 'Describe the edit first, e.g. "make the sky stormy".' } });
+        patch('editor', { error: { code: 'bad-request', message: t('store.describeEdit') } });
         return;
       }
       const gp = get().generate.params;
@@ -273,7 +274,7 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
           const added = await get().gallery.add(res, edit.sourceGalleryId ? { sourceId: edit.sourceGalleryId } : {});
           patch('editor', {
             result: { itemId: added.id, before, after, ranMode: res.meta.mode, instruction: edit.instruction },
-            notice: res.meta.mode === 'inpaint' ? 'No edit-capable model is loaded, so this ran as inpainting with your instruction as the prompt.' : null,
+            notice: res.meta.mode === 'inpaint' ? t('store.ranAsInpaint') : null,
           });
         },
       });

@@ -1,4 +1,5 @@
 // Text-to-image: the settings, live token count, the running job (with batch), progress and cancel.
+import { formatList, t } from '../lib/i18n.ts';
 import type { ImageMetadata } from '../lib/png.ts';
 import { inspectStudioPng } from '../lib/pngMeta.ts';
 import { expandPrompts, MAX_EXPANDED_PROMPTS } from '../lib/promptTemplate.ts';
@@ -103,7 +104,7 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
   };
   let tokenTimer: ReturnType<typeof setTimeout> | null = null;
   let tokenSeq = 0;
-  const jobs = createJobRunner(ctx, { key: 'generate', jobPrefix: 'gen', cancelledNotice: 'Cancelled.' });
+  const jobs = createJobRunner(ctx, { key: 'generate', jobPrefix: 'gen', cancelledNotice: () => t('store.cancelled') });
   let modelDefaultSteps = defaultParams().steps; // the step count the person has not changed from
   let batchCounter = 0;
 
@@ -151,14 +152,14 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
     generate: async () => {
       const p0 = g().params;
       if (!p0.prompt.trim()) {
-        patch('generate', { error: { code: 'bad-request', message: 'Write a prompt first: describe the image you want.' }, notice: null });
+        patch('generate', { error: { code: 'bad-request', message: t('store.writePrompt') }, notice: null });
         return;
       }
       g().commitSize();
       const p = g().params;
       const { prompts, total } = expandPrompts(p.prompt, { perLine: p.promptPerLine });
       if (total > MAX_EXPANDED_PROMPTS || prompts.length === 0) {
-        patch('generate', { error: { code: 'bad-request', message: `These prompts stand for ${total} images; at most ${MAX_EXPANDED_PROMPTS} prompts are queued at once. Remove some alternatives.` }, notice: null });
+        patch('generate', { error: { code: 'bad-request', message: t('store.tooManyPrompts', { total, max: MAX_EXPANDED_PROMPTS }) }, notice: null });
         return;
       }
       patch('generate', { error: null, notice: null });
@@ -231,18 +232,18 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
         const other = metaFromA1111Png(bytes, g().params);
         if (!other) return false;
         g().applyMetadata(other.meta);
-        const ignored = other.ignored.length ? ` Not used here: ${other.ignored.join(', ')}.` : '';
-        patch('generate', { notice: `Settings filled in from another tool's image.${ignored}`, error: null });
+        const notice = other.ignored.length ? t('store.fromOtherToolIgnored', { fields: formatList(other.ignored) }) : t('store.fromOtherTool');
+        patch('generate', { notice, error: null });
         return true;
       }
       if (found.kind === 'damaged') {
         // A studio PNG whose settings were tampered with or damaged: say so, and change nothing.
-        patch('generate', { notice: null, error: { code: 'bad-request', message: `The settings in this image could not be restored: ${found.why}. Nothing was changed.` } });
+        patch('generate', { notice: null, error: { code: 'bad-request', message: t('store.pngDamaged', { why: found.why }) } });
         return true;
       }
       const { meta } = found;
       g().applyMetadata(meta);
-      patch('generate', { notice: 'Settings restored from the image.', error: null });
+      patch('generate', { notice: t('store.restored'), error: null });
       return true;
     },
     recipeFragment: () => recipeFragment(g().params, get().loras.uses().map((u) => ({ name: get().loras.list.find((l) => l.id === u.id)?.name ?? u.id, strength: u.strength })), get().models.loaded?.capabilities.guidance ?? false),
@@ -250,11 +251,11 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
       const r = metaFromLink(hash);
       if (r.kind === 'none') return false;
       if (r.kind === 'bad') {
-        patch('generate', { notice: null, error: { code: 'bad-request', message: `This recipe link could not be read: ${r.why}. Nothing was changed.` } });
+        patch('generate', { notice: null, error: { code: 'bad-request', message: t('store.recipeBad', { why: r.why }) } });
         return true;
       }
       g().applyMetadata(r.meta);
-      patch('generate', { notice: 'Settings filled in from the recipe link.', error: null });
+      patch('generate', { notice: t('store.recipeApplied'), error: null });
       return true;
     },
     onModelLoaded: (model) => {

@@ -16,6 +16,7 @@ export const studioStore: StudioStore = createStudioStore({
   queue: idbQueueStorage(),
   imaging: browserImaging,
   settings: localSettings(),
+  languages: () => (typeof navigator !== 'undefined' ? (navigator.languages ?? [navigator.language]) : []),
   hasWebGpu: () => typeof navigator !== 'undefined' && 'gpu' in navigator && !!navigator.gpu,
   randomSeed,
   now: () => performance.now(),

@@ -30,8 +30,8 @@ export interface JobRunnerOptions {
   key: 'generate' | 'editor';
   /** Job ids are `${jobPrefix}-${n}-${now}`. */
   jobPrefix: string;
-  /** Shown when a job is cancelled. */
-  cancelledNotice: string;
+  /** Shown when a job is cancelled (in the interface language at that moment). */
+  cancelledNotice: () => string;
   /** How an engine or device error is shown (the editor adds that the mask is kept). */
   describeError?: (e: ErrorData) => ErrorData;
 }
@@ -59,7 +59,8 @@ export interface JobRunner {
 
 export function createJobRunner(ctx: SliceContext, opts: JobRunnerOptions): JobRunner {
   const { patch, get, deps, rt } = ctx;
-  const { key, cancelledNotice } = opts;
+  const { key } = opts;
+  const cancelledNotice = () => opts.cancelledNotice();
   const describe = opts.describeError ?? ((e: ErrorData) => e);
   const state = (): JobFields => get()[key];
   const set = (part: Partial<JobFields> | ((s: JobFields) => Partial<JobFields>)) => patch(key, part as Partial<ReturnType<typeof state>>);
@@ -81,7 +82,7 @@ export function createJobRunner(ctx: SliceContext, opts: JobRunnerOptions): JobR
       const model = await get().models.ensureLoaded();
       if (myRun !== run) return 'abandoned';
       if (!model || cancelRequested) {
-        set({ status: 'idle', error: cancelRequested ? null : get().models.loadError, notice: cancelRequested ? cancelledNotice : null });
+        set({ status: 'idle', error: cancelRequested ? null : get().models.loadError, notice: cancelRequested ? cancelledNotice() : null });
         return cancelRequested ? 'cancelled' : 'failed';
       }
       const count = jobs.count();
@@ -98,7 +99,7 @@ export function createJobRunner(ctx: SliceContext, opts: JobRunnerOptions): JobR
         if (myRun !== run) return 'abandoned';
         if (!r.ok) {
           if (r.error.code === 'cancelled') {
-            set({ notice: cancelledNotice });
+            set({ notice: cancelledNotice() });
             outcome = 'cancelled';
           } else {
             set({ error: describe(r.error) });
@@ -111,7 +112,7 @@ export function createJobRunner(ctx: SliceContext, opts: JobRunnerOptions): JobR
         if (myRun !== run) return 'abandoned';
       }
       // Cancelled between jobs of a batch: the rest never started.
-      if (cancelRequested && i < count && !state().notice) set({ notice: cancelledNotice });
+      if (cancelRequested && i < count && !state().notice) set({ notice: cancelledNotice() });
       if (cancelRequested) outcome = 'cancelled';
       set({ status: 'idle', job: null });
       void get().device.refresh();

@@ -3,7 +3,8 @@
 // current settings, so they fill the form through the same path as a studio PNG (applyMetadata).
 import { applicableParameters, A1111_KEYWORD, parseParameters } from '../lib/a1111.ts';
 import { readPngText, type ImageMetadata } from '../lib/png.ts';
-import { decodeRecipe, encodeRecipe, type RecipeParse } from '../lib/recipe.ts';
+import { t, type MessageKey } from '../lib/i18n.ts';
+import { decodeRecipe, encodeRecipe, type RecipeParse, type RecipeProblem } from '../lib/recipe.ts';
 import type { GenerateParams } from './generateSlice.ts';
 
 /** The link fragment for the form's current settings and LoRAs. */
@@ -13,9 +14,12 @@ export function recipeFragment(p: GenerateParams, loras: { name: string; strengt
 
 export type RecipeFromLink = { kind: 'none' } | { kind: 'bad'; why: string } | { kind: 'ok'; meta: ImageMetadata };
 
+const WHY: Record<RecipeProblem, Extract<MessageKey, `recipe.${string}`>> = { 'too-long': 'recipe.tooLong', version: 'recipe.version', damaged: 'recipe.damaged', field: 'recipe.field' };
+
 export function metaFromLink(hash: string): RecipeFromLink {
   const r: RecipeParse = decodeRecipe(hash);
-  if (r.kind !== 'ok') return r;
+  if (r.kind === 'none') return r;
+  if (r.kind === 'bad') return { kind: 'bad', why: t(WHY[r.why]) };
   const { recipe } = r;
   return {
     kind: 'ok',

@@ -8,6 +8,7 @@ import { createEnhanceSlice, type EnhanceSlice } from './enhanceSlice.ts';
 import { createGallerySlice, type GallerySlice, type GalleryStorage } from './gallerySlice.ts';
 import { createGenerateSlice, type GenerateSlice } from './generateSlice.ts';
 import type { Imaging } from './imaging.ts';
+import { createLocaleSlice, type LocaleSlice } from './localeSlice.ts';
 import { createLorasSlice, type LorasSlice } from './lorasSlice.ts';
 import { createModelsSlice, type ModelsSlice } from './modelsSlice.ts';
 import { createQueueSlice, type QueueSlice, type QueueStorage } from './queueSlice.ts';
@@ -22,6 +23,7 @@ export interface Studio {
   enhance: EnhanceSlice;
   loras: LorasSlice;
   queue: QueueSlice;
+  locale: LocaleSlice;
 }
 
 export interface StudioDeps {
@@ -33,6 +35,8 @@ export interface StudioDeps {
   imaging: Imaging;
   settings: SettingsStorage;
   hasWebGpu: () => boolean;
+  /** The browser's preferred languages (navigator.languages), for the first visit's interface language. */
+  languages?: () => readonly string[];
   randomSeed: () => number;
   now: () => number;
   /** Delay before a prompt change is sent for token counting, ms. */
@@ -70,7 +74,9 @@ export function createStudioStore(deps: StudioDeps): StudioStore {
     const patch: SliceContext['patch'] = (key, part) =>
       set((s) => ({ [key]: { ...s[key], ...(typeof part === 'function' ? part(s[key]) : part) } }) as Partial<Studio>);
     const ctx: SliceContext = { get, patch, deps, rt };
+    const locale = createLocaleSlice(ctx); // first: the other slices' messages read the catalog's locale
     return {
+      locale,
       device: createDeviceSlice(ctx),
       models: createModelsSlice(ctx),
       generate: createGenerateSlice(ctx),

@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useRef } from 'react';
 import { previewEffectiveMask } from '../paint/maskOps.ts';
 import { useStudio } from '../store/index.ts';
-import { MAX_FEATHER, MAX_GROW, MAX_PADDING } from '../store/ui.ts';
+import { MAX_FEATHER, MAX_GROW, MAX_PADDING, t } from '../store/ui.ts';
 
 /** Grow/shrink and feather of the mask with a live preview of the effective mask, and "only the masked area". */
 export function MaskAdjust() {
@@ -32,33 +32,33 @@ export function MaskAdjust() {
   if (!painter) return null;
   return (
     <fieldset className="mask-adjust">
-      <legend className="field-label">Mask edge</legend>
+      <legend className="field-label">{t('mask.edge')}</legend>
       <div className="mask-adjust-row">
         <div className="mask-adjust-sliders">
           <label className="field">
             <span className="field-row label-row">
-              <span>Grow / shrink</span>
-              <span className="muted small">{m.grow} px</span>
+              <span>{t('mask.grow')}</span>
+              <span className="muted small">{t('mask.px', { n: m.grow })}</span>
             </span>
             <input type="range" min={-MAX_GROW} max={MAX_GROW} step={1} value={m.grow} onChange={(e) => set({ grow: Number(e.target.value) })} />
           </label>
           <label className="field">
             <span className="field-row label-row">
-              <span>Feather</span>
-              <span className="muted small">{m.feather} px</span>
+              <span>{t('mask.feather')}</span>
+              <span className="muted small">{t('mask.px', { n: m.feather })}</span>
             </span>
             <input type="range" min={0} max={MAX_FEATHER} step={1} value={m.feather} onChange={(e) => set({ feather: Number(e.target.value) })} />
           </label>
         </div>
-        {preview ? <canvas ref={canvas} className="mask-preview" role="img" aria-label="Effective mask preview" data-testid="mask-preview" /> : <span className="muted small">No mask</span>}
+        {preview ? <canvas ref={canvas} className="mask-preview" role="img" aria-label={t('mask.preview')} data-testid="mask-preview" /> : <span className="muted small">{t('mask.none')}</span>}
       </div>
-      <label className="check" title="Crops a padded region around the mask, edits it at the model's resolution and pastes it back">
+      <label className="check" title={t('mask.onlyMaskedHint')}>
         <input type="checkbox" checked={m.onlyMasked} onChange={(e) => set({ onlyMasked: e.target.checked })} />
-        Only the masked area
+        {t('mask.onlyMasked')}
       </label>
       {m.onlyMasked && (
         <label className="field inline" htmlFor={`${id}-pad`}>
-          <span>Padding around the mask (px)</span>
+          <span>{t('mask.padding')}</span>
           <input id={`${id}-pad`} type="number" min={0} max={MAX_PADDING} value={m.padding} onChange={(e) => set({ padding: Number(e.target.value) })} />
         </label>
       )}

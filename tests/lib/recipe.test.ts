@@ -16,7 +16,7 @@ describe('recipe links', () => {
     expect(decodeRecipe('#models')).toEqual({ kind: 'none' });
     expect(decodeRecipe('#recipe=2.abc').kind).toBe('bad');
     expect(decodeRecipe('#recipe=1.***').kind).toBe('bad');
-    expect(decodeRecipe('#recipe=1.' + 'A'.repeat(MAX_RECIPE_CHARS))).toEqual({ kind: 'bad', why: 'the link is too long' });
+    expect(decodeRecipe('#recipe=1.' + 'A'.repeat(MAX_RECIPE_CHARS))).toEqual({ kind: 'bad', why: 'too-long' });
     const ok = { p: 'x', s: 1, t: 8, w: 512, h: 512 };
     expect(decodeRecipe(b64(ok)).kind).toBe('ok');
     for (const over of [{ p: 5 }, { s: -1 }, { s: 1.5 }, { s: 2 ** 32 }, { t: 0 }, { w: 1e9 }, { g: 'x' }, { l: [['a', 99]] }, { l: 'x' }, { p: 'x'.repeat(16001) }])

@@ -160,6 +160,7 @@ export function makeStudio(over: Partial<Omit<StudioDeps, 'gallery' | 'settings'
     tokenDebounceMs: 50,
     ...(over.hasWebGpu ? { hasWebGpu: over.hasWebGpu } : {}),
     ...(over.imaging ? { imaging: over.imaging } : {}),
+    ...(over.languages ? { languages: over.languages } : {}),
   };
   const store = createStudioStore(deps);
   return { store, engines, engine: () => engines[engines.length - 1], models, terminated, gallery, settings, queue, deps, s: () => store.getState() };

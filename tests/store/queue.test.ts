@@ -127,7 +127,7 @@ describe('recipes', () => {
     const t = makeStudio();
     expect(t.s().generate.restoreFromPng(png)).toBe(true);
     expect(t.s().generate.params).toMatchObject({ prompt: 'a red fox', negativePrompt: 'blurry', steps: 20, seed: 123, width: 832, height: 1216, guidanceScale: 7 });
-    expect(t.s().generate.notice).toBe("Settings filled in from another tool's image. Not used here: Sampler, Model hash, Model.");
+    expect(t.s().generate.notice).toBe("Settings filled in from another tool's image. Not used here: Sampler, Model hash, and Model.");
     const plain = await encodePng({ width: 1, height: 1, data: new Uint8Array(4) });
     expect(t.s().generate.restoreFromPng(plain)).toBe(false);
   });
