@@ -63,6 +63,11 @@ export function t<K extends MessageKey>(key: K, ...args: Args<K>): string {
   });
 }
 
+/** Sentences joined the locale's way: a space between English sentences, none between Chinese ones. */
+export function joinSentences(parts: readonly (string | null | undefined)[]): string {
+  return parts.filter((p): p is string => !!p).join(current === 'zh' ? '' : ' ');
+}
+
 /** The placeholders of a message, for tests that compare locales. */
 export function placeholders(text: string): string[] {
   return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();

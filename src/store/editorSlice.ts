@@ -2,7 +2,7 @@
 // result. The painter is a mutable object outside React state: the canvas paints into it directly and calls
 // strokeCommitted() once per stroke, so pointer movement never re-renders React. A failed edit leaves the mask
 // exactly as it was.
-import { t } from '../lib/i18n.ts';
+import { joinSentences, t } from '../lib/i18n.ts';
 import { toErrorData } from '../lib/errors.ts';
 import type { ImageMetadata } from '../lib/png.ts';
 import { MAX_BRUSH, MIN_BRUSH, type BrushSettings } from '../paint/brush.ts';
@@ -157,7 +157,7 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
         if (alphaMask) {
           ed().painter?.loadInitial(alphaMask);
           bump();
-          notice = [notice, t('store.alphaMask')].filter(Boolean).join(' ');
+          notice = joinSentences([notice, t('store.alphaMask')]);
         }
         patch('editor', { notice, opening: false });
         return true;

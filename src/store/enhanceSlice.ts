@@ -2,7 +2,7 @@
 // the Edit instruction, with the source image's own prompt) into a detailed one. The text streams into the box it
 // came from; the person edits it (or undoes it) before generating. Cancel stops at the next token and keeps what
 // was written.
-import { formatNumber, t } from '../lib/i18n.ts';
+import { formatNumber, joinSentences, t } from '../lib/i18n.ts';
 import type { ErrorData } from '../lib/errors.ts';
 import type { EnhanceRequest, EnhanceUpdate } from '../worker/protocol.ts';
 import type { SliceContext } from './studio.ts';
@@ -79,7 +79,7 @@ export function createEnhanceSlice(ctx: SliceContext): EnhanceSlice {
         if (r.value.text) write(target, r.value.text);
         const tps = r.value.decodeTokensPerSecond;
         const done = tps !== null ? t('store.enhancedSpeed', { tokens: r.value.tokens, speed: formatNumber(tps, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) }) : t('store.enhanced', { tokens: r.value.tokens });
-        patch('enhance', { status: 'idle', phase: null, notice: r.value.finished ? done : `${done} ${t('store.enhancedCut')}` });
+        patch('enhance', { status: 'idle', phase: null, notice: r.value.finished ? done : joinSentences([done, t('store.enhancedCut')]) });
       } else if (r.error.code === 'cancelled') {
         patch('enhance', { status: 'idle', phase: null, notice: t('store.enhanceCancelled') });
       } else {

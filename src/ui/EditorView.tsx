@@ -4,6 +4,7 @@ import { Compare } from './Compare.tsx';
 import { EditPanel } from './EditPanel.tsx';
 import { isTextTarget } from './files.ts';
 import { MaskCanvas } from './MaskCanvas.tsx';
+import { QueuePanel } from './QueuePanel.tsx';
 import { t } from '../store/ui.ts';
 import './editor.css';
 
@@ -78,6 +79,7 @@ export function EditorView({ onOpenFile }: { onOpenFile: (f: File) => void }) {
       </div>
       <aside className="editor-side">
         <EditPanel />
+        <QueuePanel />
         <Shortcuts />
       </aside>
     </div>

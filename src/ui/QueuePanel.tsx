@@ -1,5 +1,6 @@
 import { useStudio } from '../store/index.ts';
 import { t, type QueueItem } from '../store/ui.ts';
+import './queue.css';
 
 /** The queue: every waiting generation and edit with its position, settings, reorder and cancel buttons. */
 export function QueuePanel() {
