@@ -14,6 +14,8 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}/`,
     screenshot: 'on',
+    // The interface follows the browser's language at first visit: specs run in English unless they ask otherwise.
+    locale: 'en-US',
     launchOptions: { executablePath: resolveBrowser(), args: BROWSER_ARGS },
   },
   webServer: {

@@ -32,7 +32,12 @@ export default defineConfig({
       manifest: {
         name: 'Z-Image Studio',
         short_name: 'Z-Image',
-        description: 'Generate and edit images privately on your own GPU with Z-Image-Turbo, in the browser.',
+        // Both languages in the one field every browser shows; description_localized (manifest localization,
+        // Chromium) gives the Chinese one alone where supported.
+        description: 'Generate and edit images privately on your own GPU with Z-Image-Turbo, in the browser. 在浏览器中使用 Z-Image-Turbo，在你自己的 GPU 上私密地生成和编辑图像。',
+        lang: 'en',
+        // Not in vite-plugin-pwa's types yet: spread so the key is written as is.
+        ...{ description_localized: { 'zh-CN': { value: '在浏览器中使用 Z-Image-Turbo，在你自己的 GPU 上私密地生成和编辑图像。', lang: 'zh-CN' } } },
         theme_color: '#14161c',
         background_color: '#14161c',
         display: 'standalone',

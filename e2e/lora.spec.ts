@@ -25,7 +25,8 @@ test('a LoRA imported in Create changes the image for the same seed, and the PNG
   const panel = page.getByRole('region', { name: 'LoRAs' });
   await panel.getByTestId('lora-file').setInputFiles({ name: 'tiny-lora.safetensors', mimeType: 'application/octet-stream', buffer: tinyLora() });
   await expect(panel.getByText(/Added tiny-lora\.safetensors/)).toBeVisible({ timeout: 60_000 });
-  await panel.getByLabel('Enable tiny-lora.safetensors').check();
+  // The box is checked once the worker has said the LoRA fits (asynchronous): click, then wait for the state.
+  await panel.getByLabel('Enable tiny-lora.safetensors').click();
   await expect(panel.getByLabel('Enable tiny-lora.safetensors')).toBeChecked();
   await panel.getByLabel('Strength of tiny-lora.safetensors').fill('1.5');
 

@@ -19,13 +19,19 @@ export async function setSettings(page: Page, s: { size?: number; steps?: number
   }
 }
 
-/** Generates and returns a hash of the displayed image's decoded pixels. */
+/**
+ * Generates one image and returns a hash of its decoded pixels. Generate only queues (the button stays enabled), so
+ * this waits for the gallery to hold one more image and for the queue to be empty.
+ */
 export async function generate(page: Page, prompt: string): Promise<string> {
+  const thumbs = page.getByRole('list', { name: 'Gallery images' }).getByRole('listitem');
+  const before = await thumbs.count();
   await page.getByLabel('Prompt', { exact: true }).fill(prompt);
   await page.getByRole('button', { name: /^Generate/ }).click();
+  await expect(thumbs).toHaveCount(before + 1, { timeout: GENERATE_TIMEOUT });
+  await expect(page.getByRole('list', { name: 'Queued jobs' })).toHaveCount(0, { timeout: GENERATE_TIMEOUT });
   const img = page.getByRole('img', { name: `Generated image: ${prompt}` });
   await expect(img).toBeVisible({ timeout: GENERATE_TIMEOUT });
-  await expect(page.getByRole('button', { name: /^Generate/ })).toBeEnabled({ timeout: GENERATE_TIMEOUT });
   return pixelHash(page, `img[alt="Generated image: ${prompt}"]`);
 }
 

@@ -2,6 +2,8 @@
 // keyed 'zimage' so that a saved image carries the settings that made it, and dropping it back restores them.
 // zlib comes from CompressionStream('deflate') (RFC 1950), present in browsers and Node >= 18.
 
+import { A1111_KEYWORD, formatParameters } from './a1111.ts';
+
 export const STUDIO_KEYWORD = 'zimage';
 
 /** The generation parameters a studio PNG carries (the 'zimage' tEXt chunk, JSON). */
@@ -174,11 +176,14 @@ export async function encodePng(image: RgbaPixels, text: Record<string, string> 
   for (const [key, value] of Object.entries(text)) {
     if (key.length < 1 || key.length > 79) throw new Error('A PNG text keyword is 1 to 79 characters.');
     const k = latin1(key);
-    const v = latin1(value);
-    const data = new Uint8Array(k.length + 1 + v.length);
+    // Latin-1 text as tEXt; anything else (a Chinese prompt) as uncompressed UTF-8 iTXt, as PIL and A1111 do.
+    const isLatin1 = !/[\u0100-\uffff]/.test(value);
+    const v = isLatin1 ? latin1(value) : new TextEncoder().encode(value);
+    const head = isLatin1 ? 1 : 5; // keyword NUL, or keyword NUL flag method NUL(language) NUL(translated keyword)
+    const data = new Uint8Array(k.length + head + v.length);
     data.set(k, 0);
-    data.set(v, k.length + 1); // a zero byte separates keyword and text
-    parts.push(chunk('tEXt', data));
+    data.set(v, k.length + head);
+    parts.push(chunk(isLatin1 ? 'tEXt' : 'iTXt', data));
   }
   parts.push(chunk('IDAT', await zlibDeflate(filterRows(px, width, height))));
   parts.push(chunk('IEND', new Uint8Array(0)));
@@ -214,14 +219,22 @@ function readChunks(bytes: Uint8Array): RawChunk[] {
   return chunks;
 }
 
-/** All tEXt chunks of a PNG as keyword -> text. Throws only when the bytes are not a PNG. */
+/** All tEXt and uncompressed iTXt chunks of a PNG as keyword -> text (the first of each keyword). Throws only when the bytes are not a PNG. */
 export function readPngText(bytes: Uint8Array): Record<string, string> {
   const out: Record<string, string> = {};
   for (const c of readChunks(bytes)) {
-    if (c.type !== 'tEXt') continue;
+    if (c.type !== 'tEXt' && c.type !== 'iTXt') continue;
     const z = c.data.indexOf(0);
     if (z < 1) continue;
-    out[fromLatin1(c.data.subarray(0, z))] = fromLatin1(c.data.subarray(z + 1));
+    const key = fromLatin1(c.data.subarray(0, z));
+    if (key in out) continue;
+    if (c.type === 'tEXt') out[key] = fromLatin1(c.data.subarray(z + 1));
+    else if (c.data[z + 1] === 0) {
+      // iTXt: flag 0 (uncompressed), method, language NUL, translated keyword NUL, UTF-8 text
+      const lang = c.data.indexOf(0, z + 3);
+      const tr = lang < 0 ? -1 : c.data.indexOf(0, lang + 1);
+      if (tr >= 0) out[key] = new TextDecoder('utf-8', { fatal: false }).decode(c.data.subarray(tr + 1));
+    }
   }
   return out;
 }
@@ -292,7 +305,7 @@ export function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Encodes a studio PNG: the pixels plus the parameters in the 'zimage' tEXt chunk. */
+/** Encodes a studio PNG: the pixels, the parameters in the 'zimage' tEXt chunk, and A1111's `parameters` text. */
 export function encodeStudioPng(image: RgbaPixels, meta: ImageMetadata): Promise<Uint8Array> {
-  return encodePng(image, { [STUDIO_KEYWORD]: asciiJson(meta), Software: 'Z-Image Studio' });
+  return encodePng(image, { [STUDIO_KEYWORD]: asciiJson(meta), [A1111_KEYWORD]: formatParameters(meta), Software: 'Z-Image Studio' });
 }

@@ -146,6 +146,17 @@ export class MaskPainter {
     return d;
   }
 
+  /** Sets the starting mask (from an image's alpha channel), before any stroke: the history starts from it. */
+  loadInitial(data: Uint8Array): void {
+    if (data.length !== this.mask.data.length) throw new Error(`loadInitial: ${data.length} bytes for a ${this.width}x${this.height} mask.`);
+    if (this.live) this.endStroke();
+    this.mask.data.set(data);
+    this.done = [];
+    this.undone = [];
+    this.historyBytes = 0;
+    this.dirty = fullRect(this.mask);
+  }
+
   /** The mask as GenerateRequest.mask wants it: a copy, one byte per pixel, 255 = repaint. */
   exportMask(): { width: number; height: number; data: ArrayBuffer } {
     return { width: this.width, height: this.height, data: this.mask.data.slice().buffer };

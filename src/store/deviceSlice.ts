@@ -1,5 +1,6 @@
 // Device state: what the engine worker reports about the GPU, and the failures that stop it (no WebGPU, limits too
 // small, a lost device) or that stop storing work (a full disk). Every slice routes engine errors through report().
+import { t } from '../lib/i18n.ts';
 import type { ErrorData } from '../lib/errors.ts';
 import type { DeviceInfo, Result } from '../worker/protocol.ts';
 import type { SliceContext } from './studio.ts';
@@ -38,7 +39,7 @@ export const CHECK_TIMEOUT_MS = 30_000;
 function withTimeout<T>(p: Promise<Result<T>>, ms: number): Promise<Result<T>> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<Result<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, error: { code: 'internal', message: `The engine did not answer within ${ms / 1000} s; it may have crashed.` } }), ms);
+    timer = setTimeout(() => resolve({ ok: false, error: { code: 'internal', message: t('store.engineTimeout', { s: ms / 1000 }) } }), ms);
   });
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

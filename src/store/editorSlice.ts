@@ -2,13 +2,17 @@
 // result. The painter is a mutable object outside React state: the canvas paints into it directly and calls
 // strokeCommitted() once per stroke, so pointer movement never re-renders React. A failed edit leaves the mask
 // exactly as it was.
+import { joinSentences, t } from '../lib/i18n.ts';
 import { toErrorData } from '../lib/errors.ts';
 import type { ImageMetadata } from '../lib/png.ts';
 import { MAX_BRUSH, MIN_BRUSH, type BrushSettings } from '../paint/brush.ts';
+import { maskFromAlpha } from '../paint/maskOps.ts';
 import { MaskPainter } from '../paint/painter.ts';
 import type { GenerateMode, RgbaImage } from '../worker/protocol.ts';
 import { controlForRequest } from './controlSlice.ts';
-import { createJobRunner, type JobFields } from './jobRunner.ts';
+import { createJobRunner, type JobFields, type JobOutcome } from './jobRunner.ts';
+import type { QueueItem } from './queueSlice.ts';
+import { prepareEdit } from './editRun.ts';
 import { modelSize } from './imaging.ts';
 import { clampNum, saveSettings } from './settings.ts';
 import type { SliceContext } from './studio.ts';
@@ -45,6 +49,8 @@ export interface EditorSlice extends JobFields {
   overlayVisible: boolean;
   instruction: string;
   strength: number;
+  /** The effective mask: grow (> 0) or shrink (< 0) px, feather px; only the masked area (padded crop) or all. */
+  maskAdjust: MaskSettings;
   opening: boolean;
   result: EditResult | null;
   open: (image: RgbaImage, opts: { name: string; galleryId?: string; meta?: ImageMetadata }) => void;
@@ -57,12 +63,16 @@ export interface EditorSlice extends JobFields {
   setOverlayVisible: (v: boolean) => void;
   setInstruction: (s: string) => void;
   setStrength: (s: number) => void;
+  setMaskAdjust: (m: Partial<MaskSettings>) => void;
   strokeCommitted: () => void;
   undo: () => void;
   redo: () => void;
   clearMask: () => void;
   invertMask: () => void;
+  /** Queues the edit with the current image, mask and settings; resolves when the queue is idle. */
   applyEdit: () => Promise<void>;
+  /** Runs one queued edit (called by the queue). */
+  runQueued: (item: QueueItem) => Promise<JobOutcome>;
   cancelEdit: () => Promise<void>;
   abandonJob: () => void;
   /** Continues editing from the result (the mask stays). */
@@ -70,6 +80,17 @@ export interface EditorSlice extends JobFields {
   dismissResult: () => void;
   dismiss: () => void;
 }
+
+export interface MaskSettings {
+  grow: number; // px, -MAX_GROW..MAX_GROW
+  feather: number; // px, 0..MAX_FEATHER
+  onlyMasked: boolean;
+  padding: number; // px around the mask, 0..MAX_PADDING
+}
+export const MAX_GROW = 64;
+export const MAX_FEATHER = 64;
+export const MAX_PADDING = 256;
+const DEFAULT_MASK: MaskSettings = { grow: 0, feather: 0, onlyMasked: false, padding: 32 };
 
 const DEFAULT_BRUSH: BrushSettings = { tool: 'brush', size: 48, hardness: 0.7, pressure: true };
 
@@ -81,8 +102,8 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
   const jobs = createJobRunner(ctx, {
     key: 'editor',
     jobPrefix: 'edit',
-    cancelledNotice: 'Cancelled. The mask is unchanged.',
-    describeError: (e) => ({ code: e.code, message: `${e.message} Your mask is kept.` }),
+    cancelledNotice: () => t('store.editCancelled'),
+    describeError: (e) => ({ code: e.code, message: t('store.maskKept', { message: e.message }) }),
   });
 
   return {
@@ -100,6 +121,7 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
     overlayVisible: true,
     instruction: '',
     strength: 0.8,
+    maskAdjust: DEFAULT_MASK,
     status: 'idle',
     job: null,
     opening: false,
@@ -124,14 +146,26 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
         const fit = modelSize(image.width, image.height);
         let notice: string | null = null;
         if (fit.width !== image.width || fit.height !== image.height) {
-          notice = `Resized from ${image.width}×${image.height} to ${fit.width}×${fit.height}: the model takes sides that are multiples of 16, from 256 to 2048 px.`;
+          notice = t('store.resized', { w0: image.width, h0: image.height, w1: fit.width, h1: fit.height });
           image = await deps.imaging.resize(image, fit.width, fit.height);
         }
+        // Transparent pixels mark what to repaint (an image cut out in another editor): they become the mask.
+        const alphaMask = maskFromAlpha(new Uint8Array(image.data));
+        if (alphaMask) {
+          const px = new Uint8Array(image.data.slice(0));
+          for (let i = 3; i < px.length; i += 4) px[i] = 255;
+          image = { width: image.width, height: image.height, data: px.buffer };
+        }
         ed().open(image, opts);
+        if (alphaMask) {
+          ed().painter?.loadInitial(alphaMask);
+          bump();
+          notice = joinSentences([notice, t('store.alphaMask')]);
+        }
         patch('editor', { notice, opening: false });
         return true;
       } catch (err) {
-        patch('editor', { opening: false, error: { code: 'bad-request', message: `Could not open ${opts.name}: ${toErrorData(err).message.replace(/^Unexpected error: /, '')}` } });
+        patch('editor', { opening: false, error: { code: 'bad-request', message: t('store.cannotOpen', { name: opts.name, why: toErrorData(err).message.replace(/^Unexpected error: /, '') }) } });
         return false;
       }
     },
@@ -155,6 +189,18 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
     setOverlayVisible: (overlayVisible) => patch('editor', { overlayVisible }),
     setInstruction: (instruction) => patch('editor', { instruction }),
     setStrength: (strength) => patch('editor', { strength: clampNum(strength, 0, 1, 0.8) }),
+    setMaskAdjust: (m) =>
+      patch('editor', (s) => {
+        const c = s.maskAdjust;
+        return {
+          maskAdjust: {
+            grow: Math.round(clampNum(m.grow ?? c.grow, -MAX_GROW, MAX_GROW, c.grow)),
+            feather: Math.round(clampNum(m.feather ?? c.feather, 0, MAX_FEATHER, c.feather)),
+            onlyMasked: m.onlyMasked ?? c.onlyMasked,
+            padding: Math.round(clampNum(m.padding ?? c.padding, 0, MAX_PADDING, c.padding)),
+          },
+        };
+      }),
     strokeCommitted: bump,
     undo: () => {
       if (ed().painter?.undo()) bump();
@@ -175,40 +221,80 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
       const { source, painter, instruction, strength, status } = ed();
       if (status !== 'idle') return;
       if (!source || !painter) {
-        patch('editor', { error: { code: 'bad-request', message: 'Open an image first: from the gallery, a file, drag and drop, or paste.' } });
+        patch('editor', { error: { code: 'bad-request', message: t('store.openFirst') } });
         return;
       }
       if (!instruction.trim()) {
-        patch('editor', { error: { code: 'bad-request', message: 'Describe the edit first, e.g. "make the sky stormy".' } });
+        patch('editor', { error: { code: 'bad-request', message: t('store.describeEdit') } });
         return;
       }
-      const before = source.image;
-      const control = await get().control.build(before.width, before.height, !painter.isEmpty());
+      const gp = get().generate.params;
+      const control = await get().control.build(source.image.width, source.image.height, !painter.isEmpty());
       if (!control.ok) return patch('editor', { error: control.error, notice: null });
-      await jobs.run({
-        count: () => 1,
-        request: () => {
-          const gp = get().generate.params;
-          // Copies: the request's buffers are transferred to the worker, the editor keeps its own.
-          return {
-            mode: 'edit',
+      if (control.value?.image && ed().maskAdjust.onlyMasked) {
+        patch('editor', { error: { code: 'bad-request', message: t('store.controlWithCrop') }, notice: null });
+        return;
+      }
+      await get().queue.enqueue([
+        {
+          kind: 'edit',
+          batchId: `e${deps.now()}`,
+          batchIndex: 0,
+          batchCount: 1,
+          settings: {
             prompt: instruction,
-            width: before.width,
-            height: before.height,
-            steps: gp.steps,
+            negativePrompt: '',
             seed: gp.randomSeed ? deps.randomSeed() : gp.seed,
-            strength,
+            width: source.image.width,
+            height: source.image.height,
+            steps: gp.steps,
+            guidanceScale: gp.guidanceScale,
             loras: get().loras.uses(),
-            ...controlForRequest(control.value),
-            image: { width: before.width, height: before.height, data: before.data.slice(0) },
+            ...(control.value ? { control: control.value } : {}),
+          },
+          edit: {
+            instruction,
+            strength,
+            // Copies: the queue keeps its own (and stores them for a reload).
+            image: { width: source.image.width, height: source.image.height, data: source.image.data.slice(0) },
             ...(painter.isEmpty() ? {} : { mask: painter.exportMask() }),
-          };
+            ...ed().maskAdjust,
+            sourceName: source.name,
+            ...(source.galleryId ? { sourceGalleryId: source.galleryId } : {}),
+          },
         },
-        onResult: async (res) => {
-          const item = await get().gallery.add(res, source.galleryId ? { sourceId: source.galleryId } : {});
+      ]);
+    },
+    runQueued: async (item) => {
+      if (item.kind !== 'edit') return 'failed';
+      const { edit, settings: st } = item;
+      const before = edit.image;
+      const prep = await prepareEdit(edit, deps.imaging);
+      const copy = <T extends { data: ArrayBuffer }>(x: T): T => ({ ...x, data: x.data.slice(0) });
+      return jobs.run({
+        count: () => 1,
+        request: () => ({
+          // Copies: the request's buffers are transferred to the worker, the queue item keeps its own.
+          mode: 'edit',
+          prompt: edit.instruction,
+          width: prep.image.width,
+          height: prep.image.height,
+          steps: st.steps,
+          seed: st.seed,
+          strength: edit.strength,
+          loras: st.loras,
+          ...controlForRequest(st.control),
+          image: copy(prep.image),
+          ...(prep.mask ? { mask: copy(prep.mask) } : {}),
+        }),
+        onResult: async (res0) => {
+          const after = await prep.finish(res0.image);
+          // A cropped edit: the gallery keeps the full image, its PNG written from the full size.
+          const res = prep.crop ? { ...res0, image: after, png: new ArrayBuffer(0), meta: { ...res0.meta, width: before.width, height: before.height } } : res0;
+          const added = await get().gallery.add(res, edit.sourceGalleryId ? { sourceId: edit.sourceGalleryId } : {});
           patch('editor', {
-            result: { itemId: item.id, before, after: res.image, ranMode: res.meta.mode, instruction, controlPath: res.meta.control?.path ?? 'none' },
-            notice: res.meta.mode === 'inpaint' ? 'No edit-capable model is loaded, so this ran as inpainting with your instruction as the prompt.' : null,
+            result: { itemId: added.id, before, after, ranMode: res.meta.mode, instruction: edit.instruction, controlPath: res.meta.control?.path ?? 'none' },
+            notice: res.meta.mode === 'inpaint' ? t('store.ranAsInpaint') : null,
           });
         },
       });

@@ -2,6 +2,7 @@
 // real one, which wraps the comlink remote of the engine worker: callbacks become comlink proxies, request buffers
 // are transferred (the store always passes copies, so the UI's own pixels and mask survive), and a rejected call
 // (a crashed worker, a method the worker lacks) becomes an ErrorData result instead of an exception.
+import { t } from '../lib/i18n.ts';
 import * as Comlink from 'comlink';
 import { toErrorData, type ErrorData } from '../lib/errors.ts';
 import { createEngineClient, type EngineClient } from '../worker/client.ts';
@@ -36,7 +37,7 @@ export async function settle<T>(p: Promise<Result<T>>): Promise<Result<T>> {
 export function rejectionToError(err: unknown): ErrorData {
   const e = toErrorData(err);
   if (e.code === 'internal' && /is not a function|Cannot read properties of undefined/.test(e.message))
-    return { code: 'bad-request', message: `This engine build does not offer that yet (${e.message.replace(/^Unexpected error: /, '')}).` };
+    return { code: 'bad-request', message: t('store.notOffered', { why: e.message.replace(/^Unexpected error: /, '') }) };
   return e;
 }
 

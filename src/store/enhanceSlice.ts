@@ -2,6 +2,7 @@
 // the Edit instruction, with the source image's own prompt) into a detailed one. The text streams into the box it
 // came from; the person edits it (or undoes it) before generating. Cancel stops at the next token and keeps what
 // was written.
+import { formatNumber, joinSentences, t } from '../lib/i18n.ts';
 import type { ErrorData } from '../lib/errors.ts';
 import type { EnhanceRequest, EnhanceUpdate } from '../worker/protocol.ts';
 import type { SliceContext } from './studio.ts';
@@ -50,15 +51,15 @@ export function createEnhanceSlice(ctx: SliceContext): EnhanceSlice {
       if (e().status !== 'idle') return;
       const original = target === 'create' ? get().generate.params.prompt : get().editor.instruction;
       if (!original.trim()) {
-        const what = target === 'create' ? 'a short prompt' : 'an edit instruction';
-        patch('enhance', { target, error: { code: 'bad-request', message: `Write ${what} first: the enhancer expands what you wrote.` }, notice: null });
+        const what = target === 'create' ? t('store.enhanceWhatPrompt') : t('store.enhanceWhatInstruction');
+        patch('enhance', { target, error: { code: 'bad-request', message: t('store.enhanceWrite', { what }) }, notice: null });
         return;
       }
       cancelRequested = false;
       patch('enhance', { status: 'loading-model', target, phase: null, tokens: 0, tokensPerSecond: null, error: null, notice: null });
       const model = await get().models.ensureLoaded();
       if (!model || cancelRequested) {
-        patch('enhance', { status: 'idle', error: cancelRequested ? null : get().models.loadError, notice: cancelRequested ? 'Cancelled.' : null });
+        patch('enhance', { status: 'idle', error: cancelRequested ? null : get().models.loadError, notice: cancelRequested ? t('store.cancelled') : null });
         return;
       }
       const req: EnhanceRequest = { mode: target, prompt: original, seed: deps.randomSeed() };
@@ -76,11 +77,11 @@ export function createEnhanceSlice(ctx: SliceContext): EnhanceSlice {
       jobId = null;
       if (r.ok) {
         if (r.value.text) write(target, r.value.text);
-        const speed = r.value.decodeTokensPerSecond !== null ? `, ${r.value.decodeTokensPerSecond.toFixed(1)} tokens/s` : '';
-        const cut = r.value.finished ? '' : ' It reached the length limit, so the end may be cut off.';
-        patch('enhance', { status: 'idle', phase: null, notice: `Prompt enhanced: ${r.value.tokens} tokens${speed}. Edit it as you like before generating.${cut}` });
+        const tps = r.value.decodeTokensPerSecond;
+        const done = tps !== null ? t('store.enhancedSpeed', { tokens: r.value.tokens, speed: formatNumber(tps, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) }) : t('store.enhanced', { tokens: r.value.tokens });
+        patch('enhance', { status: 'idle', phase: null, notice: r.value.finished ? done : joinSentences([done, t('store.enhancedCut')]) });
       } else if (r.error.code === 'cancelled') {
-        patch('enhance', { status: 'idle', phase: null, notice: 'Enhancement cancelled; the text written so far is kept.' });
+        patch('enhance', { status: 'idle', phase: null, notice: t('store.enhanceCancelled') });
       } else {
         patch('enhance', { status: 'idle', phase: null, error: r.error });
       }

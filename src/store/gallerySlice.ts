@@ -1,6 +1,7 @@
 // The gallery: every result with its PNG (parameters embedded), a thumbnail and the full parameters, persisted in
 // IndexedDB. A result that cannot be stored (a full disk) stays in memory, marked unsaved, and the failure is shown:
 // the image is never dropped.
+import { t } from '../lib/i18n.ts';
 import { toErrorData, type ErrorData } from '../lib/errors.ts';
 import { encodeStudioPng, type ImageMetadata } from '../lib/png.ts';
 import type { GenerateResult } from '../worker/protocol.ts';
@@ -65,8 +66,8 @@ export function createGallerySlice(ctx: SliceContext): GallerySlice {
       const e = toErrorData(err);
       const error: ErrorData =
         e.code === 'storage-quota'
-          ? { code: 'storage-quota', message: 'The image could not be saved to the gallery: browser storage is full. It stays here until you reload; download it, or free space and retry.' }
-          : { code: e.code, message: `The image could not be saved to the gallery (${e.message}). It stays here until you reload; download it to keep it.` };
+          ? { code: 'storage-quota', message: t('store.saveFull') }
+          : { code: e.code, message: t('store.saveFailed', { why: e.message }) };
       patch('gallery', (s) => ({ error, unsaved: withEntry(s.unsaved, item.id, true as const) }));
       get().device.report(error);
       return false;
@@ -91,7 +92,7 @@ export function createGallerySlice(ctx: SliceContext): GallerySlice {
           return { items, status: 'ready' as const, error: null, selectedId: s.selectedId ?? items[0]?.id ?? null };
         });
       } catch (err) {
-        patch('gallery', { status: 'error', error: { code: 'internal', message: `The gallery could not be read from browser storage (${toErrorData(err).message}).` } });
+        patch('gallery', { status: 'error', error: { code: 'internal', message: t('store.galleryRead', { why: toErrorData(err).message }) } });
       }
     },
     add: async (result, extra = {}) => {
@@ -135,7 +136,7 @@ export function createGallerySlice(ctx: SliceContext): GallerySlice {
       const item = gal().items.find((i) => i.id === id);
       if (!item) return;
       get().generate.applyMetadata(item.meta);
-      patch('generate', { notice: 'Settings copied from the selected image.', error: null });
+      patch('generate', { notice: t('store.copiedSettings'), error: null });
     },
     sendToEditor: async (id) => {
       const item = gal().items.find((i) => i.id === id);

@@ -1,11 +1,15 @@
 // Text-to-image: the settings, live token count, the running job (with batch), progress and cancel.
+import { formatList, t } from '../lib/i18n.ts';
 import type { ImageMetadata } from '../lib/png.ts';
 import { inspectStudioPng } from '../lib/pngMeta.ts';
+import { expandPrompts, MAX_EXPANDED_PROMPTS } from '../lib/promptTemplate.ts';
 import type { LoadedModel, TokenCount } from '../worker/protocol.ts';
 import { clampNum, saveSettings } from './settings.ts';
 import { ASPECTS, BASE_SIZES, matchPreset, presetSize, snapSide, type AspectChoice } from './sizes.ts';
 import { controlForRequest } from './controlSlice.ts';
-import { createJobRunner, type JobFields } from './jobRunner.ts';
+import { createJobRunner, type JobFields, type JobOutcome } from './jobRunner.ts';
+import type { NewQueueItem, QueueItem } from './queueSlice.ts';
+import { metaFromA1111Png, metaFromLink, recipeFragment } from './recipes.ts';
 import type { SliceContext } from './studio.ts';
 
 export type { JobState, JobStatus } from './jobRunner.ts';
@@ -26,6 +30,8 @@ export interface GenerateParams {
   batchCount: number;
   /** Live step previews (TAEF1) while generating. */
   previews: boolean;
+  /** Each non-empty line of the prompt is a prompt of its own (templates with {a|b} expand either way). */
+  promptPerLine: boolean;
 }
 
 export interface GenerateSlice extends JobFields {
@@ -43,11 +49,21 @@ export interface GenerateSlice extends JobFields {
   newSeed: () => void;
   /** Counts the current prompt's tokens now (at start-up, after a restart). */
   recountTokens: () => void;
+  /** Queues the images the settings describe (prompts × batch seeds) and resolves when the queue is idle. */
   generate: () => Promise<void>;
+  /** Cancels the running generation and the rest of its batch. */
   cancel: () => Promise<void>;
+  /** Cancels only the running generation (the queue goes on with the next item). */
+  cancelRunning: () => Promise<void>;
+  /** Runs one queued generation (called by the queue). */
+  runQueued: (item: QueueItem) => Promise<JobOutcome>;
   applyMetadata: (meta: ImageMetadata) => void;
-  /** Restores settings from a studio PNG's bytes; false when it carries none. */
+  /** Restores settings from a studio PNG's bytes, or what applies of another tool's A1111 parameters; false when it carries none. */
   restoreFromPng: (bytes: Uint8Array) => boolean;
+  /** The URL fragment that shares the current settings (the recipe, not the image). */
+  recipeFragment: () => string;
+  /** Fills the form from a recipe link's fragment; false when the fragment is not a recipe. */
+  applyRecipeLink: (hash: string) => boolean;
   onModelLoaded: (model: LoadedModel) => void;
   /** Forgets a job whose worker was stopped (its promise will never settle). */
   abandonJob: () => void;
@@ -58,7 +74,7 @@ export const MAX_STEPS = 100;
 export const MAX_BATCH = 16;
 
 export function defaultParams(): GenerateParams {
-  return { prompt: '', negativePrompt: '', seed: 42, randomSeed: true, aspect: '1:1', baseSize: 1024, width: 1024, height: 1024, steps: 8, guidanceScale: 4, batchCount: 1, previews: true };
+  return { prompt: '', negativePrompt: '', seed: 42, randomSeed: true, aspect: '1:1', baseSize: 1024, width: 1024, height: 1024, steps: 8, guidanceScale: 4, batchCount: 1, previews: true, promptPerLine: false };
 }
 
 /** Persisted params, each field checked, over the defaults. */
@@ -79,6 +95,7 @@ function restoredParams(saved: Partial<GenerateParams> | undefined): GeneratePar
     guidanceScale: clampNum(saved.guidanceScale, 0, 20, d.guidanceScale),
     batchCount: Math.round(clampNum(saved.batchCount, 1, MAX_BATCH, d.batchCount)),
     previews: typeof saved.previews === 'boolean' ? saved.previews : d.previews,
+    promptPerLine: typeof saved.promptPerLine === 'boolean' ? saved.promptPerLine : d.promptPerLine,
   };
 }
 
@@ -91,8 +108,9 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
   };
   let tokenTimer: ReturnType<typeof setTimeout> | null = null;
   let tokenSeq = 0;
-  const jobs = createJobRunner(ctx, { key: 'generate', jobPrefix: 'gen', cancelledNotice: 'Cancelled.' });
+  const jobs = createJobRunner(ctx, { key: 'generate', jobPrefix: 'gen', cancelledNotice: () => t('store.cancelled') });
   let modelDefaultSteps = defaultParams().steps; // the step count the person has not changed from
+  let batchCounter = 0;
 
   const countTokens = async (prompt: string) => {
     const seq = ++tokenSeq;
@@ -136,32 +154,59 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
     newSeed: () => setParams({ seed: deps.randomSeed() }),
     recountTokens: () => void countTokens(g().params.prompt),
     generate: async () => {
-      if (g().status !== 'idle') return;
       const p0 = g().params;
       if (!p0.prompt.trim()) {
-        patch('generate', { error: { code: 'bad-request', message: 'Write a prompt first: describe the image you want.' }, notice: null });
+        patch('generate', { error: { code: 'bad-request', message: t('store.writePrompt') }, notice: null });
         return;
       }
       g().commitSize();
-      const control = await get().control.build(g().params.width, g().params.height, false);
+      const p = g().params;
+      const { prompts, total } = expandPrompts(p.prompt, { perLine: p.promptPerLine });
+      if (total > MAX_EXPANDED_PROMPTS || prompts.length === 0) {
+        patch('generate', { error: { code: 'bad-request', message: t('store.tooManyPrompts', { total, max: MAX_EXPANDED_PROMPTS }) }, notice: null });
+        return;
+      }
+      // The control image is made now, at the queued size, and travels with every item of the batch.
+      const control = await get().control.build(p.width, p.height, false);
       if (!control.ok) return patch('generate', { error: control.error, notice: null });
-      await jobs.run({
-        count: () => g().params.batchCount,
-        request: (i, model) => {
-          const p = g().params;
+      patch('generate', { error: null, notice: null });
+      const loras = get().loras.uses();
+      const batchId = `b${deps.now()}-${++batchCounter}`;
+      const count = prompts.length * p.batchCount;
+      const items: NewQueueItem[] = [];
+      for (const prompt of prompts)
+        for (let i = 0; i < p.batchCount; i++) {
           const seed = p.randomSeed ? deps.randomSeed() : (p.seed + i) >>> 0;
-          if (p.randomSeed) setParams({ seed });
+          items.push({
+            kind: 'generate',
+            batchId,
+            batchIndex: items.length,
+            batchCount: count,
+            settings: { prompt, negativePrompt: p.negativePrompt, seed, width: p.width, height: p.height, steps: p.steps, guidanceScale: p.guidanceScale, loras, ...(control.value ? { control: control.value } : {}), ...(p.steps === modelDefaultSteps ? { defaultSteps: true } : {}) },
+          });
+        }
+      if (p.randomSeed) setParams({ seed: items[items.length - 1].settings.seed }); // shows the last seed used
+      await get().queue.enqueue(items);
+    },
+    runQueued: (item) => {
+      const st = item.settings;
+      return jobs.run({
+        batch: { index: item.batchIndex, count: item.batchCount },
+        count: () => 1,
+        request: (_i, model) => {
+          // Queued with the default step count (no choice made): the loaded model's own default applies.
+          const steps = st.defaultSteps && model.capabilities.defaultSteps > 0 ? model.capabilities.defaultSteps : st.steps;
           return {
             mode: 'text-to-image',
-            prompt: p.prompt,
-            width: p.width,
-            height: p.height,
-            steps: p.steps,
-            seed,
-            loras: get().loras.uses(),
-            ...controlForRequest(control.value),
-            preview: p.previews,
-            ...(model.capabilities.guidance ? { negativePrompt: p.negativePrompt, guidanceScale: p.guidanceScale } : {}),
+            prompt: st.prompt,
+            width: st.width,
+            height: st.height,
+            steps,
+            seed: st.seed,
+            loras: st.loras,
+            ...controlForRequest(st.control),
+            preview: g().params.previews,
+            ...(model.capabilities.guidance ? { negativePrompt: st.negativePrompt, guidanceScale: st.guidanceScale } : {}),
           };
         },
         onResult: async (result) => {
@@ -169,7 +214,8 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
         },
       });
     },
-    cancel: jobs.cancel,
+    cancel: () => get().queue.cancelBatchOf('generate'),
+    cancelRunning: jobs.cancel,
     applyMetadata: (meta) => {
       const width = snapSide(meta.width);
       const height = snapSide(meta.height);
@@ -192,15 +238,34 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
     },
     restoreFromPng: (bytes) => {
       const found = inspectStudioPng(bytes);
-      if (found.kind === 'none') return false;
+      if (found.kind === 'none') {
+        const other = metaFromA1111Png(bytes, g().params);
+        if (!other) return false;
+        g().applyMetadata(other.meta);
+        const notice = other.ignored.length ? t('store.fromOtherToolIgnored', { fields: formatList(other.ignored) }) : t('store.fromOtherTool');
+        patch('generate', { notice, error: null });
+        return true;
+      }
       if (found.kind === 'damaged') {
         // A studio PNG whose settings were tampered with or damaged: say so, and change nothing.
-        patch('generate', { notice: null, error: { code: 'bad-request', message: `The settings in this image could not be restored: ${found.why}. Nothing was changed.` } });
+        patch('generate', { notice: null, error: { code: 'bad-request', message: t('store.pngDamaged', { why: found.why }) } });
         return true;
       }
       const { meta } = found;
       g().applyMetadata(meta);
-      patch('generate', { notice: 'Settings restored from the image.', error: null });
+      patch('generate', { notice: t('store.restored'), error: null });
+      return true;
+    },
+    recipeFragment: () => recipeFragment(g().params, get().loras.uses().map((u) => ({ name: get().loras.list.find((l) => l.id === u.id)?.name ?? u.id, strength: u.strength })), get().models.loaded?.capabilities.guidance ?? false),
+    applyRecipeLink: (hash) => {
+      const r = metaFromLink(hash);
+      if (r.kind === 'none') return false;
+      if (r.kind === 'bad') {
+        patch('generate', { notice: null, error: { code: 'bad-request', message: t('store.recipeBad', { why: r.why }) } });
+        return true;
+      }
+      g().applyMetadata(r.meta);
+      patch('generate', { notice: t('store.recipeApplied'), error: null });
       return true;
     },
     onModelLoaded: (model) => {

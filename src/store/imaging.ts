@@ -1,5 +1,6 @@
 // Image work the store needs that a browser does best with its own codecs (decode any format, resize, small
 // thumbnails), with pure fallbacks where there is no canvas (Node tests).
+import { t } from '../lib/i18n.ts';
 import { fitWithin, resizeRgba } from '../lib/image.ts';
 import { imageDimensions } from '../lib/imageHeader.ts';
 import { decodePng, encodePng, imageSizeProblem } from '../lib/png.ts';
@@ -39,7 +40,7 @@ export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
 
 /** Refuses, before decoding, a file too large or one whose header claims a size the studio will not open. */
 export async function checkImageFile(blob: Blob): Promise<void> {
-  if (blob.size > MAX_IMAGE_FILE_BYTES) throw new Error(`the file is ${Math.round(blob.size / 2 ** 20)} MiB; the editor opens image files of at most 256 MiB.`);
+  if (blob.size > MAX_IMAGE_FILE_BYTES) throw new Error(t('store.fileTooBig', { mib: Math.round(blob.size / 2 ** 20) }));
   const size = imageDimensions(new Uint8Array(await blob.slice(0, 256 * 1024).arrayBuffer()));
   const problem = size && imageSizeProblem(size.width, size.height);
   if (problem) throw new Error(`${problem}.`);
@@ -77,7 +78,7 @@ export const browserImaging: Imaging = {
     try {
       bitmap = await createImageBitmap(blob, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
     } catch {
-      throw new Error('this file is not an image the browser can read (it may be damaged or in an unsupported format).');
+      throw new Error(t('store.notAnImage'));
     }
     const problem = imageSizeProblem(bitmap.width, bitmap.height); // formats whose header we do not read
     if (problem) {

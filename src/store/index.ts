@@ -6,14 +6,17 @@ import { randomSeed } from '../lib/rng.ts';
 import { startWorkerEngine } from './engine.ts';
 import { idbGalleryStorage } from './galleryStorage.ts';
 import { browserImaging } from './imaging.ts';
+import { idbQueueStorage } from './queueStorage.ts';
 import { localSettings } from './settings.ts';
 import { createStudioStore, type Studio, type StudioStore } from './studio.ts';
 
 export const studioStore: StudioStore = createStudioStore({
   startEngine: startWorkerEngine,
   gallery: idbGalleryStorage(),
+  queue: idbQueueStorage(),
   imaging: browserImaging,
   settings: localSettings(),
+  languages: () => (typeof navigator !== 'undefined' ? (navigator.languages ?? [navigator.language]) : []),
   hasWebGpu: () => typeof navigator !== 'undefined' && 'gpu' in navigator && !!navigator.gpu,
   randomSeed,
   now: () => performance.now(),

@@ -1,6 +1,7 @@
 // LoRAs in the Create view: the stored list (import a file, add by URL, delete), and per LoRA whether it is enabled
 // and at what strength (-2..2). Enabling asks the worker whether the LoRA fits the loaded model and refuses with its
 // reason. Generate and edit requests carry the enabled LoRAs; "Reuse settings" and a dropped PNG restore them by name.
+import { t } from '../lib/i18n.ts';
 import type { ErrorData } from '../lib/errors.ts';
 import type { LoraInfo, LorasApi, LoraUse, Result } from '../worker/protocol.ts';
 import type { SliceContext } from './studio.ts';
@@ -41,7 +42,7 @@ export function createLorasSlice(ctx: SliceContext): LorasSlice {
   const call = async <T>(fn: (a: LorasApi) => Promise<Result<T>>): Promise<T | null> => {
     const a = api();
     if (!a) {
-      patch('loras', { error: { code: 'bad-request', message: 'This engine build does not offer LoRAs.' } });
+      patch('loras', { error: { code: 'bad-request', message: t('store.noLoras') } });
       return null;
     }
     patch('loras', { busy: true, error: null, notice: null });
@@ -52,8 +53,9 @@ export function createLorasSlice(ctx: SliceContext): LorasSlice {
   const added = async (info: LoraInfo | null) => {
     if (!info) return;
     await l().refresh();
-    const skipped = info.unmatched.length ? ` ${info.unmatched.length} key(s) match no Z-Image layer and are not applied: ${info.unmatched.slice(0, 4).join(', ')}${info.unmatched.length > 4 ? ', ...' : ''}.` : '';
-    patch('loras', { notice: `Added ${info.name} (${info.modules} layers).${skipped}` });
+    const n = info.unmatched.length;
+    const keys = `${info.unmatched.slice(0, 4).join(', ')}${n > 4 ? ', ...' : ''}`;
+    patch('loras', { notice: n ? t('store.loraSkipped', { name: info.name, layers: info.modules, count: n, keys }) : t('store.loraAdded', { name: info.name, layers: info.modules }) });
   };
   return {
     list: [],
@@ -92,11 +94,12 @@ export function createLorasSlice(ctx: SliceContext): LorasSlice {
       for (const x of l().list) choice[x.id] = { enabled: false, strength: l().choice[x.id]?.strength ?? 1 };
       const missing: string[] = [];
       for (const m of loras) {
-        const x = l().list.find((y) => y.name === m.name);
+        // A1111 names LoRAs without the file extension (<lora:name:0.8>).
+        const x = l().list.find((y) => y.name === m.name || y.name.replace(/\.safetensors$/i, '') === m.name);
         if (x) choice[x.id] = { enabled: true, strength: clampStrength(m.strength) };
         else missing.push(m.name);
       }
-      patch('loras', { choice, error: missing.length ? { code: 'bad-request', message: `The image used LoRA ${missing.join(', ')}, which is not stored here; import it to use the same settings.` } : null });
+      patch('loras', { choice, error: missing.length ? { code: 'bad-request', message: t('store.loraMissing', { names: missing.join(', ') }) } : null });
     },
     dismiss: () => patch('loras', { error: null, notice: null }),
   };

@@ -1,6 +1,7 @@
 // The model manager adapter over the engine worker: each call is one worker method (EngineApi's model-set part),
 // with callbacks as comlink proxies and a rejected call (a crashed worker) turned into an error result. Storage
 // figures come from navigator.storage on this thread, which sees the same origin quota as the worker.
+import { t } from '../lib/i18n.ts';
 import * as Comlink from 'comlink';
 import { toErrorData } from '../lib/errors.ts';
 import type { EngineClient } from '../worker/client.ts';
@@ -11,7 +12,7 @@ import type { ModelsAdapter, StorageInfo } from './modelsSlice.ts';
 export async function browserStorageInfo(): Promise<Result<StorageInfo>> {
   try {
     const s = navigator.storage;
-    if (!s?.estimate) return { ok: false, error: { code: 'bad-request', message: 'This browser does not report storage usage.' } };
+    if (!s?.estimate) return { ok: false, error: { code: 'bad-request', message: t('store.noEstimate') } };
     const e = await s.estimate();
     const persisted = s.persisted ? await s.persisted() : false;
     return { ok: true, value: { usedBytes: e.usage ?? 0, quotaBytes: e.quota ?? 0, persisted } };

@@ -5,6 +5,7 @@
 // addModelSource). The store reaches it only through ModelsAdapter, one small object (modelsAdapter.ts wraps the
 // worker; tests pass a fake). Storage figures (used, quota, persisted) come from navigator.storage on the main
 // thread. Loading a set into GPU memory is EngineApi.loadModel(setId).
+import { t } from '../lib/i18n.ts';
 import type { ErrorData } from '../lib/errors.ts';
 import type { ImportFile, LoadedModel, ModelSetInfo, Progress, Result, TransferProgress, VerifyReport } from '../worker/protocol.ts';
 import { formatBytes } from './format.ts';
@@ -123,7 +124,7 @@ export function createModelsSlice(ctx: SliceContext): ModelsSlice {
         const need = set.totalBytes - set.storedBytes;
         fail(setId, {
           code: 'storage-quota',
-          message: `${set.label} needs ${formatBytes(need)} more, but only ${formatBytes(Math.max(0, st.quotaBytes - st.usedBytes))} of browser storage is free. Delete a model set or free disk space, then try again.`,
+          message: t('store.needSpace', { name: set.label, need: formatBytes(need), free: formatBytes(Math.max(0, st.quotaBytes - st.usedBytes)) }),
         });
         return;
       }
@@ -166,7 +167,7 @@ export function createModelsSlice(ctx: SliceContext): ModelsSlice {
       setTransfer(setId, null);
       if (!r.ok) fail(setId, r.error);
       else if (!r.value.ok)
-        fail(setId, { code: 'integrity', message: `Verification failed for ${r.value.badFiles.join(', ')}: the stored bytes do not match. Delete and download the set again.` });
+        fail(setId, { code: 'integrity', message: t('store.verifyFailed', { files: r.value.badFiles.join(', ') }) });
       await m().refresh();
     },
     importFiles: async (files) => {

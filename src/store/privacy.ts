@@ -1,6 +1,7 @@
 // The offline-only switch as the UI sees it: a small store of its own (nothing else in the studio depends on it).
 // The value lives in IndexedDB (src/weights/offline.ts), where the engine worker's one fetch wrapper reads it before
 // every request; other open tabs hear of a change on a BroadcastChannel and show it too.
+import { t } from '../lib/i18n.ts';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { toErrorData, type ErrorData } from '../lib/errors.ts';
@@ -26,7 +27,7 @@ export function createPrivacyStore(flag: OfflineFlag, channel: BroadcastChannel 
       try {
         set({ offline: await flag.get(), loaded: true, error: null });
       } catch (err) {
-        set({ loaded: true, error: { code: 'internal', message: `The offline setting could not be read (${toErrorData(err).message}).` } });
+        set({ loaded: true, error: { code: 'internal', message: t('store.offlineRead', { why: toErrorData(err).message }) } });
       }
     },
     setOffline: async (on) => {
@@ -37,7 +38,7 @@ export function createPrivacyStore(flag: OfflineFlag, channel: BroadcastChannel 
         set({ offline: on, error: null });
         channel?.postMessage({ offline: on });
       } catch (err) {
-        set({ error: { code: 'storage-quota', message: `The offline setting could not be saved (${toErrorData(err).message}); it is unchanged.` } });
+        set({ error: { code: 'storage-quota', message: t('store.offlineSave', { why: toErrorData(err).message }) } });
       }
     },
   }));

@@ -1,5 +1,6 @@
 // What the studio remembers between visits besides the gallery: the generation settings, the brush and the active
 // model set (small, so localStorage). Reads are defensive: a damaged or old entry just falls back to defaults.
+import type { Locale } from '../lib/i18n.ts';
 import type { BrushSettings } from '../paint/brush.ts';
 import type { GenerateParams } from './generateSlice.ts';
 
@@ -9,6 +10,7 @@ export interface PersistedSettings {
   generate?: Partial<GenerateParams>;
   brush?: Partial<BrushSettings>;
   activeSetId?: string | null;
+  locale?: Locale;
 }
 
 export interface SettingsStorage {
@@ -58,6 +60,7 @@ export function saveSettings(state: {
   generate: { params: GenerateParams };
   editor: { brush: BrushSettings };
   models: { activeSetId: string | null };
+  locale?: { locale: Locale };
 }, storage: SettingsStorage): void {
-  storage.save({ v: 1, generate: state.generate.params, brush: state.editor.brush, activeSetId: state.models.activeSetId });
+  storage.save({ v: 1, generate: state.generate.params, brush: state.editor.brush, activeSetId: state.models.activeSetId, ...(state.locale ? { locale: state.locale.locale } : {}) });
 }

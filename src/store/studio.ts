@@ -9,8 +9,10 @@ import { createEnhanceSlice, type EnhanceSlice } from './enhanceSlice.ts';
 import { createGallerySlice, type GallerySlice, type GalleryStorage } from './gallerySlice.ts';
 import { createGenerateSlice, type GenerateSlice } from './generateSlice.ts';
 import type { Imaging } from './imaging.ts';
+import { createLocaleSlice, type LocaleSlice } from './localeSlice.ts';
 import { createLorasSlice, type LorasSlice } from './lorasSlice.ts';
 import { createModelsSlice, type ModelsSlice } from './modelsSlice.ts';
+import { createQueueSlice, type QueueSlice, type QueueStorage } from './queueSlice.ts';
 import type { SettingsStorage } from './settings.ts';
 
 export interface Studio {
@@ -22,15 +24,21 @@ export interface Studio {
   enhance: EnhanceSlice;
   loras: LorasSlice;
   control: ControlSlice;
+  queue: QueueSlice;
+  locale: LocaleSlice;
 }
 
 export interface StudioDeps {
   /** Starts the engine worker and the model manager behind it; called lazily, and again after "Restart engine". */
   startEngine: () => EngineHandle;
   gallery: GalleryStorage;
+  /** Pending queue items, kept across reloads. */
+  queue: QueueStorage;
   imaging: Imaging;
   settings: SettingsStorage;
   hasWebGpu: () => boolean;
+  /** The browser's preferred languages (navigator.languages), for the first visit's interface language. */
+  languages?: () => readonly string[];
   randomSeed: () => number;
   now: () => number;
   /** Delay before a prompt change is sent for token counting, ms. */
@@ -68,7 +76,9 @@ export function createStudioStore(deps: StudioDeps): StudioStore {
     const patch: SliceContext['patch'] = (key, part) =>
       set((s) => ({ [key]: { ...s[key], ...(typeof part === 'function' ? part(s[key]) : part) } }) as Partial<Studio>);
     const ctx: SliceContext = { get, patch, deps, rt };
+    const locale = createLocaleSlice(ctx); // first: the other slices' messages read the catalog's locale
     return {
+      locale,
       device: createDeviceSlice(ctx),
       models: createModelsSlice(ctx),
       generate: createGenerateSlice(ctx),
@@ -77,6 +87,7 @@ export function createStudioStore(deps: StudioDeps): StudioStore {
       enhance: createEnhanceSlice(ctx),
       loras: createLorasSlice(ctx),
       control: createControlSlice(ctx),
+      queue: createQueueSlice(ctx),
     };
   });
 }

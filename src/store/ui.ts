@@ -12,3 +12,7 @@ export { ASPECTS, BASE_SIZES, MAX_SIDE, MIN_SIDE, SIZE_STEP, presetSize, snapSid
 export { formatBytes, formatDuration, formatMs, formatRate } from './format.ts';
 export { CONTROL_DEFAULTS, controlAvailable, type ControlKind, type ControlSlice } from './controlSlice.ts';
 export { estimateMemory, setFits, type MemoryEstimate, type SetFit } from '../weights/setFit.ts';
+export type { QueueItem, QueueSlice } from './queueSlice.ts';
+export { expandPrompts, MAX_EXPANDED_PROMPTS } from '../lib/promptTemplate.ts';
+export { MAX_FEATHER, MAX_GROW, MAX_PADDING, type MaskSettings } from './editorSlice.ts';
+export { formatDate, formatList, formatNumber, LOCALE_NAMES, LOCALES, localeTag, t, type Locale, type MessageKey } from '../lib/i18n.ts';

@@ -8,19 +8,23 @@ import { filesOf, isImageFile, isModelFile, isTextTarget } from './files.ts';
 import { ModelsPanel } from './ModelsPanel.tsx';
 import { OfflineSwitch } from './OfflineSwitch.tsx';
 import { UpdatePrompt } from './UpdatePrompt.tsx';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { localeTag, t } from '../store/ui.ts';
 
-const TABS = [
-  { id: 'create', label: 'Create' },
-  { id: 'edit', label: 'Edit' },
-  { id: 'models', label: 'Models' },
-  { id: 'device', label: 'Device' },
-] as const;
+const TABS = [{ id: 'create' }, { id: 'edit' }, { id: 'models' }, { id: 'device' }] as const;
 type TabId = (typeof TABS)[number]['id'];
 
 const tabFromHash = (): TabId => {
   const h = location.hash.replace('#', '');
   return TABS.some((t) => t.id === h) ? (h as TabId) : 'create';
 };
+
+/** A shared recipe link (#recipe=...) fills the Create form once; the fragment is then dropped from the address. */
+function openRecipeLink(): boolean {
+  if (!studioStore.getState().generate.applyRecipeLink(location.hash)) return false;
+  history.replaceState(null, '', location.pathname + location.search);
+  return true;
+}
 
 export function App() {
   const [tab, setTabState] = useState<TabId>(tabFromHash);
@@ -29,10 +33,18 @@ export function App() {
   const modelsBusy = useStudio((s) => s.models.loadingSetId !== null || Object.keys(s.models.transfers).length > 0);
   const generating = useStudio((s) => s.generate.status !== 'idle');
   const editing = useStudio((s) => s.editor.status !== 'idle');
+  const locale = useStudio((s) => s.locale.locale);
+  useEffect(() => {
+    document.documentElement.lang = localeTag(locale);
+    document.title = t('app.title');
+  }, [locale]);
 
   // Back/forward and links like #models switch tabs too.
   useEffect(() => {
-    const onHash = () => setTabState(tabFromHash());
+    const onHash = () => {
+      if (openRecipeLink()) setTabState('create');
+      else setTabState(tabFromHash());
+    };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -51,6 +63,8 @@ export function App() {
       st.generate.recountTokens();
     });
     void s.gallery.load();
+    void s.queue.load();
+    openRecipeLink();
   }, []);
 
   const openImage = useCallback(
@@ -161,37 +175,39 @@ export function App() {
   const busyDot: Partial<Record<TabId, boolean>> = { create: generating, edit: editing, models: modelsBusy };
 
   return (
-    <div className="app">
+    // Keyed by the language: a switch re-renders every label (memoised parts included); state lives in the store.
+    <div className="app" key={locale}>
       <header className="app-header">
         <div className="brand">
           <div className="brand-mark" aria-hidden="true" />
           <div>
-            <h1>Z-Image Studio</h1>
-            <p className="tagline">Generate and edit images privately, on your own GPU.</p>
+            <h1>{t('app.title')}</h1>
+            <p className="tagline">{t('app.tagline')}</p>
           </div>
         </div>
-        <nav className="tabs" role="tablist" aria-label="Studio sections">
-          {TABS.map((t, i) => (
+        <nav className="tabs" role="tablist" aria-label={t('app.sections')}>
+          {TABS.map((tb, i) => (
             <button
-              key={t.id}
+              key={tb.id}
               ref={(el) => {
-                tabRefs.current[t.id] = el;
+                tabRefs.current[tb.id] = el;
               }}
               type="button"
               role="tab"
-              id={`tab-${t.id}`}
+              id={`tab-${tb.id}`}
               className="tab"
-              aria-selected={tab === t.id}
-              aria-controls={tab === t.id ? `panel-${t.id}` : undefined}
-              tabIndex={tab === t.id ? 0 : -1}
-              onClick={() => setTab(t.id)}
+              aria-selected={tab === tb.id}
+              aria-controls={tab === tb.id ? `panel-${tb.id}` : undefined}
+              tabIndex={tab === tb.id ? 0 : -1}
+              onClick={() => setTab(tb.id)}
               onKeyDown={(e) => onTabKey(e, i)}
             >
-              {t.label}
-              {busyDot[t.id] && <span className="tab-busy" aria-label=" (working)" />}
+              {t(`tab.${tb.id}`)}
+              {busyDot[tb.id] && <span className="tab-busy" aria-label={t('app.working')} />}
             </button>
           ))}
         </nav>
+        <LanguageSwitch />
         <OfflineSwitch />
         <DeviceChip onOpen={() => setTab('device')} />
       </header>
@@ -211,7 +227,7 @@ export function App() {
       <UpdatePrompt />
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
-          {tab === 'models' ? 'Drop model files to import them' : tab === 'edit' ? 'Drop an image to edit it' : 'Drop a studio PNG to restore its settings, or any image to edit it'}
+          {tab === 'models' ? t('drop.models') : tab === 'edit' ? t('drop.edit') : t('drop.create')}
         </div>
       )}
     </div>

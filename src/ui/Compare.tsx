@@ -1,6 +1,6 @@
 import type { RefObject } from 'react';
 import { useEffect, useRef, useState } from 'react';
-import type { RgbaImage } from '../store/ui.ts';
+import { t, type RgbaImage } from '../store/ui.ts';
 
 function useDrawn(ref: RefObject<HTMLCanvasElement | null>, image: RgbaImage) {
   useEffect(() => {
@@ -22,19 +22,19 @@ export function Compare({ before, after, instruction }: { before: RgbaImage; aft
   return (
     <div className="compare">
       <div className="compare-frame" style={{ aspectRatio: `${before.width} / ${before.height}`, width: `min(100%, calc((100vh - 300px) * ${before.width / before.height}))` }}>
-        <canvas ref={beforeRef} role="img" aria-label="Before edit" />
-        <canvas ref={afterRef} role="img" aria-label={`After edit: ${instruction}`} style={{ clipPath: `inset(0 0 0 ${split}%)` }} />
+        <canvas ref={beforeRef} role="img" aria-label={t('compare.beforeEdit')} />
+        <canvas ref={afterRef} role="img" aria-label={t('compare.afterEdit', { instruction })} style={{ clipPath: `inset(0 0 0 ${split}%)` }} />
         <div className="compare-line" style={{ left: `${split}%` }} aria-hidden="true" />
         <span className="compare-tag left" aria-hidden="true">
-          Before
+          {t('compare.before')}
         </span>
         <span className="compare-tag right" aria-hidden="true">
-          After
+          {t('compare.after')}
         </span>
       </div>
       <label className="field compare-slider">
-        <span className="visually-hidden">Before and after</span>
-        <input type="range" min={0} max={100} value={split} onChange={(e) => setSplit(Number(e.target.value))} aria-valuetext={`${split}% before, ${100 - split}% after`} />
+        <span className="visually-hidden">{t('compare.slider')}</span>
+        <input type="range" min={0} max={100} value={split} onChange={(e) => setSplit(Number(e.target.value))} aria-valuetext={t('compare.value', { before: split, after: 100 - split })} />
       </label>
     </div>
   );

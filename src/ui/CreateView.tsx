@@ -3,7 +3,9 @@ import { Gallery } from './Gallery.tsx';
 import { LoraPanel } from './LoraPanel.tsx';
 import { PreviewSwitch } from './PreviewSwitch.tsx';
 import { PromptForm } from './PromptForm.tsx';
+import { QueuePanel } from './QueuePanel.tsx';
 import { ResultView } from './ResultView.tsx';
+import { t } from '../store/ui.ts';
 import './create.css';
 
 /** The Create tab: settings on the left, the current image and the gallery on the right. */
@@ -17,7 +19,7 @@ export function CreateView({ onEdit, onLoadPng }: { onEdit: () => void; onLoadPn
         <ControlPanel target="create" />
         <div className="panel load-png">
           <label className="btn small">
-            Load settings from PNG
+            {t('form.loadPng')}
             <input
               type="file"
               accept="image/png"
@@ -30,11 +32,12 @@ export function CreateView({ onEdit, onLoadPng }: { onEdit: () => void; onLoadPn
               }}
             />
           </label>
-          <span className="muted small">or drop a Z-Image Studio PNG anywhere</span>
+          <span className="muted small">{t('form.loadPngHint')}</span>
         </div>
       </div>
       <div className="create-main">
         <ResultView onEdit={onEdit} />
+        <QueuePanel />
         <Gallery />
       </div>
     </div>

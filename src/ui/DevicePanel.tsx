@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useStudio } from '../store/index.ts';
-import { formatBytes } from '../store/ui.ts';
+import { formatBytes, formatNumber, t } from '../store/ui.ts';
 import { DeviceFit } from './DeviceFit.tsx';
 import './device.css';
 
@@ -13,11 +13,11 @@ const KEY_LIMITS = [
   'maxStorageBuffersPerShaderStage',
 ];
 
-const fmtLimit = (k: string, v: number) => (/Size$/.test(k) && v >= 1 << 20 ? `${formatBinary(v)} (${v.toLocaleString()})` : v.toLocaleString());
+const fmtLimit = (k: string, v: number) => (/Size$/.test(k) && v >= 1 << 20 ? `${formatBinary(v)} (${formatNumber(v)})` : formatNumber(v));
 
 /** Limits are powers of two: MiB and GiB read better than decimal units here. */
 function formatBinary(n: number): string {
-  return n >= 2 ** 30 ? `${+(n / 2 ** 30).toFixed(2)} GiB` : `${+(n / 2 ** 20).toFixed(1)} MiB`;
+  return n >= 2 ** 30 ? `${formatNumber(n / 2 ** 30)} GiB` : `${formatNumber(n / 2 ** 20, { maximumFractionDigits: 1 })} MiB`;
 }
 
 /** The Device tab: adapter, features, limits and GPU memory, or a plain account of what is wrong. */
@@ -42,44 +42,41 @@ export function DevicePanel() {
     <div className="device-grid">
       <section className="panel" aria-labelledby="device-gpu">
         <div className="panel-title">
-          <h2 id="device-gpu">GPU</h2>
+          <h2 id="device-gpu">{t('device.gpu')}</h2>
           {status === 'ready' && (
             <button type="button" className="btn small" onClick={() => void refresh()}>
-              Refresh
+              {t('device.refresh')}
             </button>
           )}
         </div>
         {status === 'checking' || status === 'idle' ? (
-          <p className="muted">Checking WebGPU…</p>
+          <p className="muted">{t('device.checking')}</p>
         ) : status === 'error' && error ? (
           <div className="state">
-            <span className="badge bad">{error.code === 'webgpu-unavailable' ? 'No WebGPU' : error.code === 'limits' ? 'Limits too small' : 'Unavailable'}</span>
+            <span className="badge bad">{error.code === 'webgpu-unavailable' ? t('device.noWebGpu') : error.code === 'limits' ? t('device.limitsSmall') : t('device.unavailable')}</span>
             <p>{error.message}</p>
             {error.code === 'webgpu-unavailable' && (
-              <p className="muted small">
-                WebGPU ships in Chrome and Edge 113+ on Windows, macOS and ChromeOS (121+ on Android), Safari 26+, and Firefox 141+ on Windows. Check
-                that hardware acceleration is on in the browser settings.
-              </p>
+              <p className="muted small">{t('device.webgpuHelp')}</p>
             )}
             <button type="button" className="btn" onClick={() => void check()}>
-              Check again
+              {t('device.checkAgain')}
             </button>
           </div>
         ) : status === 'lost' && error ? (
           <div className="state">
-            <span className="badge bad">Device lost</span>
+            <span className="badge bad">{t('device.lost')}</span>
             <p>{error.message}</p>
-            <p className="muted small">Use “Restart engine” in the banner above to create a new device. Nothing you made is lost.</p>
+            <p className="muted small">{t('device.lostHelp')}</p>
           </div>
         ) : info ? (
           <dl className="kv">
-            <dt>Adapter</dt>
+            <dt>{t('device.adapter')}</dt>
             <dd>{info.adapter.description || info.adapter.device || '—'}</dd>
-            <dt>Vendor</dt>
+            <dt>{t('device.vendor')}</dt>
             <dd>{info.adapter.vendor || '—'}</dd>
-            <dt>Architecture</dt>
+            <dt>{t('device.architecture')}</dt>
             <dd>{info.adapter.architecture || '—'}</dd>
-            <dt>Features</dt>
+            <dt>{t('device.features')}</dt>
             <dd className="chips">
               <Feature on={info.features.shaderF16} name="shader-f16" />
               <Feature on={info.features.subgroups} name="subgroups" />
@@ -92,44 +89,44 @@ export function DevicePanel() {
       <DeviceFit />
 
       <section className="panel" aria-labelledby="device-memory">
-        <h2 id="device-memory">Memory</h2>
+        <h2 id="device-memory">{t('device.memory')}</h2>
         {info && status === 'ready' ? (
           <dl className="kv">
-            <dt>GPU memory in use</dt>
+            <dt>{t('device.inUse')}</dt>
             <dd data-testid="memory-in-use">{formatBytes(info.memory.inUseBytes)}</dd>
-            <dt>Pooled for reuse</dt>
+            <dt>{t('device.pooled')}</dt>
             <dd>{formatBytes(info.memory.pooledBytes)}</dd>
-            <dt>Peak</dt>
+            <dt>{t('device.peak')}</dt>
             <dd data-testid="memory-peak">{formatBytes(info.memory.peakBytes)}</dd>
-            <dt>Loaded model</dt>
-            <dd>{loaded ? `${loaded.label} (${formatBytes(loaded.weightBytes)} of weights)` : 'None'}</dd>
+            <dt>{t('device.loadedModel')}</dt>
+            <dd>{loaded ? t('device.modelWeights', { name: loaded.label, size: formatBytes(loaded.weightBytes) }) : t('device.none')}</dd>
           </dl>
         ) : (
-          <p className="muted">No GPU figures while the device is unavailable.</p>
+          <p className="muted">{t('device.noFigures')}</p>
         )}
-        <h2 className="sub">Browser storage</h2>
+        <h2 className="sub">{t('device.browserStorage')}</h2>
         {storage ? (
           <dl className="kv">
-            <dt>Used</dt>
+            <dt>{t('device.used')}</dt>
             <dd>{formatBytes(storage.usedBytes)}</dd>
-            <dt>Free</dt>
+            <dt>{t('device.free')}</dt>
             <dd>{formatBytes(Math.max(0, storage.quotaBytes - storage.usedBytes))}</dd>
-            <dt>Persistent</dt>
-            <dd>{storage.persisted ? 'Yes: the browser will not evict it' : 'Not yet (asked for on the first download)'}</dd>
+            <dt>{t('device.persistent')}</dt>
+            <dd>{storage.persisted ? t('device.persistentYes') : t('device.persistentNo')}</dd>
           </dl>
         ) : (
-          <p className="muted">Open the Models tab to read storage figures.</p>
+          <p className="muted">{t('device.openModels')}</p>
         )}
         {storageError && (
           <p className="state-line">
-            <span className="badge warn">Storage full</span> {storageError.message}
+            <span className="badge warn">{t('device.storageFull')}</span> {storageError.message}
           </p>
         )}
       </section>
 
       {info && status === 'ready' && (
         <section className="panel wide" aria-labelledby="device-limits">
-          <h2 id="device-limits">Limits</h2>
+          <h2 id="device-limits">{t('device.limits')}</h2>
           <dl className="kv limits">
             {KEY_LIMITS.filter((k) => k in info.limits).map((k) => (
               <div key={k} className="kv-row key">
@@ -139,7 +136,7 @@ export function DevicePanel() {
             ))}
           </dl>
           <details>
-            <summary>All limits</summary>
+            <summary>{t('device.allLimits')}</summary>
             <dl className="kv limits">
               {Object.entries(info.limits)
                 .filter(([k]) => !KEY_LIMITS.includes(k))
@@ -162,7 +159,7 @@ function Feature({ on, name }: { on: boolean; name: string }) {
   return (
     <span className={`badge ${on ? 'ok' : ''}`}>
       {on ? '✓' : '✕'} {name}
-      <span className="visually-hidden">{on ? ' available' : ' not available'}</span>
+      <span className="visually-hidden">{on ? t('device.available') : t('device.notAvailable')}</span>
     </span>
   );
 }

@@ -1,9 +1,11 @@
 import { useId, useMemo } from 'react';
 import { useStudio, useStudioShallow } from '../store/index.ts';
 import { maskCoverage } from '../paint/mask.ts';
+import { formatNumber, t } from '../store/ui.ts';
 import { JobProgress } from './JobProgress.tsx';
 import { ErrorMessage, Notice } from './Messages.tsx';
 import { EnhanceBar } from './EnhanceBar.tsx';
+import { MaskAdjust } from './MaskAdjust.tsx';
 
 /** The edit instruction, strength, Apply edit, progress and the outcome. */
 export function EditPanel() {
@@ -28,33 +30,34 @@ export function EditPanel() {
   const busy = status !== 'idle';
   const id = useId();
   return (
-    <section className="panel edit-panel" aria-label="Edit">
+    <section className="panel edit-panel" aria-label={t('edit.label')}>
       <label className="field">
-        <span className="field-label">Edit instruction</span>
-        <textarea rows={4} value={instruction} placeholder="Turn the sky into a stormy sunset" onChange={(e) => ed.setInstruction(e.target.value)} />
+        <span className="field-label">{t('edit.instruction')}</span>
+        <textarea rows={4} value={instruction} placeholder={t('edit.placeholder')} onChange={(e) => ed.setInstruction(e.target.value)} />
       </label>
       <EnhanceBar target="edit" disabled={busy || !hasSource} />
       <div className="field">
         <span className="field-row label-row">
           <label className="field-label" htmlFor={`${id}-strength`}>
-            Strength
+            {t('edit.strength')}
           </label>
           <span className="muted small">{Math.round(strength * 100)}%</span>
         </span>
         <input id={`${id}-strength`} aria-describedby={`${id}-strength-hint`} type="range" min={0.05} max={1} step={0.05} value={strength} onChange={(e) => ed.setStrength(Number(e.target.value))} aria-valuetext={`${Math.round(strength * 100)}%`} />
         <span id={`${id}-strength-hint`} className="muted small">
-          Low keeps the original close; high repaints freely.
+          {t('edit.strengthHint')}
         </span>
       </div>
       <p className="muted small mask-info" data-testid="mask-coverage">
-        {!hasSource ? 'No image open.' : coverage === 0 ? 'No mask painted: the edit may change the whole image.' : `The mask covers ${(coverage * 100).toFixed(coverage < 0.01 ? 2 : 1)}% of the image; only that area changes.`}
+        {!hasSource ? t('edit.noImage') : coverage === 0 ? t('edit.noMask') : t('edit.coverage', { pct: formatNumber(coverage * 100, { minimumFractionDigits: coverage < 0.01 ? 2 : 1, maximumFractionDigits: coverage < 0.01 ? 2 : 1 }) })}
       </p>
-      <button type="button" className="btn primary big" disabled={busy || !hasSource} onClick={() => void ed.applyEdit()} aria-keyshortcuts="Control+Enter">
-        Apply edit <kbd aria-hidden="true">Ctrl</kbd>
+      <MaskAdjust />
+      <button type="button" className="btn primary big" disabled={!hasSource} onClick={() => void ed.applyEdit()} aria-keyshortcuts="Control+Enter">
+        {t('edit.apply')} <kbd aria-hidden="true">Ctrl</kbd>
         <kbd aria-hidden="true">Enter</kbd>
       </button>
-      {busy && <JobProgress label="Edit progress" status={status} job={job} loadProgress={loadProgress} onCancel={() => void ed.cancelEdit()} />}
-      {error && <ErrorMessage error={error} title="Edit failed" onDismiss={ed.dismiss} />}
+      {busy && <JobProgress label={t('edit.progress')} status={status} job={job} loadProgress={loadProgress} onCancel={() => void ed.cancelEdit()} />}
+      {error && <ErrorMessage error={error} title={t('edit.failed')} onDismiss={ed.dismiss} />}
       {notice && !error && <Notice text={notice} onDismiss={ed.dismiss} />}
     </section>
   );

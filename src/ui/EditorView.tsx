@@ -5,6 +5,8 @@ import { ControlPanel } from './ControlPanel.tsx';
 import { EditPanel } from './EditPanel.tsx';
 import { isTextTarget } from './files.ts';
 import { MaskCanvas } from './MaskCanvas.tsx';
+import { QueuePanel } from './QueuePanel.tsx';
+import { t } from '../store/ui.ts';
 import './editor.css';
 
 /** The Edit tab: toolbar, the mask canvas (or the before/after of the last edit), and the edit panel. */
@@ -53,20 +55,20 @@ export function EditorView({ onOpenFile }: { onOpenFile: (f: File) => void }) {
           <div className="editor-empty panel">
             <div className="empty">
               <div className="empty-art" aria-hidden="true" />
-              <p>{opening ? 'Opening…' : 'Open an image to edit: choose a file, drop one here, paste it (Ctrl+V), or use “Send to editor” on a gallery image.'}</p>
+              <p>{opening ? t('editor.opening') : t('editor.openHint')}</p>
               <OpenImageButton onOpenFile={onOpenFile} primary />
             </div>
           </div>
         ) : result ? (
           <div className="panel compare-panel">
             <div className="panel-title">
-              <h2>Before and after</h2>
+              <h2>{t('editor.beforeAfter')}</h2>
               <div className="actions">
                 <button type="button" className="btn small" onClick={keepResult}>
-                  Keep editing result
+                  {t('editor.keepResult')}
                 </button>
                 <button type="button" className="btn small ghost" onClick={dismissResult}>
-                  Back to mask
+                  {t('editor.backToMask')}
                 </button>
               </div>
             </div>
@@ -79,6 +81,7 @@ export function EditorView({ onOpenFile }: { onOpenFile: (f: File) => void }) {
       <aside className="editor-side">
         <EditPanel />
         <ControlPanel target="edit" />
+        <QueuePanel />
         <Shortcuts />
       </aside>
     </div>
@@ -88,7 +91,7 @@ export function EditorView({ onOpenFile }: { onOpenFile: (f: File) => void }) {
 function OpenImageButton({ onOpenFile, primary }: { onOpenFile: (f: File) => void; primary?: boolean }) {
   return (
     <label className={`btn ${primary ? 'primary' : 'small'}`}>
-      Open image
+      {t('editor.open')}
       <input
         type="file"
         accept="image/*"
@@ -115,59 +118,59 @@ function EditorToolbar({ onOpenFile, disabled }: { onOpenFile: (f: File) => void
     return { setTool, undo, redo, clearMask, invertMask, setBrush, setOverlayVisible };
   });
   return (
-    <div className="toolbar panel" role="toolbar" aria-label="Mask tools">
+    <div className="toolbar panel" role="toolbar" aria-label={t('editor.tools')}>
       <div className="tb-row">
         <OpenImageButton onOpenFile={onOpenFile} />
         <span className="sep" aria-hidden="true" />
-        <div className="tool-group" role="group" aria-label="Tool">
+        <div className="tool-group" role="group" aria-label={t('editor.tool')}>
           {(
             [
-              ['brush', 'Brush', 'B'],
-              ['eraser', 'Eraser', 'E'],
-              ['pan', 'Pan', 'H'],
+              ['brush', t('editor.brush'), 'B'],
+              ['eraser', t('editor.eraser'), 'E'],
+              ['pan', t('editor.pan'), 'H'],
             ] as const
-          ).map(([t, name, key]) => (
-            <button key={t} type="button" className="btn small" aria-pressed={tool === t} onClick={() => ed.setTool(t)} aria-keyshortcuts={key} title={`${name} (${key})`} disabled={disabled}>
+          ).map(([id, name, key]) => (
+            <button key={id} type="button" className="btn small" aria-pressed={tool === id} onClick={() => ed.setTool(id)} aria-keyshortcuts={key} title={t('editor.toolKey', { name, key })} disabled={disabled}>
               {name}
             </button>
           ))}
         </div>
         <span className="sep" aria-hidden="true" />
-        <button type="button" className="btn small" onClick={ed.undo} disabled={disabled || !canUndo} aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)">
-          Undo
+        <button type="button" className="btn small" onClick={ed.undo} disabled={disabled || !canUndo} aria-keyshortcuts="Control+Z" title={t('editor.undoHint')}>
+          {t('editor.undo')}
         </button>
-        <button type="button" className="btn small" onClick={ed.redo} disabled={disabled || !canRedo} aria-keyshortcuts="Control+Shift+Z" title="Redo (Ctrl+Shift+Z)">
-          Redo
+        <button type="button" className="btn small" onClick={ed.redo} disabled={disabled || !canRedo} aria-keyshortcuts="Control+Shift+Z" title={t('editor.redoHint')}>
+          {t('editor.redo')}
         </button>
         <button type="button" className="btn small" onClick={ed.clearMask} disabled={disabled || !hasSource}>
-          Clear mask
+          {t('editor.clear')}
         </button>
         <button type="button" className="btn small" onClick={ed.invertMask} disabled={disabled || !hasSource}>
-          Invert mask
+          {t('editor.invert')}
         </button>
       </div>
       <div className="tb-row">
-        <div className="tb-field" title="Brush size ([ and ])">
+        <div className="tb-field" title={t('editor.sizeHint')}>
           <label className="field-label" htmlFor="brush-size">
-            Brush size
+            {t('editor.size')}
           </label>
-          <input id="brush-size" type="range" min={1} max={512} value={brush.size} onChange={(e) => ed.setBrush({ size: Number(e.target.value) })} aria-valuetext={`${brush.size} pixels`} aria-keyshortcuts="[ ]" disabled={disabled} />
-          <span className="tb-value">{brush.size}px</span>
+          <input id="brush-size" type="range" min={1} max={512} value={brush.size} onChange={(e) => ed.setBrush({ size: Number(e.target.value) })} aria-valuetext={t('editor.pixels', { n: brush.size })} aria-keyshortcuts="[ ]" disabled={disabled} />
+          <span className="tb-value">{t('editor.px', { n: brush.size })}</span>
         </div>
         <div className="tb-field">
           <label className="field-label" htmlFor="brush-hardness">
-            Hardness
+            {t('editor.hardness')}
           </label>
           <input id="brush-hardness" type="range" min={0} max={100} value={Math.round(brush.hardness * 100)} onChange={(e) => ed.setBrush({ hardness: Number(e.target.value) / 100 })} aria-valuetext={`${Math.round(brush.hardness * 100)}%`} disabled={disabled} />
           <span className="tb-value">{Math.round(brush.hardness * 100)}%</span>
         </div>
-        <label className="check" title="A pen's pressure scales the brush">
+        <label className="check" title={t('editor.pressureHint')}>
           <input type="checkbox" checked={brush.pressure} onChange={(e) => ed.setBrush({ pressure: e.target.checked })} disabled={disabled} />
-          Pen pressure
+          {t('editor.pressure')}
         </label>
-        <label className="check" title="Show or hide the mask overlay (M)">
+        <label className="check" title={t('editor.showMaskHint')}>
           <input type="checkbox" checked={overlayVisible} onChange={(e) => ed.setOverlayVisible(e.target.checked)} disabled={disabled} aria-keyshortcuts="M" />
-          Show mask
+          {t('editor.showMask')}
         </label>
       </div>
     </div>
@@ -177,26 +180,26 @@ function EditorToolbar({ onOpenFile, disabled }: { onOpenFile: (f: File) => void
 function Shortcuts() {
   return (
     <details className="panel shortcuts">
-      <summary>Keyboard shortcuts</summary>
+      <summary>{t('editor.shortcuts')}</summary>
       <dl>
         <dt><kbd>B</kbd> <kbd>E</kbd> <kbd>H</kbd></dt>
-        <dd>Brush, eraser, pan</dd>
+        <dd>{t('editor.sc.tools')}</dd>
         <dt><kbd>[</kbd> <kbd>]</kbd></dt>
-        <dd>Smaller, larger brush</dd>
+        <dd>{t('editor.sc.size')}</dd>
         <dt><kbd>Ctrl</kbd>+<kbd>Z</kbd></dt>
-        <dd>Undo a stroke</dd>
+        <dd>{t('editor.sc.undo')}</dd>
         <dt><kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>Z</kbd></dt>
-        <dd>Redo</dd>
-        <dt><kbd>Space</kbd> drag</dt>
-        <dd>Pan (or the middle button)</dd>
-        <dt>Wheel, <kbd>+</kbd> <kbd>−</kbd> <kbd>0</kbd></dt>
-        <dd>Zoom, fit</dd>
+        <dd>{t('editor.sc.redo')}</dd>
+        <dt><kbd>Space</kbd> {t('editor.sc.drag')}</dt>
+        <dd>{t('editor.sc.pan')}</dd>
+        <dt>{t('editor.sc.wheel')} <kbd>+</kbd> <kbd>−</kbd> <kbd>0</kbd></dt>
+        <dd>{t('editor.sc.zoom')}</dd>
         <dt><kbd>M</kbd></dt>
-        <dd>Show or hide the mask</dd>
+        <dd>{t('editor.sc.mask')}</dd>
         <dt><kbd>Esc</kbd></dt>
-        <dd>Drop the stroke in progress</dd>
+        <dd>{t('editor.sc.esc')}</dd>
         <dt><kbd>Ctrl</kbd>+<kbd>Enter</kbd></dt>
-        <dd>Apply edit</dd>
+        <dd>{t('editor.sc.apply')}</dd>
       </dl>
     </details>
   );

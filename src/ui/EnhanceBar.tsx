@@ -1,7 +1,8 @@
 import { useStudio, useStudioShallow } from '../store/index.ts';
+import { formatNumber, t } from '../store/ui.ts';
 import { ErrorMessage, Notice } from './Messages.tsx';
 
-const PHASE_TEXT = { loading: 'Loading the language model…', reading: 'Reading your prompt…', writing: 'Writing…' } as const;
+const PHASE_TEXT = { loading: 'enhance.loadingLm', reading: 'enhance.reading', writing: 'enhance.writing' } as const;
 
 /**
  * Enhance for one prompt box: the loaded text encoder, as a chat model, rewrites the box's text; the result streams
@@ -22,29 +23,29 @@ export function EnhanceBar({ target, disabled }: { target: 'create' | 'edit'; di
   });
   const busy = status !== 'idle';
   const running = busy && mine;
-  const what = target === 'create' ? 'Rewrite the prompt as a detailed one' : 'Turn the instruction (and the image’s own prompt) into a prompt for the masked region';
+  const what = target === 'create' ? t('enhance.whatCreate') : t('enhance.whatEdit');
   return (
     <div className="enhance-bar" data-testid={`enhance-${target}`}>
       <div className="field-row">
         {running ? (
           <button type="button" className="btn small" onClick={() => void a.cancel()}>
-            Cancel enhance
+            {t('enhance.cancel')}
           </button>
         ) : (
-          <button type="button" className="btn small" disabled={busy || disabled} title={`${what}, on this device`} onClick={() => void a.enhance(target)}>
-            ✨ Enhance
+          <button type="button" className="btn small" disabled={busy || disabled} title={what} onClick={() => void a.enhance(target)}>
+            {t('enhance.button')}
           </button>
         )}
         {!busy && canUndo && (
           <button type="button" className="btn small" onClick={a.revert}>
-            Undo enhance
+            {t('enhance.undo')}
           </button>
         )}
         <span className="muted small" aria-live="polite" data-testid="enhance-status">
-          {running ? (status === 'loading-model' ? 'Loading the model…' : `${phase ? PHASE_TEXT[phase] : ''}${tokens ? ` ${tokens} tokens` : ''}${speed ? `, ${speed.toFixed(1)} tokens/s` : ''}`) : ''}
+          {running ? (status === 'loading-model' ? t('enhance.loadingModel') : [phase ? t(PHASE_TEXT[phase]) : '', tokens ? t('enhance.tokens', { n: tokens }) : '', speed ? t('enhance.speed', { n: formatNumber(speed, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) }) : ''].filter(Boolean).join(' · ')) : ''}
         </span>
       </div>
-      {mine && error && <ErrorMessage error={error} title="Enhance failed" onDismiss={a.dismiss} />}
+      {mine && error && <ErrorMessage error={error} title={t('enhance.failed')} onDismiss={a.dismiss} />}
       {mine && notice && !error && <Notice text={notice} onDismiss={a.dismiss} />}
     </div>
   );

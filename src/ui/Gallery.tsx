@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { useStudio } from '../store/index.ts';
-import type { GalleryItem } from '../store/ui.ts';
+import { t, type GalleryItem } from '../store/ui.ts';
 import { useObjectUrl } from './hooks.ts';
 
 /** Every result, newest first, as thumbnails; choosing one makes it the current image. */
@@ -14,8 +14,8 @@ export function Gallery() {
   return (
     <section className="panel gallery" aria-labelledby="gallery-title">
       <div className="panel-title">
-        <h2 id="gallery-title">Gallery</h2>
-        <span className="muted small">{status === 'loading' ? 'Loading…' : `${items.length} image${items.length === 1 ? '' : 's'}, kept in this browser`}</span>
+        <h2 id="gallery-title">{t('gallery.title')}</h2>
+        <span className="muted small">{status === 'loading' ? t('gallery.loading') : t(items.length === 1 ? 'gallery.count.one' : 'gallery.count.other', { n: items.length })}</span>
       </div>
       {error && (
         <p className="message warn small gallery-error" role="status" data-error-code={error.code}>
@@ -23,9 +23,9 @@ export function Gallery() {
         </p>
       )}
       {items.length === 0 ? (
-        <p className="muted small">Images you generate or edit appear here and stay after a reload.</p>
+        <p className="muted small">{t('gallery.empty')}</p>
       ) : (
-        <ul className="thumbs" aria-label="Gallery images">
+        <ul className="thumbs" aria-label={t('gallery.list')}>
           {items.map((item, i) => (
             <Thumb key={item.id} item={item} index={items.length - i} selected={item.id === selectedId} unsaved={!!unsaved[item.id]} onSelect={select} />
           ))}
@@ -38,13 +38,13 @@ export function Gallery() {
 const Thumb = memo(function Thumb({ item, index, selected, unsaved, onSelect }: { item: GalleryItem; index: number; selected: boolean; unsaved: boolean; onSelect: (id: string) => void }) {
   const url = useObjectUrl(item.thumb);
   // No "seed" or "prompt" in the name: labels elsewhere (the Seed and Prompt fields) must stay unambiguous.
-  const label = `Image ${index}${item.sourceId ? ' (edit)' : ''}: ${item.meta.prompt || 'untitled'}`;
+  const label = t(item.sourceId ? 'gallery.itemEdit' : 'gallery.item', { n: index, prompt: item.meta.prompt || t('gallery.untitled') });
   return (
     <li>
       <button type="button" className="thumb" aria-pressed={selected} aria-label={label} title={`${item.meta.prompt}\n${item.meta.width}×${item.meta.height}, ${item.meta.seed}`} onClick={() => onSelect(item.id)}>
         {url && <img src={url} alt="" loading="lazy" />}
-        {item.sourceId && <span className="badge accent corner">Edit</span>}
-        {unsaved && <span className="badge warn corner right">Unsaved</span>}
+        {item.sourceId && <span className="badge accent corner">{t('gallery.editBadge')}</span>}
+        {unsaved && <span className="badge warn corner right">{t('result.unsaved')}</span>}
       </button>
     </li>
   );

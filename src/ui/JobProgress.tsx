@@ -1,13 +1,13 @@
-import { formatDuration, formatMs, type JobState, type JobStatus, type Progress } from '../store/ui.ts';
+import { formatDuration, formatMs, t, type JobState, type JobStatus, type MessageKey, type Progress } from '../store/ui.ts';
 import { useNow } from './hooks.ts';
 
-const PHASES: Record<Progress['phase'], string> = {
-  loading: 'Loading model',
-  tokenizing: 'Reading the prompt',
-  encoding: 'Encoding the prompt',
-  denoising: 'Denoising',
-  decoding: 'Decoding the image',
-  done: 'Finishing',
+const PHASES: Record<Progress['phase'], Extract<MessageKey, `phase.${string}`>> = {
+  loading: 'phase.loading',
+  tokenizing: 'phase.tokenizing',
+  encoding: 'phase.encoding',
+  denoising: 'phase.denoising',
+  decoding: 'phase.decoding',
+  done: 'phase.done',
 };
 
 /** Phase, step, elapsed and ETA for a running job (or a model load), with Cancel. */
@@ -19,7 +19,7 @@ export function JobProgress({ label, status, job, loadProgress, onCancel }: { la
   const index = job?.index ?? 0;
   const fraction = status === 'loading-model' ? (p?.fraction ?? 0) : (index + (p?.fraction ?? 0)) / count;
   const pct = Math.round(Math.min(1, Math.max(0, fraction)) * 100);
-  const phase = status === 'cancelling' ? 'Cancelling…' : status === 'loading-model' ? 'Loading model' : p ? PHASES[p.phase] : 'Starting';
+  const phase = status === 'cancelling' ? t('phase.cancelling') : status === 'loading-model' ? t('phase.loading') : p ? t(PHASES[p.phase]) : t('phase.starting');
   const elapsed = job ? now - job.startedAt : (p?.elapsedMs ?? 0);
   const indeterminate = !p || (status === 'loading-model' && !p.fraction);
   return (
@@ -32,29 +32,25 @@ export function JobProgress({ label, status, job, loadProgress, onCancel }: { la
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={indeterminate ? undefined : pct}
-          aria-valuetext={`${phase}${p?.step ? `, step ${p.step} of ${p.steps}` : ''}, ${pct}%`}
+          aria-valuetext={p?.step ? t('progress.valueStep', { phase, step: p.step, steps: p.steps ?? 0, pct }) : t('progress.value', { phase, pct })}
         >
           <div style={{ width: `${pct}%` }} />
         </div>
         <div className="progress-meta" aria-live="polite">
           <strong>{phase}</strong>
           {p?.phase === 'denoising' && p.step !== undefined && (
-            <span>
-              Step {p.step} of {p.steps}
-            </span>
+            <span>{t('progress.step', { step: p.step, steps: p.steps ?? 0 })}</span>
           )}
           {count > 1 && (
-            <span>
-              Image {index + 1} of {count}
-            </span>
+            <span>{t('progress.image', { n: index + 1, count })}</span>
           )}
-          <span>Elapsed {formatDuration(elapsed)}</span>
-          {p?.etaMs != null && <span>ETA {formatDuration(p.etaMs)}</span>}
-          {p?.gpuStepMs !== undefined && <span title="The GPU's own time for the last step, from timestamp queries">GPU {formatMs(p.gpuStepMs)}/step</span>}
+          <span>{t('progress.elapsed', { time: formatDuration(elapsed) })}</span>
+          {p?.etaMs != null && <span>{t('progress.eta', { time: formatDuration(p.etaMs) })}</span>}
+          {p?.gpuStepMs !== undefined && <span title={t('progress.gpuHint')}>{t('progress.gpu', { time: formatMs(p.gpuStepMs) })}</span>}
         </div>
       </div>
       <button type="button" className="btn" onClick={onCancel} disabled={status === 'cancelling'}>
-        Cancel
+        {t('progress.cancel')}
       </button>
     </div>
   );

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useStudio, useStudioShallow } from '../store/index.ts';
 import { LORA_STRENGTH_MAX, LORA_STRENGTH_MIN } from '../store/lorasSlice.ts';
 import { formatBytes } from '../store/format.ts';
+import { formatNumber, t } from '../store/ui.ts';
 
 /** LoRAs in Create: import a .safetensors or add one by URL; enable, set strength (-2..2), delete. */
 export function LoraPanel() {
@@ -14,17 +15,17 @@ export function LoraPanel() {
     void refresh();
   }, [refresh, modelLoaded]);
   return (
-    <section className="panel lora-panel" aria-label="LoRAs">
-      <h3>LoRAs</h3>
-      {s.list.length === 0 && <p className="muted small">No LoRAs yet: import a Z-Image LoRA (.safetensors) or add one by URL.</p>}
+    <section className="panel lora-panel" aria-label={t('lora.title')}>
+      <h3>{t('lora.title')}</h3>
+      {s.list.length === 0 && <p className="muted small">{t('lora.empty')}</p>}
       <ul className="lora-list">
         {s.list.map((x) => {
           const c = s.choice[x.id] ?? { enabled: false, strength: 1 };
           return (
             <li key={x.id} data-testid="lora-item">
               <label className="lora-name">
-                <input type="checkbox" checked={c.enabled} disabled={s.busy} onChange={(e) => void a.setEnabled(x.id, e.target.checked)} aria-label={`Enable ${x.name}`} />
-                <span title={`${x.modules} layers, ${formatBytes(x.bytes)}`}>{x.name}</span>
+                <input type="checkbox" checked={c.enabled} disabled={s.busy} onChange={(e) => void a.setEnabled(x.id, e.target.checked)} aria-label={t('lora.enable', { name: x.name })} />
+                <span title={t('lora.info', { layers: x.modules, size: formatBytes(x.bytes) })}>{x.name}</span>
               </label>
               <input
                 type="range"
@@ -32,12 +33,12 @@ export function LoraPanel() {
                 max={LORA_STRENGTH_MAX}
                 step={0.05}
                 value={c.strength}
-                aria-label={`Strength of ${x.name}`}
+                aria-label={t('lora.strength', { name: x.name })}
                 onChange={(e) => a.setStrength(x.id, Number(e.target.value))}
               />
-              <output className="small">{c.strength.toFixed(2)}</output>
-              <button type="button" className="btn small" disabled={s.busy} onClick={() => void a.remove(x.id)} aria-label={`Delete ${x.name}`}>
-                Delete
+              <output className="small">{formatNumber(c.strength, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}</output>
+              <button type="button" className="btn small" disabled={s.busy} onClick={() => void a.remove(x.id)} aria-label={t('lora.deleteName', { name: x.name })}>
+                {t('lora.delete')}
               </button>
             </li>
           );
@@ -45,7 +46,7 @@ export function LoraPanel() {
       </ul>
       <div className="lora-add">
         <label className="btn small">
-          Import LoRA
+          {t('lora.import')}
           <input
             type="file"
             accept=".safetensors"
@@ -64,9 +65,9 @@ export function LoraPanel() {
             if (url.trim()) void a.addUrl(url).then(() => setUrl(''));
           }}
         >
-          <input type="url" placeholder="https://…/lora.safetensors" value={url} onChange={(e) => setUrl(e.target.value)} aria-label="LoRA URL" />
+          <input type="url" placeholder="https://…/lora.safetensors" value={url} onChange={(e) => setUrl(e.target.value)} aria-label={t('lora.url')} />
           <button type="submit" className="btn small" disabled={s.busy || !url.trim()}>
-            Add by URL
+            {t('lora.addUrl')}
           </button>
         </form>
       </div>

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { studioStore, useStudio } from '../store/index.ts';
 import { isTextTarget } from './files.ts';
 import { MaskCanvasController } from './maskCanvasController.ts';
+import { t } from '../store/ui.ts';
 
 /**
  * The mask painter's canvases: the image and the mask overlay at image resolution under one CSS transform (zoom and
@@ -69,8 +70,8 @@ export function MaskCanvas() {
         className={`viewport tool-${tool}`}
         tabIndex={0}
         role="group"
-        aria-roledescription="mask canvas"
-        aria-label="Mask canvas: drag to paint the area to change. Space or middle button drag pans, the wheel zooms."
+        aria-roledescription={t('editor.canvasRole')}
+        aria-label={t('editor.canvas')}
         data-testid="mask-canvas"
       >
         <div ref={stageRef} className="stage-layers">
@@ -80,19 +81,19 @@ export function MaskCanvas() {
         <canvas ref={cursorRef} className="cursor-layer" aria-hidden="true" />
       </div>
       <div className="zoom-controls">
-        <button type="button" className="btn small ghost" onClick={() => ctl.current?.zoomBy(0.8)} aria-label="Zoom out" aria-keyshortcuts="-">
+        <button type="button" className="btn small ghost" onClick={() => ctl.current?.zoomBy(0.8)} aria-label={t('editor.zoomOut')} aria-keyshortcuts="-">
           −
         </button>
         <span ref={zoomLabelRef} className="zoom-label">
           100%
         </span>
-        <button type="button" className="btn small ghost" onClick={() => ctl.current?.zoomBy(1.25)} aria-label="Zoom in" aria-keyshortcuts="+">
+        <button type="button" className="btn small ghost" onClick={() => ctl.current?.zoomBy(1.25)} aria-label={t('editor.zoomIn')} aria-keyshortcuts="+">
           +
         </button>
-        <button type="button" className="btn small ghost" onClick={() => ctl.current?.fit()} aria-label="Fit to view" aria-keyshortcuts="0">
-          Fit
+        <button type="button" className="btn small ghost" onClick={() => ctl.current?.fit()} aria-label={t('editor.fitView')} aria-keyshortcuts="0">
+          {t('editor.fit')}
         </button>
-        <button type="button" className="btn small ghost" onClick={() => ctl.current?.actualSize()} aria-label="Actual size">
+        <button type="button" className="btn small ghost" onClick={() => ctl.current?.actualSize()} aria-label={t('editor.actual')}>
           1:1
         </button>
       </div>

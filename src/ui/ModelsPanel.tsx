@@ -1,17 +1,17 @@
 import { useEffect, useState } from 'react';
 import { useStudio, useStudioShallow } from '../store/index.ts';
-import { FALLBACK_SET_ID, formatBytes, formatDuration, formatRate, type ImportFile, type ModelSetInfo, type TransferProgress } from '../store/ui.ts';
+import { FALLBACK_SET_ID, formatBytes, formatDuration, formatRate, t, type ImportFile, type MessageKey, type ModelSetInfo, type TransferProgress } from '../store/ui.ts';
 import { AddControlNet } from './AddControlNet.tsx';
 import { ErrorMessage } from './Messages.tsx';
 import { SetFitBadge } from './SetFitBadge.tsx';
 import './models.css';
 
-const STATUS: Record<ModelSetInfo['status'], { text: string; cls: string }> = {
-  absent: { text: 'Not downloaded', cls: '' },
-  partial: { text: 'Partly downloaded', cls: 'warn' },
-  complete: { text: 'Complete', cls: 'accent' },
-  verified: { text: 'Verified', cls: 'ok' },
-  error: { text: 'Damaged', cls: 'bad' },
+const STATUS: Record<ModelSetInfo['status'], { text: Extract<MessageKey, `models.status.${string}`>; cls: string }> = {
+  absent: { text: 'models.status.absent', cls: '' },
+  partial: { text: 'models.status.partial', cls: 'warn' },
+  complete: { text: 'models.status.complete', cls: 'accent' },
+  verified: { text: 'models.status.verified', cls: 'ok' },
+  error: { text: 'models.status.error', cls: 'bad' },
 };
 
 /** The Models tab: storage, the active set, every set with its actions and progress, import and add-source. */
@@ -45,9 +45,9 @@ export function ModelsPanel() {
         <ActiveModel />
         <section className="panel" aria-labelledby="sets-title">
           <div className="panel-title">
-            <h2 id="sets-title">Model sets</h2>
+            <h2 id="sets-title">{t('models.sets')}</h2>
             <button type="button" className="btn small" onClick={() => void m.refresh()} disabled={listStatus === 'loading'}>
-              {listStatus === 'loading' ? 'Refreshing…' : 'Refresh'}
+              {listStatus === 'loading' ? t('models.refreshing') : t('models.refresh')}
             </button>
           </div>
           {listError && (
@@ -55,7 +55,7 @@ export function ModelsPanel() {
               {listError.message}
             </p>
           )}
-          {sets.length === 0 && listStatus !== 'loading' && !listError && <p className="muted">No model sets yet.</p>}
+          {sets.length === 0 && listStatus !== 'loading' && !listError && <p className="muted">{t('models.none')}</p>}
           <ul className="sets">
             {sets.map((set) => (
               <SetCard key={set.id} set={set} />
@@ -65,31 +65,31 @@ export function ModelsPanel() {
       </div>
       <aside className="models-side">
         <section className="panel" aria-labelledby="storage-title">
-          <h2 id="storage-title">Storage</h2>
+          <h2 id="storage-title">{t('models.storage')}</h2>
           {storage ? (
             <>
-              <div className="bar storage-bar" role="meter" aria-label="Storage used" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(usedPct)} aria-valuetext={`${formatBytes(storage.usedBytes)} used, ${formatBytes(free)} free`}>
+              <div className="bar storage-bar" role="meter" aria-label={t('models.storageUsed')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(usedPct)} aria-valuetext={t('models.usedFree', { used: formatBytes(storage.usedBytes), free: formatBytes(free) })}>
                 <div style={{ width: `${usedPct}%` }} />
               </div>
               <p className="small storage-text">
-                <strong>{formatBytes(storage.usedBytes)}</strong> used · <strong>{formatBytes(free)}</strong> free
+                {t('models.usedFree', { used: formatBytes(storage.usedBytes), free: formatBytes(free) })}
               </p>
-              <p className="muted small">{storage.persisted ? 'Persistent: the browser will not evict models.' : 'Not persistent yet; the first download asks the browser to keep models.'}</p>
+              <p className="muted small">{storage.persisted ? t('models.persisted') : t('models.notPersisted')}</p>
             </>
           ) : (
-            <p className="muted small">Reading storage…</p>
+            <p className="muted small">{t('models.readingStorage')}</p>
           )}
         </section>
         <section className="panel" aria-labelledby="import-title">
-          <h2 id="import-title">Import from files</h2>
-          <p className="muted small">A .gguf or .safetensors file, several files, or a diffusers folder. Stored like a download, so it works offline.</p>
+          <h2 id="import-title">{t('models.importTitle')}</h2>
+          <p className="muted small">{t('models.importHint')}</p>
           <div className="import-row">
             <label className="btn small">
-              Import model files
+              {t('models.importFiles')}
               <input type="file" multiple accept=".gguf,.safetensors,.json,.txt,.model" className="visually-hidden" onChange={(e) => (importFiles(e.target.files), (e.target.value = ''))} />
             </label>
             <label className="btn small">
-              Import a folder
+              {t('models.importFolder')}
               <input
                 type="file"
                 multiple
@@ -101,11 +101,11 @@ export function ModelsPanel() {
               />
             </label>
           </div>
-          {importing && <Transfer p={importing} label="Import progress" />}
-          {importError && <ErrorMessage error={importError} title="Import failed" />}
+          {importing && <Transfer p={importing} label={t('models.importProgress')} />}
+          {importError && <ErrorMessage error={importError} title={t('models.importFailed')} />}
         </section>
         <section className="panel" aria-labelledby="source-title">
-          <h2 id="source-title">Add a source</h2>
+          <h2 id="source-title">{t('models.sourceTitle')}</h2>
           <form
             className="source-form"
             onSubmit={(e) => {
@@ -114,14 +114,14 @@ export function ModelsPanel() {
             }}
           >
             <label className="field">
-              <span className="field-label">Source URL</span>
+              <span className="field-label">{t('models.sourceUrl')}</span>
               <input type="url" value={url} placeholder="https://mirror.example/zimage/catalog.json" onChange={(e) => setUrl(e.target.value)} />
             </label>
             <button type="submit" className="btn small" disabled={!url.trim()}>
-              Add source
+              {t('models.addSource')}
             </button>
           </form>
-          <p className="muted small">A model file or a catalog JSON, e.g. a mirror.</p>
+          <p className="muted small">{t('models.sourceHint')}</p>
         </section>
       </aside>
     </div>
@@ -135,26 +135,27 @@ function ActiveModel() {
   const loadError = useStudio((s) => s.models.loadError);
   const wanted = useStudio((s) => s.models.wantedSetId());
   const sets = useStudio((s) => s.models.sets);
-  const label = (id: string) => sets.find((s) => s.id === id)?.label ?? (id === FALLBACK_SET_ID ? 'The built-in self-test model' : id);
+  const label = (id: string) => sets.find((s) => s.id === id)?.label ?? (id === FALLBACK_SET_ID ? t('models.selftestName') : id);
   return (
     <section className="panel active-model" aria-labelledby="active-title">
-      <h2 id="active-title">Active model</h2>
+      <h2 id="active-title">{t('models.active')}</h2>
       {loaded ? (
         <p>
-          <strong>{loaded.label}</strong> <span className="badge ok">Loaded</span> {loaded.selfTest && <span className="badge warn">Self-test, random weights</span>}{' '}
+          <strong>{loaded.label}</strong> <span className="badge ok">{t('models.loaded')}</span> {loaded.selfTest && <span className="badge warn">{t('models.selftestBadge')}</span>}{' '}
           <span className="muted small">
-            {formatBytes(loaded.weightBytes)} on the GPU · {loaded.capabilities.defaultSteps} steps{loaded.capabilities.guidance ? ' · guidance' : ''}
-            {loaded.capabilities.omni ? ' · edit (omni)' : ''}
+            {t('models.loadedInfo', { size: formatBytes(loaded.weightBytes), steps: loaded.capabilities.defaultSteps })}
+            {loaded.capabilities.guidance ? t('models.guidance') : ''}
+            {loaded.capabilities.omni ? t('models.omni') : ''}
           </span>
         </p>
       ) : loadingSetId ? (
         <div>
-          <p>Loading {label(loadingSetId)}…</p>
+          <p>{t('models.loading', { name: label(loadingSetId) })}</p>
           {loadProgress && <div className="bar"><div style={{ width: `${Math.round(loadProgress.fraction * 100)}%` }} /></div>}
         </div>
       ) : (
         <p className="muted">
-          {label(wanted)} is chosen; it loads onto the GPU when you generate.
+          {t('models.chosen', { name: label(wanted) })}
         </p>
       )}
       {loadError && <p className="message error small" data-error-code={loadError.code}>{loadError.message}</p>}
@@ -181,65 +182,67 @@ function SetCard({ set }: { set: ModelSetInfo }) {
       <div className="set-head">
         <div className="set-title">
           <h3 id={`set-${set.id}`}>{set.label}</h3>
-          <span className={`badge ${st.cls}`}>{set.embedded ? 'Built in' : st.text}</span>
-          {set.isDefault && <span className="badge accent">Recommended</span>}
-          {isActive && <span className="badge ok">{isLoaded ? 'Active, loaded' : 'Active'}</span>}
+          <span className={`badge ${st.cls}`}>{set.embedded ? t('models.builtIn') : t(st.text)}</span>
+          {set.isDefault && <span className="badge accent">{t('models.recommended')}</span>}
+          {isActive && <span className="badge ok">{isLoaded ? t('models.activeLoaded') : t('models.activeBadge')}</span>}
           <SetFitBadge setId={set.id} />
         </div>
         <span className="muted small set-size">
           {set.embedded
-            ? 'Ships with the app'
+            ? t('models.ships')
             : set.status === 'partial'
-              ? `${formatBytes(set.storedBytes)} of ${formatBytes(set.totalBytes)}${sizeUnknown ? '+' : ''} (${pct}%)`
-              : `${formatBytes(set.totalBytes)}${sizeUnknown ? '+ (some sizes unknown until download)' : ''}`}
+              ? t(sizeUnknown ? 'models.partOfUnknown' : 'models.partOf', { stored: formatBytes(set.storedBytes), total: formatBytes(set.totalBytes), pct })
+              : sizeUnknown
+                ? t('models.sizeUnknown', { total: formatBytes(set.totalBytes) })
+                : formatBytes(set.totalBytes)}
         </span>
       </div>
       {set.description && <p className="muted small">{set.description}</p>}
-      {transfer && <Transfer p={transfer} label={`${transfer.phase === 'verifying' ? 'Verification' : 'Download'} progress for ${set.label}`} />}
+      {transfer && <Transfer p={transfer} label={t(transfer.phase === 'verifying' ? 'models.verifyProgress' : 'models.downloadProgress', { name: set.label })} />}
       {error && <p className="message error small" data-error-code={error.code}>{error.message}</p>}
       <div className="set-actions">
         {!isActive && ready && (
-          <button type="button" className="btn small primary" onClick={() => void m.activate(set.id)} aria-label={`Use ${set.label}`}>
-            Use
+          <button type="button" className="btn small primary" onClick={() => void m.activate(set.id)} aria-label={t('models.useName', { name: set.label })}>
+            {t('models.use')}
           </button>
         )}
         {!set.embedded && (downloading ? (
-          <button type="button" className="btn small" onClick={() => void m.pause(set.id)} aria-label={`Pause ${set.label}`}>
-            Pause
+          <button type="button" className="btn small" onClick={() => void m.pause(set.id)} aria-label={t('models.pauseName', { name: set.label })}>
+            {t('models.pause')}
           </button>
         ) : set.status === 'absent' ? (
-          <button type="button" className="btn small" onClick={() => void m.download(set.id)} disabled={!!transfer} aria-label={`Download ${set.label}`}>
-            Download
+          <button type="button" className="btn small" onClick={() => void m.download(set.id)} disabled={!!transfer} aria-label={t('models.downloadName', { name: set.label })}>
+            {t('models.download')}
           </button>
         ) : set.status === 'partial' ? (
-          <button type="button" className="btn small" onClick={() => void m.download(set.id)} disabled={!!transfer} aria-label={`Resume ${set.label}`}>
-            Resume
+          <button type="button" className="btn small" onClick={() => void m.download(set.id)} disabled={!!transfer} aria-label={t('models.resumeName', { name: set.label })}>
+            {t('models.resume')}
           </button>
         ) : null)}
         {!set.embedded && set.storedBytes > 0 && !downloading && (
-          <button type="button" className="btn small" onClick={() => void m.verify(set.id)} disabled={!!transfer} aria-label={`Verify ${set.label}`}>
-            Verify
+          <button type="button" className="btn small" onClick={() => void m.verify(set.id)} disabled={!!transfer} aria-label={t('models.verifyName', { name: set.label })}>
+            {t('models.verify')}
           </button>
         )}
         {!downloading && <AddControlNet set={set} busy={!!transfer} />}
         {!set.embedded && set.storedBytes > 0 && !transfer && (confirmDelete ? (
           <>
-            <button type="button" className="btn small danger" onClick={() => (setConfirmDelete(false), void m.remove(set.id))} aria-label={`Confirm delete ${set.label}`}>
-              Confirm delete
+            <button type="button" className="btn small danger" onClick={() => (setConfirmDelete(false), void m.remove(set.id))} aria-label={t('models.confirmDeleteName', { name: set.label })}>
+              {t('models.confirmDelete')}
             </button>
             <button type="button" className="btn small ghost" onClick={() => setConfirmDelete(false)}>
-              Keep
+              {t('models.keep')}
             </button>
           </>
         ) : (
-          <button type="button" className="btn small danger" onClick={() => setConfirmDelete(true)} aria-label={`Delete ${set.label}`}>
-            Delete
+          <button type="button" className="btn small danger" onClick={() => setConfirmDelete(true)} aria-label={t('models.deleteName', { name: set.label })}>
+            {t('models.delete')}
           </button>
         ))}
       </div>
       {set.files.length > 0 && (
         <details className="files">
-          <summary>{set.files.length} files</summary>
+          <summary>{t('models.files', { n: set.files.length })}</summary>
           <table>
             <tbody>
               {set.files.map((f) => (
@@ -247,7 +250,7 @@ function SetCard({ set }: { set: ModelSetInfo }) {
                   <td className="mono">{f.name}</td>
                   <td className="muted">{f.role ?? ''}</td>
                   <td className="num">{formatBytes(f.bytes)}</td>
-                  <td className="num muted">{f.storedBytes >= f.bytes ? 'stored' : f.storedBytes > 0 ? `${Math.round((f.storedBytes / f.bytes) * 100)}%` : '—'}</td>
+                  <td className="num muted">{f.storedBytes >= f.bytes ? t('models.stored') : f.storedBytes > 0 ? `${Math.round((f.storedBytes / f.bytes) * 100)}%` : '—'}</td>
                 </tr>
               ))}
             </tbody>
@@ -266,12 +269,10 @@ function Transfer({ p, label }: { p: TransferProgress; label: string }) {
         <div style={{ width: `${pct}%` }} />
       </div>
       <div className="progress-meta">
-        <strong>{p.phase === 'verifying' ? 'Verifying' : p.phase === 'importing' ? 'Importing' : 'Downloading'}</strong>
-        <span>
-          {formatBytes(p.bytesDone)} of {formatBytes(p.bytesTotal)} ({pct}%)
-        </span>
+        <strong>{p.phase === 'verifying' ? t('models.verifying') : p.phase === 'importing' ? t('models.importing') : t('models.downloading')}</strong>
+        <span>{t('models.bytesOf', { done: formatBytes(p.bytesDone), total: formatBytes(p.bytesTotal), pct })}</span>
         {p.bytesPerSecond > 0 && <span>{formatRate(p.bytesPerSecond)}</span>}
-        {p.etaMs !== null && <span>ETA {formatDuration(p.etaMs)}</span>}
+        {p.etaMs !== null && <span>{t('progress.eta', { time: formatDuration(p.etaMs) })}</span>}
         {p.file && <span className="mono">{p.file}</span>}
       </div>
     </div>

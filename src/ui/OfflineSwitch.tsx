@@ -3,6 +3,7 @@
 // local import keep working.
 import { useEffect } from 'react';
 import { privacyStore, usePrivacy } from '../store/privacy.ts';
+import { t } from '../store/ui.ts';
 import './privacy.css';
 
 export function OfflineSwitch() {
@@ -13,20 +14,20 @@ export function OfflineSwitch() {
     void privacyStore.getState().load();
   }, []);
   const title = offline
-    ? 'Offline mode is on: nothing is sent over the network. Click to allow model downloads again.'
-    : 'Turn on offline mode: block every network request (downloads, catalog and source checks).';
+    ? t('offline.titleOn')
+    : t('offline.titleOff');
   return (
     <label className={`offline-switch${offline ? ' on' : ''}`} title={error?.message ?? title}>
       <input
         type="checkbox"
         role="switch"
-        aria-label="Offline mode"
+        aria-label={t('offline.label')}
         checked={offline}
         disabled={!loaded}
         onChange={(e) => void privacyStore.getState().setOffline(e.target.checked)}
       />
       <span className="offline-text" data-testid="offline-state">
-        {offline ? 'Offline mode on' : 'Online'}
+        {offline ? t('offline.on') : t('offline.off')}
       </span>
       {error && <span className="offline-error" role="alert">{error.message}</span>}
     </label>

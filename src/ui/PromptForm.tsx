@@ -1,6 +1,6 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { useStudio, useStudioShallow } from '../store/index.ts';
-import { MAX_BATCH, MAX_STEPS } from '../store/ui.ts';
+import { expandPrompts, formatNumber, MAX_BATCH, MAX_EXPANDED_PROMPTS, MAX_STEPS, t } from '../store/ui.ts';
 import { SizePicker } from './SizePicker.tsx';
 import { ErrorMessage, Notice } from './Messages.tsx';
 import { EnhanceBar } from './EnhanceBar.tsx';
@@ -17,17 +17,19 @@ export function PromptForm() {
   const enhancing = useStudio((s) => s.enhance.status !== 'idle');
   // Only the (stable) actions: the whole slice changes on every progress report of a running job.
   const g = useStudioShallow((s) => {
-    const { generate, setPrompt, setParams, dismiss } = s.generate;
-    return { generate, setPrompt, setParams, dismiss };
+    const { generate, setPrompt, setParams, dismiss, recipeFragment } = s.generate;
+    return { generate, setPrompt, setParams, dismiss, recipeFragment };
   });
   const busy = status !== 'idle';
   const guidance = loaded?.capabilities.guidance ?? false;
   const maxTokens = tokens?.max ?? loaded?.capabilities.maxTokens ?? 512;
+  const { total } = expandPrompts(params.prompt, { perLine: params.promptPerLine, cap: 1 });
+  const queued = total * params.batchCount;
 
   return (
     <form
       className="panel prompt-form"
-      aria-label="Generation settings"
+      aria-label={t('form.label')}
       onSubmit={(e) => {
         e.preventDefault();
         void g.generate();
@@ -36,10 +38,10 @@ export function PromptForm() {
       <div className="field">
         <span className="field-row label-row">
           <label className="field-label" htmlFor={`${id}-prompt`}>
-            Prompt
+            {t('form.prompt')}
           </label>
           <span id={`${id}-tokens`} className={`token-count${tokens && tokens.tokens > maxTokens ? ' over' : ''}`} aria-live="polite">
-            {tokens ? `${tokens.tokens} / ${tokens.max} tokens${tokens.truncated ? ' (the rest is cut off)' : ''}` : ''}
+            {tokens ? t(tokens.truncated ? 'form.tokensCut' : 'form.tokens', { tokens: tokens.tokens, max: tokens.max }) : ''}
           </span>
         </span>
         <textarea
@@ -47,24 +49,33 @@ export function PromptForm() {
           aria-describedby={`${id}-tokens`}
           rows={4}
           value={params.prompt}
-          placeholder="A lighthouse on a cliff at dusk, warm light, mist over the sea…"
+          placeholder={t('form.promptPlaceholder')}
           onChange={(e) => g.setPrompt(e.target.value)}
         />
         <EnhanceBar target="create" disabled={busy} />
+        <label className="check small" title={t('form.perLineHint')}>
+          <input type="checkbox" checked={params.promptPerLine} onChange={(e) => g.setParams({ promptPerLine: e.target.checked })} />
+          {t('form.perLine')}
+        </label>
+        {queued > 1 && (
+          <p className={`muted small expand-preview${total > MAX_EXPANDED_PROMPTS ? ' warn' : ''}`} data-testid="expand-preview">
+            {total > MAX_EXPANDED_PROMPTS ? t('form.expandTooMany', { prompts: formatNumber(total), max: MAX_EXPANDED_PROMPTS }) : t('form.expandPreview', { images: queued, prompts: total, seeds: params.batchCount })}
+          </p>
+        )}
       </div>
 
       {guidance && (
         <>
           <label className="field">
-            <span className="field-label">Negative prompt</span>
-            <textarea rows={2} value={params.negativePrompt} placeholder="What to keep out of the image" onChange={(e) => g.setParams({ negativePrompt: e.target.value })} />
+            <span className="field-label">{t('form.negative')}</span>
+            <textarea rows={2} value={params.negativePrompt} placeholder={t('form.negativePlaceholder')} onChange={(e) => g.setParams({ negativePrompt: e.target.value })} />
           </label>
           <div className="field">
             <span className="field-row label-row">
               <label className="field-label" htmlFor={`${id}-cfg`}>
-                Guidance scale
+                {t('form.guidance')}
               </label>
-              <span className="muted small">{params.guidanceScale.toFixed(1)}</span>
+              <span className="muted small">{formatNumber(params.guidanceScale, { minimumFractionDigits: 1, maximumFractionDigits: 1 })}</span>
             </span>
             <input id={`${id}-cfg`} type="range" min={1} max={10} step={0.5} value={params.guidanceScale} onChange={(e) => g.setParams({ guidanceScale: Number(e.target.value) })} />
           </div>
@@ -75,18 +86,18 @@ export function PromptForm() {
 
       <div className="field-row">
         <label className="field">
-          <span className="field-label">Steps</span>
+          <span className="field-label">{t('form.steps')}</span>
           <input type="number" min={1} max={MAX_STEPS} value={params.steps} onChange={(e) => g.setParams({ steps: clampInt(e.target.value, 1, MAX_STEPS, params.steps) })} />
         </label>
         <label className="field">
-          <span className="field-label">Batch count</span>
+          <span className="field-label">{t('form.batch')}</span>
           <input type="number" min={1} max={MAX_BATCH} value={params.batchCount} onChange={(e) => g.setParams({ batchCount: clampInt(e.target.value, 1, MAX_BATCH, params.batchCount) })} />
         </label>
       </div>
 
       <div className="seed-row">
         <label className="field">
-          <span className="field-label">Seed</span>
+          <span className="field-label">{t('form.seed')}</span>
           <input
             type="number"
             min={0}
@@ -96,22 +107,48 @@ export function PromptForm() {
             onChange={(e) => g.setParams({ seed: clampInt(e.target.value, 0, 4294967295, params.seed), randomSeed: false })}
           />
         </label>
-        <label className="check" title="Pick a new random seed for every image">
+        <label className="check" title={t('form.randomHint')}>
           <input type="checkbox" checked={params.randomSeed} onChange={(e) => g.setParams({ randomSeed: e.target.checked })} />
-          Random
+          {t('form.random')}
         </label>
       </div>
       <p id={`${id}-seedhint`} className="muted small hint">
-        {params.randomSeed ? 'A new seed for every image (the field shows the last one).' : params.batchCount > 1 ? `Fixed: images use seeds ${params.seed} to ${params.seed + params.batchCount - 1}.` : 'Fixed: the same settings give the same image.'}
+        {params.randomSeed ? t('form.seedRandom') : params.batchCount > 1 ? t('form.seedRange', { from: params.seed, to: params.seed + params.batchCount - 1 }) : t('form.seedFixed')}
       </p>
 
-      <button type="button" className="btn primary big" disabled={busy || enhancing} aria-keyshortcuts="Control+Enter" onClick={() => void g.generate()}>
-        Generate <kbd aria-hidden="true">Ctrl</kbd>
+      <button type="button" className="btn primary big" disabled={enhancing} aria-keyshortcuts="Control+Enter" onClick={() => void g.generate()}>
+        {t('form.generate')} <kbd aria-hidden="true">Ctrl</kbd>
         <kbd aria-hidden="true">Enter</kbd>
       </button>
-      {error && <ErrorMessage error={error} title="Generation failed" onDismiss={g.dismiss} />}
+      <CopyLink fragment={g.recipeFragment} />
+      {error && <ErrorMessage error={error} title={t('form.failed')} onDismiss={g.dismiss} />}
       {notice && !error && <Notice text={notice} onDismiss={g.dismiss} />}
     </form>
+  );
+}
+
+/** Copies a link that carries these settings (not the image) in its fragment, which never reaches a server. */
+function CopyLink({ fragment }: { fragment: () => string }) {
+  const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
+  return (
+    <div className="copy-link">
+      <button
+        type="button"
+        className="btn small"
+        onClick={() => {
+          const url = location.origin + location.pathname + fragment();
+          navigator.clipboard.writeText(url).then(
+            () => setCopied('copied'),
+            () => setCopied('failed'),
+          );
+        }}
+      >
+        {t('form.copyLink')}
+      </button>
+      <span className="muted small" role="status">
+        {copied === 'copied' ? t('form.copied') : copied === 'failed' ? t('form.copyFailed') : ''}
+      </span>
+    </div>
   );
 }
 

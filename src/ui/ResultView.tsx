@@ -1,5 +1,5 @@
 import { useStudio } from '../store/index.ts';
-import { formatDuration, formatMs, type GalleryItem } from '../store/ui.ts';
+import { formatDate, formatDuration, formatMs, formatNumber, t, type GalleryItem } from '../store/ui.ts';
 import { downloadBlob, pngName } from './files.ts';
 import { useObjectUrl } from './hooks.ts';
 import { controlPathText } from './ControlPanel.tsx';
@@ -19,16 +19,15 @@ export function ResultView({ onEdit }: { onEdit: () => void }) {
   const item = items.find((i) => i.id === selectedId) ?? null;
 
   return (
-    <section className="panel result" aria-label="Result">
+    <section className="panel result" aria-label={t('result.label')}>
       {status !== 'idle' && (
         <div className="result-progress">
-          <JobProgress label="Generation progress" status={status} job={job} loadProgress={loadProgress} onCancel={() => void cancel()} />
+          <JobProgress label={t('result.progress')} status={status} job={job} loadProgress={loadProgress} onCancel={() => void cancel()} />
         </div>
       )}
       {loaded?.selfTest && (
         <p className="selftest-note small">
-          <span className="badge warn">Self-test model</span> The embedded model has random weights: it proves the pipeline runs on your GPU, and its images are noise. Download a real model set in
-          Models.
+          <span className="badge warn">{t('result.selftestBadge')}</span> {t('result.selftest')}
         </p>
       )}
       {status !== 'idle' && job?.preview ? (
@@ -46,8 +45,8 @@ function EmptyStage({ busy }: { busy: boolean }) {
   return (
     <div className="stage empty">
       <div className="empty-art" aria-hidden="true" />
-      <p>{busy ? 'Your image is on its way…' : 'Describe an image and press Generate.'}</p>
-      <p className="small">Everything runs on your GPU; nothing leaves this device. Drop a Z-Image Studio PNG here to restore its settings.</p>
+      <p>{busy ? t('result.onItsWay') : t('result.empty')}</p>
+      <p className="small">{t('result.emptyHint')}</p>
     </div>
   );
 }
@@ -62,32 +61,32 @@ function CurrentImage({ item, unsaved, onEdit }: { item: GalleryItem; unsaved: b
   return (
     <>
       <div className="stage">
-        {url && <img className="current" src={url} alt={`Generated image: ${m.prompt}`} width={m.width} height={m.height} />}
+        {url && <img className="current" src={url} alt={t('result.alt', { prompt: m.prompt })} width={m.width} height={m.height} />}
       </div>
       <div className="result-bar">
-        <dl className="meta" aria-label="Image parameters">
+        <dl className="meta" aria-label={t('result.params')}>
           <div>
-            <dt>Seed</dt>
+            <dt>{t('result.seed')}</dt>
             <dd className="mono">{m.seed}</dd>
           </div>
           <div>
-            <dt>Size</dt>
+            <dt>{t('result.size')}</dt>
             <dd>
               {m.width}×{m.height}
             </dd>
           </div>
           <div>
-            <dt>Steps</dt>
+            <dt>{t('result.steps')}</dt>
             <dd>{m.steps}</dd>
           </div>
           <div>
-            <dt>Mode</dt>
-            <dd>{m.mode}</dd>
+            <dt>{t('result.mode')}</dt>
+            <dd>{t(`mode.${m.mode}`)}</dd>
           </div>
           {m.loras && m.loras.length > 0 && (
             <div>
-              <dt>LoRAs</dt>
-              <dd data-testid="result-loras">{m.loras.map((l) => `${l.name} ${l.strength}`).join(', ')}</dd>
+              <dt>{t('result.loras')}</dt>
+              <dd data-testid="result-loras">{m.loras.map((l) => `${l.name} ${formatNumber(l.strength)}`).join(', ')}</dd>
             </div>
           )}
           {m.control && (
@@ -98,38 +97,42 @@ function CurrentImage({ item, unsaved, onEdit }: { item: GalleryItem; unsaved: b
           )}
           {m.strength !== null && (
             <div>
-              <dt>Strength</dt>
-              <dd>{m.strength.toFixed(2)}</dd>
+              <dt>{t('result.strength')}</dt>
+              <dd>{formatNumber(m.strength, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}</dd>
             </div>
           )}
           <div>
-            <dt>Time</dt>
+            <dt>{t('result.time')}</dt>
             <dd>{formatDuration(item.elapsedMs)}</dd>
           </div>
           {item.gpuMsPerStep !== undefined && (
-            <div title="Mean GPU time per denoising step, from timestamp queries">
-              <dt>GPU/step</dt>
+            <div title={t('result.gpuStepHint')}>
+              <dt>{t('result.gpuStep')}</dt>
               <dd>{formatMs(item.gpuMsPerStep)}</dd>
             </div>
           )}
+          <div>
+            <dt>{t('result.created')}</dt>
+            <dd>{formatDate(item.createdAt)}</dd>
+          </div>
           {m.model && (
             <div>
-              <dt>Model</dt>
+              <dt>{t('result.model')}</dt>
               <dd>{m.model}</dd>
             </div>
           )}
         </dl>
         <div className="result-actions">
           {unsaved && (
-            <button type="button" className="btn small" onClick={() => void retrySave()} title="Storing this image failed">
-              <span className="badge warn">Unsaved</span> Retry saving
+            <button type="button" className="btn small" onClick={() => void retrySave()} title={t('result.retryHint')}>
+              <span className="badge warn">{t('result.unsaved')}</span> {t('result.retrySave')}
             </button>
           )}
           <button type="button" className="btn small" onClick={() => reuse(item.id)}>
-            Reuse settings
+            {t('result.reuse')}
           </button>
           <button type="button" className="btn small" onClick={() => downloadBlob(item.png, pngName(m.prompt, m.seed))}>
-            Download PNG
+            {t('result.download')}
           </button>
           <button
             type="button"
@@ -140,10 +143,10 @@ function CurrentImage({ item, unsaved, onEdit }: { item: GalleryItem; unsaved: b
               })
             }
           >
-            Send to editor
+            {t('result.toEditor')}
           </button>
           <button type="button" className="btn small danger" onClick={() => void remove(item.id)}>
-            Delete
+            {t('result.delete')}
           </button>
         </div>
       </div>

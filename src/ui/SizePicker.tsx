@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useStudio, useStudioShallow } from '../store/index.ts';
-import { ASPECTS, BASE_SIZES, MAX_SIDE, MIN_SIDE, SIZE_STEP, snapSide } from '../store/ui.ts';
+import { ASPECTS, BASE_SIZES, MAX_SIDE, MIN_SIDE, SIZE_STEP, snapSide, t } from '../store/ui.ts';
 
 /** Aspect-ratio presets at a resolution, or a custom width and height (snapped to multiples of 16 on commit). */
 export function SizePicker() {
@@ -17,37 +17,37 @@ export function SizePicker() {
   return (
     <div className="size-picker">
       <fieldset className="field">
-        <legend className="field-label">Aspect ratio</legend>
+        <legend className="field-label">{t('size.aspect')}</legend>
         <div className="segmented aspects">
           {[...ASPECTS, 'custom' as const].map((a) => (
             <label key={a}>
               <input type="radio" name="aspect" value={a} checked={aspect === a} onChange={() => g.setAspect(a)} />
-              {a === 'custom' ? 'Custom' : a}
+              {a === 'custom' ? t('size.custom') : a}
             </label>
           ))}
         </div>
       </fieldset>
       <label className="field resolution">
-          <span className="field-label">Resolution</span>
+          <span className="field-label">{t('size.resolution')}</span>
           <select value={aspect === 'custom' ? '' : base} disabled={aspect === 'custom'} onChange={(e) => g.setBaseSize(Number(e.target.value))}>
-            {aspect === 'custom' && <option value="">Custom</option>}
+            {aspect === 'custom' && <option value="">{t('size.custom')}</option>}
             {BASE_SIZES.map((b) => (
               <option key={b} value={b}>
-                {`About ${b}×${b} px${b === 1024 ? ' (recommended)' : b === 512 ? ' (fastest)' : ''}`}
+                {t(b === 1024 ? 'size.aboutRecommended' : b === 512 ? 'size.aboutFastest' : 'size.about', { side: b })}
               </option>
             ))}
           </select>
       </label>
       <div className="field-row">
-        <SideInput label="Width" value={width} onChange={(w) => g.setSize(w, height)} onCommit={g.commitSize} />
+        <SideInput label={t('size.width')} value={width} onChange={(w) => g.setSize(w, height)} onCommit={g.commitSize} />
         <span className="times" aria-hidden="true">
           ×
         </span>
-        <SideInput label="Height" value={height} onChange={(h) => g.setSize(width, h)} onCommit={g.commitSize} />
+        <SideInput label={t('size.height')} value={height} onChange={(h) => g.setSize(width, h)} onCommit={g.commitSize} />
       </div>
       {(snappedW !== width || snappedH !== height) && (
         <p className="muted small hint" role="status">
-          Will generate at {snappedW}×{snappedH}: sides are multiples of {SIZE_STEP} from {MIN_SIDE} to {MAX_SIDE}.
+          {t('size.snap', { width: snappedW, height: snappedH, step: SIZE_STEP, min: MIN_SIDE, max: MAX_SIDE })}
         </p>
       )}
     </div>

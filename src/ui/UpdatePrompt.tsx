@@ -1,5 +1,6 @@
 // Registers the service worker (offline use) and offers a new version when one is deployed.
 import { useRegisterSW } from 'virtual:pwa-register/react';
+import { t } from '../store/ui.ts';
 
 export function UpdatePrompt() {
   const {
@@ -12,19 +13,19 @@ export function UpdatePrompt() {
     <div className="update-prompt" role="status" aria-live="polite">
       {needRefresh ? (
         <>
-          <span>A new version of Z-Image Studio is available.</span>
+          <span>{t('update.available')}</span>
           <button type="button" className="btn small primary" onClick={() => void updateServiceWorker(true)}>
-            Update
+            {t('update.update')}
           </button>
           <button type="button" className="btn small" onClick={() => setNeedRefresh(false)}>
-            Later
+            {t('update.later')}
           </button>
         </>
       ) : (
         <>
-          <span>Ready to work offline.</span>
+          <span>{t('update.offlineReady')}</span>
           <button type="button" className="btn small" onClick={() => setOfflineReady(false)}>
-            OK
+            {t('update.ok')}
           </button>
         </>
       )}

@@ -3,6 +3,7 @@ import type { ErrorData } from '../../src/lib/errors.ts';
 import type { Engine, EngineHandle } from '../../src/store/engine.ts';
 import { memoryGalleryStorage } from '../../src/store/galleryStorage.ts';
 import { pureImaging } from '../../src/store/imaging.ts';
+import { memoryQueueStorage } from '../../src/store/queueStorage.ts';
 import type { ModelSetInfo, ModelsAdapter, StorageInfo, TransferProgress, VerifyReport } from '../../src/store/modelsSlice.ts';
 import { memorySettings } from '../../src/store/settings.ts';
 import { createStudioStore, type StudioDeps } from '../../src/store/studio.ts';
@@ -144,13 +145,14 @@ export class FakeModels implements ModelsAdapter {
 type MemGallery = ReturnType<typeof memoryGalleryStorage>;
 type MemSettings = ReturnType<typeof memorySettings>;
 
-export function makeStudio(over: Partial<Omit<StudioDeps, 'gallery' | 'settings'>> & { engine?: FakeEngine; models?: FakeModels; gallery?: MemGallery; settings?: MemSettings; loras?: EngineHandle['loras'] } = {}) {
+export function makeStudio(over: Partial<Omit<StudioDeps, 'gallery' | 'settings' | 'queue'>> & { queue?: ReturnType<typeof memoryQueueStorage>; engine?: FakeEngine; models?: FakeModels; gallery?: MemGallery; settings?: MemSettings; loras?: EngineHandle['loras'] } = {}) {
   const engines: FakeEngine[] = [];
   const models = over.models ?? new FakeModels();
   let first = over.engine;
   const terminated: FakeEngine[] = [];
   const gallery = over.gallery ?? memoryGalleryStorage();
   const settings = over.settings ?? memorySettings();
+  const queue = over.queue ?? memoryQueueStorage();
   let seed = 1000;
   const deps: StudioDeps = {
     startEngine: (): EngineHandle => {
@@ -160,6 +162,7 @@ export function makeStudio(over: Partial<Omit<StudioDeps, 'gallery' | 'settings'
       return { engine: e, models, loras: over.loras, terminate: () => terminated.push(e) };
     },
     gallery,
+    queue,
     imaging: pureImaging,
     settings,
     hasWebGpu: () => true,
@@ -168,7 +171,8 @@ export function makeStudio(over: Partial<Omit<StudioDeps, 'gallery' | 'settings'
     tokenDebounceMs: 50,
     ...(over.hasWebGpu ? { hasWebGpu: over.hasWebGpu } : {}),
     ...(over.imaging ? { imaging: over.imaging } : {}),
+    ...(over.languages ? { languages: over.languages } : {}),
   };
   const store = createStudioStore(deps);
-  return { store, engines, engine: () => engines[engines.length - 1], models, terminated, gallery, settings, deps, s: () => store.getState() };
+  return { store, engines, engine: () => engines[engines.length - 1], models, terminated, gallery, settings, queue, deps, s: () => store.getState() };
 }
