@@ -4,6 +4,7 @@
 // mode runs. build() turns it into the request's ControlUse at the request's size. Reuse settings restores kind,
 // strength and start/end only: the control image is not kept with a result, so needsImage says to pick it again.
 import type { ErrorData } from '../lib/errors.ts';
+import { t } from '../lib/i18n.ts';
 import type { ImageMetadata } from '../lib/png.ts';
 import { MaskPainter } from '../paint/painter.ts';
 import { scribbleRgba } from '../paint/scribble.ts';
@@ -125,7 +126,7 @@ export function createControlSlice(ctx: SliceContext): ControlSlice {
         if (c().kind === 'scribble') patch('control', { kind: 'canny' });
         if (c().kind === 'canny') await c().refreshPreview();
       } catch (err) {
-        patch('control', { error: { code: 'bad-request', message: `Could not open ${name} as a control image: ${(err as Error).message}` } });
+        patch('control', { error: { code: 'bad-request', message: t('store.controlOpen', { name, why: (err as Error).message }) } });
       }
     },
     clearSource: () => patch('control', { source: null, preview: null }),
@@ -159,11 +160,11 @@ export function createControlSlice(ctx: SliceContext): ControlSlice {
       let image: RgbaImage | undefined;
       if (s.enabled) {
         if (s.kind === 'scribble') {
-          if (!s.scribble || s.scribble.isEmpty()) return bad('Draw a scribble in the Control panel first, or turn the control image off.');
+          if (!s.scribble || s.scribble.isEmpty()) return bad(t('store.controlDraw'));
           const m = s.scribble.mask;
           image = await fit({ width: m.width, height: m.height, data: scribbleRgba(m).buffer as ArrayBuffer }, width, height);
         } else {
-          if (!s.source) return bad('Choose a control image in the Control panel first, or turn the control image off.');
+          if (!s.source) return bad(t('store.controlChoose'));
           const src = await fit(s.source.image, width, height);
           if (s.kind === 'image') image = src;
           else {

@@ -15,4 +15,4 @@ export { estimateMemory, setFits, type MemoryEstimate, type SetFit } from '../we
 export type { QueueItem, QueueSlice } from './queueSlice.ts';
 export { expandPrompts, MAX_EXPANDED_PROMPTS } from '../lib/promptTemplate.ts';
 export { MAX_FEATHER, MAX_GROW, MAX_PADDING, type MaskSettings } from './editorSlice.ts';
-export { formatDate, formatList, formatNumber, LOCALE_NAMES, LOCALES, localeTag, t, type Locale, type MessageKey } from '../lib/i18n.ts';
+export { formatDate, formatList, formatNumber, joinSentences, LOCALE_NAMES, LOCALES, localeTag, t, type Locale, type MessageKey } from '../lib/i18n.ts';

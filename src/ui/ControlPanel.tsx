@@ -1,23 +1,25 @@
 import { useEffect, useId, useRef } from 'react';
 import { useStudio, useStudioShallow } from '../store/index.ts';
-import { controlAvailable, type ControlKind, type RgbaImage } from '../store/ui.ts';
+import { controlAvailable, formatNumber, t, type ControlKind, type RgbaImage } from '../store/ui.ts';
 import { ScribbleCanvas } from './ScribbleCanvas.tsx';
 import './control.css';
 
-const KINDS: { kind: ControlKind; label: string }[] = [
-  { kind: 'canny', label: 'Canny edges of an image' },
-  { kind: 'scribble', label: 'Scribble drawing' },
-  { kind: 'image', label: 'Control image as is (depth, pose…)' },
+const KINDS: { kind: ControlKind; label: `control.kind.${ControlKind}` }[] = [
+  { kind: 'canny', label: 'control.kind.canny' },
+  { kind: 'scribble', label: 'control.kind.scribble' },
+  { kind: 'image', label: 'control.kind.image' },
 ];
 
-const PATH_TEXT: Record<string, string> = {
-  control: 'ControlNet (control image)',
-  'control-inpaint': "ControlNet's inpaint mode",
+const PATH_TEXT: Record<string, 'control.path.control' | 'control.path.control-inpaint'> = {
+  control: 'control.path.control',
+  'control-inpaint': 'control.path.control-inpaint',
 };
+const pathText = (path: string): string => (PATH_TEXT[path] ? t(PATH_TEXT[path]) : path);
+const fixed2 = (v: number) => formatNumber(v, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** What a result's metadata says about the ControlNet path that ran (for the result views). */
 export function controlPathText(c: { kind: string; path: string; scale: number } | undefined): string | null {
-  return c ? `${PATH_TEXT[c.path] ?? c.path}, ${c.kind}, strength ${c.scale.toFixed(2)}` : null;
+  return c ? t('control.pathSummary', { path: pathText(c.path), kind: c.kind, scale: fixed2(c.scale) }) : null;
 }
 
 /**
@@ -41,14 +43,14 @@ export function ControlPanel({ target }: { target: 'create' | 'edit' }) {
   const lastEdit = useStudio((s) => (target === 'edit' ? s.editor.result?.controlPath : undefined));
   const id = useId();
   if (!available) return null;
-  const pct = (v: number) => `${Math.round(v * 100)}%`;
+  const pct = (v: number) => formatNumber(Math.round(v * 100) / 100, { style: 'percent' });
   const onFile = (f: File | undefined) => {
     if (f) void a.loadFile(f, f.name);
   };
   return (
     <section
       className="panel control-panel"
-      aria-label="Control"
+      aria-label={t('control.label')}
       onDragOver={(e) => {
         e.preventDefault();
         e.stopPropagation();
@@ -60,19 +62,19 @@ export function ControlPanel({ target }: { target: 'create' | 'edit' }) {
         onFile(e.dataTransfer.files[0]);
       }}
     >
-      <h3>Control (ControlNet)</h3>
+      <h3>{t('control.title')}</h3>
       <label className="field-row">
         <input type="checkbox" checked={c.enabled} onChange={(e) => a.setEnabled(e.target.checked)} />
-        Use a control image
+        {t('control.use')}
       </label>
       {c.enabled && (
         <>
           <label className="field">
-            <span className="field-label">Type</span>
-            <select value={c.kind} onChange={(e) => a.setKind(e.target.value as ControlKind)} aria-label="Control type">
+            <span className="field-label">{t('control.type')}</span>
+            <select value={c.kind} onChange={(e) => a.setKind(e.target.value as ControlKind)} aria-label={t('control.typeLabel')}>
               {KINDS.map((k) => (
                 <option key={k.kind} value={k.kind}>
-                  {k.label}
+                  {t(k.label)}
                 </option>
               ))}
             </select>
@@ -83,52 +85,52 @@ export function ControlPanel({ target }: { target: 'create' | 'edit' }) {
             <div className="field">
               <span className="field-row">
                 <label className="btn small">
-                  Choose image
+                  {t('control.chooseImage')}
                   <input type="file" accept="image/*" className="visually-hidden" data-testid="control-file" onChange={(e) => (onFile(e.target.files?.[0]), (e.target.value = ''))} />
                 </label>
-                <span className="muted small">{c.source ? c.source.name : 'or drop one here'}</span>
+                <span className="muted small">{c.source ? c.source.name : t('control.orDrop')}</span>
                 {c.source && (
                   <button type="button" className="btn small ghost" onClick={a.clearSource}>
-                    Remove
+                    {t('control.remove')}
                   </button>
                 )}
               </span>
               {c.kind === 'canny' && (
                 <>
-                  <Slider id={`${id}-low`} label="Low threshold" min={1} max={500} step={1} value={c.low} text={String(c.low)} onChange={(low) => a.setParams({ low })} />
-                  <Slider id={`${id}-high`} label="High threshold" min={1} max={500} step={1} value={c.high} text={String(c.high)} onChange={(high) => a.setParams({ high })} />
+                  <Slider id={`${id}-low`} label={t('control.low')} min={1} max={500} step={1} value={c.low} text={String(c.low)} onChange={(low) => a.setParams({ low })} />
+                  <Slider id={`${id}-high`} label={t('control.high')} min={1} max={500} step={1} value={c.high} text={String(c.high)} onChange={(high) => a.setParams({ high })} />
                 </>
               )}
               {(c.kind === 'canny' ? c.preview : c.source?.image) && (
-                <RgbaView image={(c.kind === 'canny' ? c.preview : c.source!.image)!} label={c.kind === 'canny' ? 'Canny edges preview' : 'Control image'} busy={c.previewBusy} />
+                <RgbaView image={(c.kind === 'canny' ? c.preview : c.source!.image)!} label={c.kind === 'canny' ? t('control.cannyPreview') : t('control.image')} busy={c.previewBusy} />
               )}
             </div>
           )}
           {c.needsImage && (
             <p className="muted small" role="status">
-              Settings restored from an image: its control {c.kind === 'scribble' ? 'drawing' : 'picture'} is not kept with it, so {c.kind === 'scribble' ? 'draw it' : 'choose it'} again.
+              {c.kind === 'scribble' ? t('control.needsDrawing') : t('control.needsPicture')}
             </p>
           )}
         </>
       )}
       {(c.enabled || target === 'edit') && (
         <>
-          <Slider id={`${id}-scale`} label="Control strength" min={0} max={2} step={0.05} value={c.scale} text={c.scale.toFixed(2)} onChange={(scale) => a.setParams({ scale })} />
-          <Slider id={`${id}-start`} label="Start" min={0} max={0.95} step={0.05} value={c.start} text={pct(c.start)} onChange={(start) => a.setParams({ start })} />
-          <Slider id={`${id}-end`} label="End" min={0.05} max={1} step={0.05} value={c.end} text={pct(c.end)} onChange={(end) => a.setParams({ end })} />
-          <span className="muted small">Start and end: the part of the steps the control applies to.</span>
+          <Slider id={`${id}-scale`} label={t('control.strength')} min={0} max={2} step={0.05} value={c.scale} text={fixed2(c.scale)} onChange={(scale) => a.setParams({ scale })} />
+          <Slider id={`${id}-start`} label={t('control.start')} min={0} max={0.95} step={0.05} value={c.start} text={pct(c.start)} onChange={(start) => a.setParams({ start })} />
+          <Slider id={`${id}-end`} label={t('control.end')} min={0.05} max={1} step={0.05} value={c.end} text={pct(c.end)} onChange={(end) => a.setParams({ end })} />
+          <span className="muted small">{t('control.startEndHint')}</span>
         </>
       )}
       {target === 'edit' && (
         <label className="field-row">
           <input type="checkbox" checked={c.inpaint} onChange={(e) => a.setParams({ inpaint: e.target.checked })} />
-          Use the ControlNet&apos;s inpaint mode
+          {t('control.inpaint')}
         </label>
       )}
-      {target === 'edit' && <span className="muted small">For masked edits; off keeps the plain inpaint path.</span>}
+      {target === 'edit' && <span className="muted small">{t('control.inpaintHint')}</span>}
       {lastEdit !== undefined && (
         <p className="muted small" data-testid="edit-control-path">
-          Last edit ran: {lastEdit === 'none' ? 'without the ControlNet' : PATH_TEXT[lastEdit]}
+          {t('control.lastEdit', { path: lastEdit === 'none' ? t('control.lastEditNone') : pathText(lastEdit) })}
         </p>
       )}
       {c.error && (

@@ -1,5 +1,5 @@
 import { useStudio } from '../store/index.ts';
-import { estimateMemory, formatBytes, setFits } from '../store/ui.ts';
+import { estimateMemory, formatBytes, joinSentences, setFits, t } from '../store/ui.ts';
 
 const LABELS: Record<string, string> = {
   'zimage-turbo-q4': 'Z-Image-Turbo (INT4, GGUF)',
@@ -22,32 +22,31 @@ export function DeviceFit() {
   const memory = estimateMemory(facts);
   const fits = setFits(facts, memory);
   const label = (id: string) => sets.find((s) => s.id === id)?.label ?? LABELS[id] ?? id;
-  const size = (px: number | null) => (px === null ? 'does not fit' : `up to ${px}×${px}`);
+  const size = (px: number | null) => (px === null ? t('fit.none') : t('fit.upTo', { px }));
   return (
     <section className="panel" aria-labelledby="device-fit">
       <div className="panel-title">
-        <h2 id="device-fit">Will it run here?</h2>
+        <h2 id="device-fit">{t('fit.title')}</h2>
       </div>
       <p className="small" data-testid="device-memory-estimate">
-        Usable GPU memory: about {formatBytes(memory.bytes)} ({memory.basis}).
-        {memory.cpu && ' This adapter emulates a GPU on the processor: everything runs, but very slowly.'}
+        {joinSentences([t('fit.memory', { size: formatBytes(memory.bytes), basis: memory.basis }), memory.cpu ? t('fit.cpu') : null])}
       </p>
-      <ul className="fit-list" aria-label="What this device can run">
+      <ul className="fit-list" aria-label={t('fit.list')}>
         {fits.map((f) => (
           <li key={f.setId} data-testid={`fit-${f.setId}`}>
-            <strong>{label(f.setId)}</strong> <span className={`badge ${f.fits ? 'ok' : 'bad'}`}>{f.fits ? 'Fits' : 'Too large'}</span>
+            <strong>{label(f.setId)}</strong> <span className={`badge ${f.fits ? 'ok' : 'bad'}`}>{f.fits ? t('fit.fits') : t('fit.tooLarge')}</span>
             <br />
             <span className="small">
-              Fast mode {size(f.largestFast)}; low-memory mode {size(f.largestLowMemory)}. Weights {formatBytes(f.weightBytes)} on the GPU; needs at least{' '}
-              {formatBytes(f.minimumBytes)} (512×512, low-memory).
-              {f.derived && ` Planned from ${f.derived}.`}
+              {joinSentences([
+                t('fit.modes', { fast: size(f.largestFast), low: size(f.largestLowMemory), weights: formatBytes(f.weightBytes), min: formatBytes(f.minimumBytes) }),
+                f.derived ? t('fit.derived', { from: f.derived }) : null,
+              ])}
             </span>
           </li>
         ))}
       </ul>
       <p className="muted small">
-        Peaks come from the memory planner (npm run plan) run on each set's published file headers; the memory figure is an estimate, so a set near the line may still
-        fail to load, and one marked too large may fit. The self-test model always fits.
+        {t('fit.note')}
       </p>
     </section>
   );

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { formatMs, type PreviewFrame } from '../store/ui.ts';
+import { formatMs, t, type PreviewFrame } from '../store/ui.ts';
 
 /** The running job's latest live preview (TAEF1 decode of the current x0 prediction), drawn in place of the result. */
 export function LivePreview({ frame }: { frame: PreviewFrame }) {
@@ -15,9 +15,9 @@ export function LivePreview({ frame }: { frame: PreviewFrame }) {
   }, [frame]);
   return (
     <div className="stage live-preview" data-testid="live-preview" data-step={frame.step}>
-      <canvas ref={canvas} className="current" aria-label={`Live preview after step ${frame.step} of ${frame.steps}`} />
+      <canvas ref={canvas} className="current" aria-label={t('preview.alt', { step: frame.step, steps: frame.steps })} />
       <p className="small muted">
-        Preview after step {frame.step} of {frame.steps} (fast approximate decoder, {formatMs(frame.decodeMs)})
+        {t('preview.caption', { step: frame.step, steps: frame.steps, time: formatMs(frame.decodeMs) })}
       </p>
     </div>
   );

@@ -1,4 +1,5 @@
 import { useStudio } from '../store/index.ts';
+import { t } from '../store/ui.ts';
 
 /** Create's live-preview switch (remembered); says when the loaded set has no preview decoder. */
 export function PreviewSwitch() {
@@ -9,12 +10,10 @@ export function PreviewSwitch() {
   return (
     <div className="panel preview-switch">
       <label className="check">
-        <input type="checkbox" checked={on} onChange={(e) => setParams({ previews: e.target.checked })} /> Live previews while generating
+        <input type="checkbox" checked={on} onChange={(e) => setParams({ previews: e.target.checked })} /> {t('preview.switch')}
       </label>
       <p className="small muted">
-        {missing
-          ? 'This model set has no preview decoder (TAEF1, about 10 MB) stored, so images appear when they are finished. Download the set again in Models to fetch it.'
-          : 'Shows a quick, rough decode of the image after every step. It costs a little time per step; turn it off for the fastest runs.'}
+        {missing ? t('preview.missing') : t('preview.hint')}
       </p>
     </div>
   );

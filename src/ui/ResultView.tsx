@@ -91,7 +91,7 @@ function CurrentImage({ item, unsaved, onEdit }: { item: GalleryItem; unsaved: b
           )}
           {m.control && (
             <div>
-              <dt>Control</dt>
+              <dt>{t('result.control')}</dt>
               <dd data-testid="result-control">{controlPathText(m.control)}</dd>
             </div>
           )}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { studioStore, useStudio, useStudioShallow } from '../store/index.ts';
+import { t } from '../store/ui.ts';
 import type { Tool } from '../paint/brush.ts';
 import { fullRect, type Rect } from '../paint/mask.ts';
 import { renderScribble, SCRIBBLE_SIZE_DEFAULT } from '../paint/scribble.ts';
@@ -57,7 +58,7 @@ export function ScribbleCanvas({ width, height }: { width: number; height: numbe
         ref={canvas}
         className="scribble-canvas"
         data-testid="scribble-canvas"
-        aria-label="Scribble drawing (white lines on black)"
+        aria-label={t('scribble.canvas')}
         style={{ aspectRatio: `${width} / ${height}`, touchAction: 'none' }}
         onPointerDown={(e) => {
           if (!painter || e.button !== 0) return;
@@ -81,21 +82,21 @@ export function ScribbleCanvas({ width, height }: { width: number; height: numbe
           paint(painter?.takeDirty() ?? null);
         }}
       />
-      <div className="scribble-tools" role="toolbar" aria-label="Scribble tools">
+      <div className="scribble-tools" role="toolbar" aria-label={t('scribble.tools')}>
         <button type="button" className={`btn small${tool === 'brush' ? ' active' : ''}`} aria-pressed={tool === 'brush'} onClick={() => setTool('brush')}>
-          Pen
+          {t('scribble.pen')}
         </button>
         <button type="button" className={`btn small${tool === 'eraser' ? ' active' : ''}`} aria-pressed={tool === 'eraser'} onClick={() => setTool('eraser')}>
-          Eraser
+          {t('scribble.eraser')}
         </button>
         <label className="small">
-          Width <input type="range" min={1} max={48} value={size} onChange={(e) => setSize(Number(e.target.value))} aria-label="Scribble line width" />
+          {t('scribble.width')} <input type="range" min={1} max={48} value={size} onChange={(e) => setSize(Number(e.target.value))} aria-label={t('scribble.widthLabel')} />
         </label>
         <button type="button" className="btn small" disabled={!painter?.canUndo} onClick={scribbleUndo}>
-          Undo
+          {t('scribble.undo')}
         </button>
         <button type="button" className="btn small" disabled={!painter || painter.isEmpty()} onClick={scribbleClear}>
-          Clear
+          {t('scribble.clear')}
         </button>
       </div>
     </div>

@@ -1,5 +1,5 @@
 import { useStudio } from '../store/index.ts';
-import { estimateMemory, formatBytes, setFits } from '../store/ui.ts';
+import { estimateMemory, formatBytes, setFits, t } from '../store/ui.ts';
 
 /** On a model set's card: "May not fit" when its planned low-memory peak at 512² exceeds this GPU's estimated memory. */
 export function SetFitBadge({ setId }: { setId: string }) {
@@ -14,9 +14,9 @@ export function SetFitBadge({ setId }: { setId: string }) {
     <span
       className="badge bad"
       data-testid={`set-too-large-${setId}`}
-      title={`Needs at least ${formatBytes(fit.minimumBytes)} of GPU memory; this GPU has about ${formatBytes(memory.bytes)} (${memory.basis}). See the Device tab.`}
+      title={t('fit.badgeTitle', { min: formatBytes(fit.minimumBytes), size: formatBytes(memory.bytes), basis: memory.basis })}
     >
-      May not fit this GPU
+      {t('fit.badge')}
     </span>
   );
 }

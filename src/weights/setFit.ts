@@ -2,6 +2,7 @@
 // against what this device's adapter says, before anything is downloaded. WebGPU reports no memory size, so the GPU's
 // memory is an ESTIMATE from its limits (a conservative rule, said so wherever it is shown); the limits themselves are
 // facts.
+import { formatNumber, t } from '../lib/i18n.ts';
 import plans from './setPlans.json';
 
 export interface AdapterFacts {
@@ -44,12 +45,12 @@ export function estimateMemory(f: AdapterFacts): MemoryEstimate {
   const text = `${f.adapter.vendor} ${f.adapter.architecture} ${f.adapter.description}`.toLowerCase();
   const cpu = /swiftshader|llvmpipe|lavapipe|software|warp/.test(text);
   let bytes = 2 * maxBuffer;
-  let basis = `an estimate: twice the largest buffer this GPU allows (${(maxBuffer / GiB).toFixed(2)} GiB); WebGPU does not report how much memory a GPU has`;
+  let basis = t('fit.basisBuffer', { gib: formatNumber(maxBuffer / GiB, { minimumFractionDigits: 2, maximumFractionDigits: 2 }) });
   if (cpu && f.systemMemoryGiB) {
     const half = (f.systemMemoryGiB * GiB) / 2;
     if (half < bytes) {
       bytes = half;
-      basis = `an estimate: this adapter runs on the CPU, so half of the ${f.systemMemoryGiB} GiB of system memory the browser reports`;
+      basis = t('fit.basisCpu', { gib: f.systemMemoryGiB });
     }
   }
   return { bytes, basis, cpu };
