@@ -31,21 +31,24 @@ export default tseslint.config(
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
   layer(['src/engine/**'], [
-    { group: ['**/models/**', '**/ui/**', '**/store/**', '**/worker/**', '**/weights/**', '**/paint/**'], message: 'engine/ knows no model, UI, store, worker or weight files.' },
+    { group: ['**/models/**', '**/ui/**', '**/store/**', '**/worker/**', '**/weights/**', '**/library/**', '**/paint/**'], message: 'engine/ knows no model, UI, store, worker or weight files.' },
   ], noReact),
   layer(['src/weights/**'], [
-    { group: ['**/models/**', '**/ui/**', '**/store/**', '**/worker/**', '**/paint/**'], message: 'weights/ knows file formats and engine formats only.' },
+    { group: ['**/models/**', '**/ui/**', '**/store/**', '**/worker/**', '**/paint/**', '**/library/**'], message: 'weights/ knows file formats and engine formats only.' },
+  ], noReact),
+  layer(['src/library/**'], [
+    { group: ['**/models/**', '**/ui/**', '**/store/**', '**/worker/**', '**/paint/**', '**/engine/**'], message: 'library/ (catalog, downloads, IndexedDB store, import) knows file formats and lib/, not the engine, models or UI.' },
   ], noReact),
   layer(['src/models/**'], [
-    { group: ['**/ui/**', '**/store/**', '**/worker/**', '**/paint/**'], message: 'models/ composes engine ops; it knows no UI, store or worker.' },
+    { group: ['**/ui/**', '**/store/**', '**/worker/**', '**/paint/**', '**/library/**'], message: 'models/ composes engine ops; it knows no UI, store or worker.' },
   ], noReact),
   layer(['src/ui/**'], [
-    { group: ['**/engine/**', '**/models/**', '**/weights/**', '**/worker/**'], message: 'ui/ talks only to the store (src/store), never to the engine, models, weights or worker.' },
+    { group: ['**/engine/**', '**/models/**', '**/weights/**', '**/library/**', '**/worker/**'], message: 'ui/ talks only to the store (src/store), never to the engine, models, weights or worker.' },
   ]),
   layer(['src/store/**'], [
     { group: ['**/engine/**', '**/models/**', '**/ui/**'], message: 'The store talks to the worker client, not to the engine or models directly.' },
   ]),
   layer(['src/paint/**', 'src/lib/**'], [
-    { group: ['**/engine/**', '**/models/**', '**/ui/**', '**/store/**', '**/worker/**', '**/weights/**'], message: 'paint/ and lib/ are pure and stand alone.' },
+    { group: ['**/engine/**', '**/models/**', '**/ui/**', '**/store/**', '**/worker/**', '**/weights/**', '**/library/**'], message: 'paint/ and lib/ are pure and stand alone.' },
   ], noReact),
 );

@@ -8,7 +8,7 @@ import { StudioError } from '../src/lib/errors.ts';
 import { Rng } from '../src/lib/rng.ts';
 import { imageDimensions } from '../src/lib/imageHeader.ts';
 import { checkImageFile } from '../src/store/imaging.ts';
-import { BUILTIN_CATALOG, validateCatalog } from '../src/weights/catalog.ts';
+import { BUILTIN_CATALOG, validateCatalog } from '../src/library/catalog.ts';
 import { makeStudio } from './store/fakes.ts';
 
 const meta: ImageMetadata = { prompt: 'a fox', negativePrompt: '', seed: 7, steps: 8, width: 512, height: 512, model: 'm', mode: 'text-to-image', strength: null, guidanceScale: null };

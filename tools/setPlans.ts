@@ -1,5 +1,5 @@
 // npm run plan:catalog: each catalog set's memory plan as data for the browser, which has no files before a download
-// (src/weights/setPlans.json, read by the Device and Models tabs). The same planner as `npm run plan` (planCore.ts
+// (src/library/setPlans.json, read by the Device and Models tabs). The same planner as `npm run plan` (planCore.ts
 // planOf), on header manifests: the Q4 set from tools/published/, the diffusers set from ../shared/realfiles, and
 // the base set DERIVED (no manifest of its BF16 shards exists: Turbo's diffusers transformer, same architecture and
 // the same GPU bytes once quantized on load, with the base set's own Q4_K_M text encoder and ae.safetensors).
@@ -15,7 +15,7 @@ import { planOf } from './planCore.ts';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PUBLISHED = join(HERE, 'published');
 export const REALFILES = resolve(process.env.ZIMAGE_REALFILES_DIR ?? join(HERE, '../../shared/realfiles'));
-export const SET_PLANS_JSON = join(HERE, '../src/weights/setPlans.json');
+export const SET_PLANS_JSON = join(HERE, '../src/library/setPlans.json');
 /** px: the sizes the Device tab answers for (square; a W x H image needs about the plan of sqrt(W·H)). */
 export const PLAN_SIZES = [512, 768, 1024, 1280, 1536, 1792, 2048];
 

@@ -17,7 +17,7 @@ export interface CspOptions {
   /**
    * What connect-src allows beyond the origin. 'https' (the default): any https host, because a person can add a
    * source from any host at run time and a <meta> policy cannot grow; the app itself only ever fetches the catalog's
-   * and the person's sources (src/weights/network.ts). 'catalog': only Hugging Face's download hosts, for a
+   * and the person's sources (src/library/network.ts). 'catalog': only Hugging Face's download hosts, for a
    * deployment that offers the built-in catalog and nothing else.
    */
   connect?: 'https' | 'catalog';

@@ -1,11 +1,11 @@
 // The offline-only switch as the UI sees it: a small store of its own (nothing else in the studio depends on it).
-// The value lives in IndexedDB (src/weights/offline.ts), where the engine worker's one fetch wrapper reads it before
+// The value lives in IndexedDB (src/library/offline.ts), where the engine worker's one fetch wrapper reads it before
 // every request; other open tabs hear of a change on a BroadcastChannel and show it too.
 import { t } from '../lib/i18n.ts';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { toErrorData, type ErrorData } from '../lib/errors.ts';
-import { defaultOfflineFlag, memoryOfflineFlag, type OfflineFlag } from '../weights/offline.ts';
+import { defaultOfflineFlag, memoryOfflineFlag, type OfflineFlag } from '../library/offline.ts';
 
 export interface PrivacyState {
   /** True while offline-only mode is on: the studio sends no request beyond its own origin. */

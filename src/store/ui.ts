@@ -11,7 +11,7 @@ export { FALLBACK_SET_ID } from './modelsSlice.ts';
 export { ASPECTS, BASE_SIZES, MAX_SIDE, MIN_SIDE, SIZE_STEP, presetSize, snapSide, type Aspect, type AspectChoice } from './sizes.ts';
 export { formatBytes, formatDuration, formatMs, formatRate } from './format.ts';
 export { CONTROL_DEFAULTS, controlAvailable, type ControlKind, type ControlSlice } from './controlSlice.ts';
-export { estimateMemory, setFits, type MemoryEstimate, type SetFit } from '../weights/setFit.ts';
+export { estimateMemory, setFits, type MemoryEstimate, type SetFit } from '../library/setFit.ts';
 export type { QueueItem, QueueSlice } from './queueSlice.ts';
 export { expandPrompts, MAX_EXPANDED_PROMPTS } from '../lib/promptTemplate.ts';
 export { MAX_FEATHER, MAX_GROW, MAX_PADDING, type MaskSettings } from './editorSlice.ts';

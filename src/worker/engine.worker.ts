@@ -8,7 +8,7 @@ import { MAX_TOKENS } from '../models/zimage/tokenizer.ts';
 import { runPipeline } from '../models/zimage/pipeline.ts';
 import { canny } from '../engine/ops.ts';
 import { imageMetadata, JobQueue, ModelHost, ProgressClock } from './jobs.ts';
-import { createModelManager } from '../weights/manager.ts';
+import { createModelManager } from '../library/manager.ts';
 import { type LoadedSet, loadSet, type SetFiles } from './modelSet.ts';
 import { inspectFile, modelsApi } from './modelsApi.ts';
 import type { DeviceInfo, GenerateRequest, GenerateResult, LoadedModel, Progress, Result, WorkerApi } from './protocol.ts';
@@ -16,7 +16,7 @@ import { storedSet } from './storedSets.ts';
 import { runEnhance } from './enhanceJob.ts';
 import { previewHook } from './previews.ts';
 import { LoraHost } from './loras.ts';
-import { LoraLibrary } from '../weights/loraStore.ts';
+import { LoraLibrary } from '../library/loraStore.ts';
 
 /** The app's root URL: the worker is served from <base>/assets/ in a build and from <base>/src/worker/ in dev. */
 const appBase = new URL(import.meta.env.DEV ? '../../' : '../', self.location.href).href;

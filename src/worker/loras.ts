@@ -1,12 +1,12 @@
-// The worker's LoRAs: stored files (weights/loraStore.ts), read for Z-Image once per id and kept on the CPU, and
+// The worker's LoRAs: stored files (library/loraStore.ts), read for Z-Image once per id and kept on the CPU, and
 // the stacked GPU deltas of the active set (models/zimage/lora.ts) cached by (transformer, ids, strengths): the
 // next generation with the same LoRAs reuses them; new strengths rebuild only these small tensors, never the model.
-import { guardedFetch } from '../weights/network.ts';
-import { defaultOfflineFlag, type OfflineFlag } from '../weights/offline.ts';
+import { guardedFetch } from '../library/network.ts';
+import { defaultOfflineFlag, type OfflineFlag } from '../library/offline.ts';
 import { StudioError, toErrorData } from '../lib/errors.ts';
 import { buildLoraStack, checkLoraFits, type LoraStack, readZImageLora, type ZImageLora } from '../models/zimage/lora.ts';
 import type { ZImageTransformer } from '../models/zimage/transformer.ts';
-import { type LoraLibrary, type LoraRecord } from '../weights/loraStore.ts';
+import { type LoraLibrary, type LoraRecord } from '../library/loraStore.ts';
 import { BlobSource } from '../weights/source.ts';
 import type { LoraInfo, LorasApi, LoraUse, Result } from './protocol.ts';
 

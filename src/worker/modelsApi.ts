@@ -1,8 +1,8 @@
 // The model manager as the engine worker exposes it: manager results in the protocol's shapes, errors as data.
 import { StudioError, toErrorData } from '../lib/errors.ts';
-import { BUILTIN_CONTROLNETS } from '../weights/controlCatalog.ts';
-import type { ModelManager } from '../weights/manager.ts';
-import type { InspectItem, SetInfo, TransferProgress as ManagerProgress } from '../weights/managerTypes.ts';
+import { BUILTIN_CONTROLNETS } from '../library/controlCatalog.ts';
+import type { ModelManager } from '../library/manager.ts';
+import type { InspectItem, SetInfo, TransferProgress as ManagerProgress } from '../library/managerTypes.ts';
 import { openShardFiles } from '../weights/modelFile.ts';
 import { BlobSource } from '../weights/source.ts';
 import type { ModelSetInfo, ModelsApi, Result, TransferProgress } from './protocol.ts';

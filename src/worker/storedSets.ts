@@ -2,8 +2,8 @@
 // files the loader needs, by role. Config JSONs are matched to networks by name (diffusers folders keep them as
 // transformer/config.json, text_encoder/config.json, vae/config.json).
 import { StudioError } from '../lib/errors.ts';
-import type { ModelManager } from '../weights/manager.ts';
-import type { SetInfo } from '../weights/managerTypes.ts';
+import type { ModelManager } from '../library/manager.ts';
+import type { SetInfo } from '../library/managerTypes.ts';
 import type { SetFiles } from './modelSet.ts';
 
 type StoredFile = Awaited<ReturnType<ModelManager['openSet']>>['files'][number];

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { keepMaskLatent, maskedImage } from '../../src/models/zimage/controlContext.ts';
 import { inferControlConfig, parseControlConfig, supportsInpaint, UNION_2_1 } from '../../src/models/zimage/controlConfig.ts';
 import { weighControlNet } from '../../src/models/zimage/planControl.ts';
-import { BUILTIN_CONTROLNETS } from '../../src/weights/controlCatalog.ts';
+import { BUILTIN_CONTROLNETS } from '../../src/library/controlCatalog.ts';
 import { ModelFile } from '../../src/weights/modelFile.ts';
 import { tensorRole } from '../../src/weights/policy.ts';
 import { BytesSource, type RawTensor } from '../../src/weights/source.ts';

@@ -1,4 +1,4 @@
-// Catalog sets (src/weights/catalog.json) as stand-in files on disk, handed to the worker's own code: each file of a
+// Catalog sets (src/library/catalog.json) as stand-in files on disk, handed to the worker's own code: each file of a
 // set is written from its realfiles manifest (tools/standin.ts) under its catalog name, opened as a disk-backed Blob
 // (diskBlob.ts, as a browser File is) and grouped by role by storedSets.ts setFilesOf, as the worker does.
 //
@@ -7,8 +7,8 @@
 // with Turbo's config.json (same architecture). Everything else is header-exact.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import catalog from '../../src/weights/catalog.json' with { type: 'json' };
-import type { CatalogFile, SetCapabilities } from '../../src/weights/managerTypes.ts';
+import catalog from '../../src/library/catalog.json' with { type: 'json' };
+import type { CatalogFile, SetCapabilities } from '../../src/library/managerTypes.ts';
 import type { SetFiles } from '../../src/worker/modelSet.ts';
 import { setFilesOf } from '../../src/worker/storedSets.ts';
 import { DiskBlob } from './diskBlob.ts';

@@ -3,7 +3,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { createPrivacyStore } from '../../src/store/privacy.ts';
-import { idbOfflineFlag, memoryOfflineFlag } from '../../src/weights/offline.ts';
+import { idbOfflineFlag, memoryOfflineFlag } from '../../src/library/offline.ts';
 
 describe('offline switch store', () => {
   it('persists the switch in IndexedDB, where a new page (or the worker) reads it', async () => {

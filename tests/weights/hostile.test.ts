@@ -4,12 +4,12 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { UseStore } from 'idb-keyval';
-import { DEFAULT_CAPABILITIES } from '../../src/weights/catalog.ts';
-import { memoryLocks } from '../../src/weights/locks.ts';
-import { ModelManager, type ModelManagerOptions } from '../../src/weights/manager.ts';
-import type { Catalog } from '../../src/weights/managerTypes.ts';
-import { OFFLINE_MESSAGE } from '../../src/weights/network.ts';
-import { memoryOfflineFlag } from '../../src/weights/offline.ts';
+import { DEFAULT_CAPABILITIES } from '../../src/library/catalog.ts';
+import { memoryLocks } from '../../src/library/locks.ts';
+import { ModelManager, type ModelManagerOptions } from '../../src/library/manager.ts';
+import type { Catalog } from '../../src/library/managerTypes.ts';
+import { OFFLINE_MESSAGE } from '../../src/library/network.ts';
+import { memoryOfflineFlag } from '../../src/library/offline.ts';
 import { freshDb, randomBytes, sha, useTestServer } from './managerServer.ts';
 
 const server = useTestServer();

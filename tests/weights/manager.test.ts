@@ -2,9 +2,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { UseStore } from 'idb-keyval';
-import { DEFAULT_CAPABILITIES } from '../../src/weights/catalog.ts';
-import { ModelManager, type ModelManagerOptions } from '../../src/weights/manager.ts';
-import type { Catalog, TransferProgress } from '../../src/weights/managerTypes.ts';
+import { DEFAULT_CAPABILITIES } from '../../src/library/catalog.ts';
+import { ModelManager, type ModelManagerOptions } from '../../src/library/manager.ts';
+import type { Catalog, TransferProgress } from '../../src/library/managerTypes.ts';
 import { isStudioError } from '../../src/lib/errors.ts';
 import { freshDb, randomBytes, sha, useTestServer } from './managerServer.ts';
 

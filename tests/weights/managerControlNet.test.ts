@@ -2,10 +2,10 @@
 // verified download, against a real local HTTP server, into fake-indexeddb.
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CAPABILITIES } from '../../src/weights/catalog.ts';
-import type { ControlNetEntry } from '../../src/weights/controlCatalog.ts';
-import { ModelManager } from '../../src/weights/manager.ts';
-import type { Catalog } from '../../src/weights/managerTypes.ts';
+import { DEFAULT_CAPABILITIES } from '../../src/library/catalog.ts';
+import type { ControlNetEntry } from '../../src/library/controlCatalog.ts';
+import { ModelManager } from '../../src/library/manager.ts';
+import type { Catalog } from '../../src/library/managerTypes.ts';
 import { toSetInfo } from '../../src/worker/modelsApi.ts';
 import { freshDb, randomBytes, sha, useTestServer } from './managerServer.ts';
 

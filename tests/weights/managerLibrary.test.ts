@@ -2,10 +2,10 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { set as idbSet } from 'idb-keyval';
-import { ModelManager, type ModelManagerOptions } from '../../src/weights/manager.ts';
-import { BUILTIN_CATALOG, DEFAULT_CAPABILITIES, guessRole, validateCatalog } from '../../src/weights/catalog.ts';
-import type { Catalog, Inspector } from '../../src/weights/managerTypes.ts';
-import { SOURCE_TIMEOUT_MS } from '../../src/weights/sources.ts';
+import { ModelManager, type ModelManagerOptions } from '../../src/library/manager.ts';
+import { BUILTIN_CATALOG, DEFAULT_CAPABILITIES, guessRole, validateCatalog } from '../../src/library/catalog.ts';
+import type { Catalog, Inspector } from '../../src/library/managerTypes.ts';
+import { SOURCE_TIMEOUT_MS } from '../../src/library/sources.ts';
 import { inspectFile } from '../../src/worker/modelsApi.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

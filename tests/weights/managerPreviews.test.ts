@@ -2,9 +2,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { UseStore } from 'idb-keyval';
-import { BUILTIN_CATALOG, DEFAULT_CAPABILITIES, isOptionalRole } from '../../src/weights/catalog.ts';
-import { ModelManager } from '../../src/weights/manager.ts';
-import type { Catalog } from '../../src/weights/managerTypes.ts';
+import { BUILTIN_CATALOG, DEFAULT_CAPABILITIES, isOptionalRole } from '../../src/library/catalog.ts';
+import { ModelManager } from '../../src/library/manager.ts';
+import type { Catalog } from '../../src/library/managerTypes.ts';
 import { freshDb, randomBytes, sha, useTestServer } from './managerServer.ts';
 
 const A = randomBytes(20_000, 11);

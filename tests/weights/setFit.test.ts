@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateMemory, setFits } from '../../src/weights/setFit.ts';
+import { estimateMemory, setFits } from '../../src/library/setFit.ts';
 
 const GiB = 2 ** 30;
 const gpu = (maxBufferSize: number, description = 'NVIDIA GeForce RTX 4070') => ({

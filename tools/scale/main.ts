@@ -5,7 +5,7 @@
 import { describeAdapter } from '../../src/engine/device.ts';
 import { Gpu } from '../../src/engine/gpu.ts';
 import { toErrorData } from '../../src/lib/errors.ts';
-import { createModelManager } from '../../src/weights/manager.ts';
+import { createModelManager } from '../../src/library/manager.ts';
 import { inspectFile } from '../../src/worker/modelsApi.ts';
 import { loadSet } from '../../src/worker/modelSet.ts';
 import { storedSet } from '../../src/worker/storedSets.ts';

@@ -1,5 +1,5 @@
 // The offline-only switch: one boolean in IndexedDB (its own small database), so that the page that flips it and the
-// engine worker that enforces it (src/weights/network.ts) read the same value, in every open tab, after a reload.
+// engine worker that enforces it (src/library/network.ts) read the same value, in every open tab, after a reload.
 import { createStore, get, set, type UseStore } from 'idb-keyval';
 
 export interface OfflineFlag {
