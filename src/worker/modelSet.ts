@@ -10,7 +10,7 @@ import type { AutoencoderKL } from '../models/zimage/autoencoder.ts';
 import { parseTextEncoderConfig, parseTransformerConfig, parseVaeConfig, type TextEncoderConfig, type TransformerConfig, type VaeConfig } from '../models/zimage/config.ts';
 import { ditConfigFromShapes, inferred, qwenConfigFromShapes, vaeConfigFromShapes } from '../models/zimage/configFromShapes.ts';
 import { loadTextEncoder, loadTransformer, loadVae } from '../models/zimage/load.ts';
-import type { ZImageNetworks } from '../models/zimage/pipeline.ts';
+import type { ZImageNetworks } from '../models/zimage/networks.ts';
 import { BASE_SHIFT, TURBO_SHIFT } from '../models/zimage/scheduler.ts';
 import type { Qwen3TextEncoder } from '../models/zimage/textEncoder.ts';
 import { canRunLm, loadLmParts, type LmParts } from '../models/zimage/loadLm.ts';

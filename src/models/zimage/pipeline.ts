@@ -7,52 +7,19 @@ import * as ops from '../../engine/ops.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import { StudioError } from '../../lib/errors.ts';
 import { Rng } from '../../lib/rng.ts';
-import type { AutoencoderKL } from './autoencoder.ts';
 import { chwToRgba, composite, inwardFeather, maskToLatent, rgbaToChw } from './imageOps.ts';
 import { flowMatchSchedule, strengthStartIndex } from './scheduler.ts';
-import type { Qwen3TextEncoder } from './textEncoder.ts';
-import { omniSegments, type ZImageTokenizer } from './tokenizer.ts';
+import { omniSegments } from './tokenizer.ts';
 import { omniForward } from './omni.ts';
-import type { PreparedCaption, ZImageTransformer } from './transformer.ts';
-import type { ControlInput, ZImageControlNet } from './control.ts';
-import { type ControlPath, type ControlRequest, prepareControl } from './pipelineControl.ts';
+import type { PreparedCaption } from './transformer.ts';
+import type { ControlInput } from './control.ts';
+import { type ControlPath, prepareControl } from './pipelineControl.ts';
+import type { ZImageNetworks } from './networks.ts';
+import { type PipelineMode, type PipelineRequest, validateRequest } from './request.ts';
+
+export type { ZImageNetworks } from './networks.ts';
+export type { PipelineMode, PipelineRequest } from './request.ts';
 import { decodeTiled, encodeTiled } from './vaeTiling.ts';
-
-export interface ZImageNetworks {
-  gpu: Gpu;
-  tokenizer: ZImageTokenizer;
-  /** Loaded on demand: low-memory mode releases it after encoding. */
-  textEncoder: () => Promise<Qwen3TextEncoder>;
-  releaseTextEncoder: () => void;
-  transformer: ZImageTransformer;
-  vae: AutoencoderKL;
-  shift: number;
-  /** The stored ControlNet, loaded on first use (about 2.3 GB as INT4), or null when none is stored. */
-  controlNet?: () => Promise<ZImageControlNet | null>;
-}
-
-export type PipelineMode = 'text-to-image' | 'image-to-image' | 'inpaint' | 'edit';
-
-export interface PipelineRequest {
-  mode: PipelineMode;
-  prompt: string;
-  negativePrompt?: string;
-  width: number;
-  height: number;
-  steps: number;
-  seed: number;
-  guidanceScale?: number;
-  /** diffusers' cfg_truncation: CFG is off once t (= 1 - sigma) exceeds it; 1 keeps it on throughout. */
-  cfgTruncation?: number;
-  /** diffusers' cfg_normalization: clip |pred| to |pos| * this; 0 disables. */
-  cfgNormalization?: number;
-  strength?: number;
-  image?: { width: number; height: number; data: Uint8Array };
-  mask?: { width: number; height: number; data: Uint8Array };
-  lowMemory?: boolean;
-  /** ControlNet hints (pipelineControl.ts); ignored when no ControlNet is stored. */
-  control?: ControlRequest;
-}
 
 export interface PipelineHooks {
   onPhase(phase: 'tokenizing' | 'encoding' | 'denoising' | 'decoding', step?: number, steps?: number): void;
@@ -77,27 +44,6 @@ export interface PipelineResult {
 }
 
 export const LATENT_CHANNELS = 16;
-export const MIN_SIDE = 256;
-export const MAX_SIDE = 2048;
-
-export function validateRequest(r: PipelineRequest): void {
-  for (const [name, v] of [['width', r.width], ['height', r.height]] as const)
-    if (!Number.isInteger(v) || v % 16 !== 0 || v < MIN_SIDE || v > MAX_SIDE)
-      throw new StudioError('bad-request', `The image ${name} must be a multiple of 16 between ${MIN_SIDE} and ${MAX_SIDE} pixels; got ${v}.`);
-  if (!Number.isInteger(r.steps) || r.steps < 1 || r.steps > 100) throw new StudioError('bad-request', `Steps must be a whole number from 1 to 100; got ${r.steps}.`);
-  if (!Number.isFinite(r.seed)) throw new StudioError('bad-request', 'The seed must be a number.');
-  if (r.mode !== 'text-to-image') {
-    if (!r.image) throw new StudioError('bad-request', `${r.mode} needs a source image.`);
-    if (r.image.width !== r.width || r.image.height !== r.height)
-      throw new StudioError('bad-request', `The source image is ${r.image.width}×${r.image.height} but the request is ${r.width}×${r.height}; resize it to a multiple of 16 first.`);
-    if (r.image.data.length !== r.width * r.height * 4) throw new StudioError('bad-request', 'The source image data does not match its size.');
-  }
-  if (r.mode === 'inpaint' && !r.mask) throw new StudioError('bad-request', 'Inpainting needs a mask: paint the area to change.');
-  if (r.mask && (r.mask.width !== r.width || r.mask.height !== r.height || r.mask.data.length !== r.width * r.height))
-    throw new StudioError('bad-request', 'The mask does not match the image size.');
-  const s = r.strength ?? 1;
-  if (!(s >= 0 && s <= 1)) throw new StudioError('bad-request', `Strength must be between 0 and 1; got ${s}.`);
-}
 
 /** The initial noise: a documented seeded generator (lib/rng.ts), (16, H/8, W/8). */
 export function initialNoise(seed: number, width: number, height: number): Float32Array {
