@@ -6,7 +6,7 @@
 //   OP 3 scale     av * alpha                    OP 8 copy      av
 //   OP 9 affine    av * alpha + beta
 //   OP 4 silu      av / (1 + exp(-av))
-// g = sel[row] (an integer stored as f32, clamped to groups-1) when has_sel, else 0.
+// g = sel[row] (u32, clamped to groups-1) when has_sel, else 0.
 // Entry `main`: out[dst_off + i] = f(a[src_off + i % period]) (period = n except when broadcasting a row).
 // Entry `main_ip`: out[i] = f(out[i]): in place on the first operand.
 // Bindings (main, main_ip): 0 params, 1 b, 2 c, 3 sel (read), 4 out (read_write), 5 a (read; main only). Operands
@@ -38,7 +38,7 @@ struct Params {
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> bv: array<f32>;
 @group(0) @binding(2) var<storage, read> cv: array<f32>;
-@group(0) @binding(3) var<storage, read> sel: array<f32>;
+@group(0) @binding(3) var<storage, read> sel: array<u32>;
 @group(0) @binding(4) var<storage, read_write> o: array<f32>;
 @group(0) @binding(5) var<storage, read> a: array<f32>;
 
@@ -57,7 +57,7 @@ fn apply(i: u32, av: f32) -> f32 {
     case 5u: { return silu(av) * bv[i]; }
     case 6u: {
       var g = 0u;
-      if (p.has_sel != 0u) { g = min(u32(sel[i / p.cols]), p.groups - 1u); }
+      if (p.has_sel != 0u) { g = min(sel[i / p.cols], p.groups - 1u); }
       // tanh(10) is 1 in f32; the clamp keeps backends that build tanh from exp from returning inf/inf = NaN.
       let gate = tanh(clamp(cv[g * p.g_stride + p.g_off + i % p.cols], -10.0, 10.0));
       return av + gate * bv[i];

@@ -1,6 +1,6 @@
 // layer_norm (no affine): y = (x - mean) / sqrt(var + eps) * (1 + s[g(m)]), over the rows of x, one workgroup per
 // row. var is the biased variance, as torch.nn.LayerNorm(elementwise_affine=False) (Z-Image FinalLayer, eps 1e-6).
-// Layout: x, y f32 (M, D) row-major; s f32 (G, S), row g read at s[g*S + s_off + d]; sel f32 (M) holding the integer
+// Layout: x, y f32 (M, D) row-major; s f32 (G, S), row g read at s[g*S + s_off + d]; sel u32 (M) holding the integer
 //   group g(m) of row m (g = 0 without a selector, clamped to G-1).
 // Bindings 0..4 (params, x, y, s, sel) and the variant switches: row_norm_io.wgsl, prepended by rowNorm.ts.
 // Dispatch: M workgroups of WG threads (a power of two), folded into (x, y) by grid(). Two reductions (mean, then
@@ -24,7 +24,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   let r = inverseSqrt(block_sum(lid, dev) / n + p.eps);
   var sbase = p.s_off;
-  if (HAS_SEL) { sbase += min(u32(sel[row]), p.groups - 1u) * p.s_stride; }
+  if (HAS_SEL) { sbase += min(sel[row], p.groups - 1u) * p.s_stride; }
   for (var c = lid; c < p.cols; c += WG) {
     var v = (x[base + c] - mean) * r;
     if (HAS_SCALE) { v = v * (1.0 + s[sbase + c]); }

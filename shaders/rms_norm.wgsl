@@ -1,5 +1,5 @@
 // rms_norm: y = x / sqrt(mean(x^2) + eps) * w * (1 + s[g(m)]), over the rows of x, one workgroup per row.
-// Layout: x, y f32 (M, D) row-major; w f32 (D); s f32 (G, S), row g read at s[g*S + s_off + d]; sel f32 (M) holding
+// Layout: x, y f32 (M, D) row-major; w f32 (D); s f32 (G, S), row g read at s[g*S + s_off + d]; sel u32 (M) holding
 //   the integer group g(m) of row m (g = 0 without a selector, clamped to G-1).
 // Bindings 0..4 (params, x, y, s, sel) and the variant switches: row_norm_io.wgsl, prepended by rowNorm.ts; 5 w.
 // Dispatch: M workgroups of WG threads (a power of two), folded into (x, y) by grid(). Each thread strides the
@@ -23,7 +23,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   let r = inverseSqrt(block_sum(lid, ss) / f32(p.cols) + p.eps);
   var sbase = p.s_off;
-  if (HAS_SEL) { sbase += min(u32(sel[row]), p.groups - 1u) * p.s_stride; }
+  if (HAS_SEL) { sbase += min(sel[row], p.groups - 1u) * p.s_stride; }
   for (var c = lid; c < p.cols; c += WG) {
     var v = x[base + c] * r;
     if (HAS_WEIGHT) { v = v * w[c]; }

@@ -20,4 +20,4 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 @group(0) @binding(3) var<storage, read> s: array<f32>;
-@group(0) @binding(4) var<storage, read> sel: array<f32>;
+@group(0) @binding(4) var<storage, read> sel: array<u32>;

@@ -1,6 +1,6 @@
 // The engine's weight formats, byte for byte. Pure: used by the GPU upload, by CPU references and by weights/.
 //
-// f32: plain little-endian floats.
+// f32: plain little-endian floats. u32: plain little-endian unsigned words (indices such as row selectors).
 // f16: IEEE half, two per u32 word (element 2i in the low half), element count padded to even.
 // q4 / q8: a matrix (N rows, K columns), K a multiple of 32, quantized in blocks of 32 along K (the input
 //   dimension). Each block has a scale and a min; an element's value is code * scale + min, with unsigned codes
@@ -19,7 +19,8 @@
 
 /** ggml block formats kept as stored (GGUF type names, lower case). */
 export type GgmlBlockDType = 'q4_0' | 'q4_1' | 'q5_0' | 'q5_1' | 'q8_0' | 'q2_k' | 'q3_k' | 'q4_k' | 'q5_k' | 'q6_k';
-export type DType = 'f32' | 'f16' | 'q4' | 'q8' | GgmlBlockDType;
+/** u32: integer words (row selectors), never a weight. */
+export type DType = 'f32' | 'f16' | 'u32' | 'q4' | 'q8' | GgmlBlockDType;
 export type QuantType = 'q4' | 'q8';
 export type ParamType = 'f16' | 'f32';
 

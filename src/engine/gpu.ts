@@ -98,6 +98,12 @@ export class Gpu {
     return new Tensor(shape, dtype, this.uploadBytes(bytes, label), this.pool, null, 'f16', label);
   }
 
+  /** Uploads unsigned words as a u32 tensor (row selectors and other indices). */
+  uploadU32(data: Uint32Array, shape: readonly number[], label = ''): Tensor {
+    if (data.length !== numel(shape)) throw new RangeError(`uploadU32 ${label}: ${data.length} values for shape [${shape}]`);
+    return new Tensor(shape, 'u32', this.uploadBytes(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), label), this.pool, null, 'f16', label);
+  }
+
   /** Uploads IEEE half bits as a packed f16 tensor (no rounding: the values are already halves). */
   uploadHalfBits(bits: Uint16Array, shape: readonly number[], label = ''): Tensor {
     if (bits.length !== numel(shape)) throw new RangeError(`uploadHalfBits ${label}: ${bits.length} values for shape [${shape}]`);

@@ -18,6 +18,7 @@ export function dataBytes(dtype: DType, shape: readonly number[]): number {
   const n = numel(shape);
   switch (dtype) {
     case 'f32':
+    case 'u32':
       return n * 4;
     case 'f16':
       return Math.ceil(n / 2) * 4;

@@ -77,15 +77,18 @@ describe('elementwise: rows with a broadcast operand', () => {
     const y = rng.normalArray(rows * cols); // (M, D)
     const g1 = rng.normalArray(cols).map((v) => v * 3); // (D)
     const gG = rng.normalArray(G * S).map((v, i) => (i % 17 === 0 ? v * 80 : v)); // (G, S), some far past tanh's knee
-    const sel = Float32Array.from({ length: rows }, () => rng.int(G)); // (M)
-    const t = [gpu.upload(x, [rows, cols]), gpu.upload(y, [rows, cols]), gpu.upload(g1, [cols]), gpu.upload(gG, [G, S]), gpu.upload(sel, [rows])];
-    const [tx, ty, tg1, tgG, tsel] = t;
+    const sel = Uint32Array.from({ length: rows }, () => rng.int(G)); // (M)
+    const t = [gpu.upload(x, [rows, cols]), gpu.upload(y, [rows, cols]), gpu.upload(g1, [cols]), gpu.upload(gG, [G, S])];
+    const [tx, ty, tg1, tgG] = t;
+    const tsel = gpu.uploadU32(sel, [rows]);
     let r1 = tx;
     gpu.run((b) => {
       r1 = ew.gatedResidual(b, tx, ty, tg1);
       expect(ew.gatedResidual(b, tx, ty, tgG, { rowSel: tsel, gateOffset: off, inPlace: true })).toBe(tx);
+      expect(() => ew.gatedResidual(b, tx, ty, tgG, { rowSel: tg1 })).toThrow(/rowSel must be u32/);
     });
-    const [got1, got2] = await readAll(gpu, [r1, tx, ty, tg1, tgG, tsel]);
+    const [got1, got2] = await readAll(gpu, [r1, tx, ty, tg1, tgG]);
+    tsel.release();
     expectClose(got1, ref.gatedResidualRef(x, y, g1, cols), 1e-6, TOL, 'gatedResidual 1-D gate');
     expectClose(got2, ref.gatedResidualRef(x, y, gG, cols, S, off, sel), 1e-6, TOL, 'gatedResidual rowSel');
   });

@@ -34,8 +34,8 @@ describe('layer_norm (no affine): (x - mean) / sqrt(var + eps) * (1 + scale[g])'
     const rows = 33, cols = 130, groups = 2, stride = cols + 3, offset = 3; // prettier-ignore
     const x = rng.normalArray(rows * cols); // (M, D)
     const s = rng.uniformArray(groups * stride, -0.5, 0.5); // (G, S)
-    const sel = Float32Array.from({ length: rows }, (_, i) => (i < 20 ? 1 : 0)); // (M): e.g. noisy / clean tokens
-    const [tx, ts, tsel] = [gpu.upload(x, [rows, cols]), gpu.upload(s, [groups, stride]), gpu.upload(sel, [rows])];
+    const sel = Uint32Array.from({ length: rows }, (_, i) => (i < 20 ? 1 : 0)); // (M): e.g. noisy / clean tokens
+    const [tx, ts, tsel] = [gpu.upload(x, [rows, cols]), gpu.upload(s, [groups, stride]), gpu.uploadU32(sel, [rows])];
     let ty = tx;
     gpu.run((b) => (ty = layerNorm(b, tx, { eps: 1e-6, scale: ts, scaleOffset: offset, rowSel: tsel })));
     const want = layerNormRef(x, cols, 1e-6, { scale: s, stride, offset, rowSel: sel });
@@ -60,7 +60,7 @@ describe('layer_norm (no affine): (x - mean) / sqrt(var + eps) * (1 + scale[g])'
     const gpu = await getGpu();
     const x = gpu.upload(new Float32Array(12), [3, 4]);
     const s = gpu.upload(new Float32Array(6), [2, 3]);
-    const sel = gpu.upload(new Float32Array(2), [2]);
+    const sel = gpu.uploadU32(new Uint32Array(2), [2]);
     const s8 = gpu.upload(new Float32Array(8), [2, 4]);
     const b = gpu.batch('layer_norm errors');
     expect(() => layerNorm(b, x, { eps: 1e-6, scale: s })).toThrow(RangeError);

@@ -46,7 +46,7 @@ export function releaseWeight(w: Weight): void {
 
 /** A (M) tensor of u32 words (the engine has no u32 dtype; the buffer holds the words). */
 export function uploadU32(gpu: Gpu, words: Uint32Array): Tensor {
-  return new Tensor([words.length], 'f32', gpu.uploadBytes(new Uint8Array(words.buffer, words.byteOffset, words.byteLength)), gpu.pool);
+  return gpu.uploadU32(words, [words.length]);
 }
 
 /** Tolerance scaled to the size of a K-term dot product of unit normals (accumulation order differs). */

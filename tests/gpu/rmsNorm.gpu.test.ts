@@ -49,8 +49,8 @@ describe('rms_norm: x / sqrt(mean(x^2) + eps) * w * (1 + scale[g])', () => {
     const x = rng.normalArray(rows * cols); // (M, D)
     const w = rng.uniformArray(cols, 0.5, 1.5); // (D)
     const s = rng.uniformArray(groups * stride, -0.5, 0.5); // (G, S)
-    const sel = Float32Array.from({ length: rows }, () => rng.int(groups)); // (M)
-    const [tx, tw, ts, tsel] = [gpu.upload(x, [rows, cols]), gpu.upload(w, [cols]), gpu.upload(s, [groups, stride]), gpu.upload(sel, [rows])];
+    const sel = Uint32Array.from({ length: rows }, () => rng.int(groups)); // (M)
+    const [tx, tw, ts, tsel] = [gpu.upload(x, [rows, cols]), gpu.upload(w, [cols]), gpu.upload(s, [groups, stride]), gpu.uploadU32(sel, [rows])];
     const out = gpu.empty([rows, cols]);
     gpu.run((b) => rmsNorm(b, tx, { weight: tw, eps: 1e-5, scale: ts, scaleOffset: offset, rowSel: tsel, out }));
     const want = rmsNormRef(x, cols, 1e-5, w, { scale: s, stride, offset, rowSel: sel });
@@ -131,10 +131,11 @@ describe('rms_norm: x / sqrt(mean(x^2) + eps) * w * (1 + scale[g])', () => {
     const x = gpu.upload(new Float32Array(12), [3, 4]);
     const w3 = gpu.upload(new Float32Array(3), [3]);
     const s = gpu.upload(new Float32Array(8), [2, 4]);
-    const sel = gpu.upload(new Float32Array(3), [3]);
+    const sel = gpu.uploadU32(new Uint32Array(3), [3]);
     const b = gpu.batch('rms_norm errors');
     expect(() => rmsNorm(b, x, { eps: 1e-6, weight: w3 })).toThrow(RangeError);
     expect(() => rmsNorm(b, x, { eps: 1e-6, rowSel: sel })).toThrow(/rowSel without scale/);
+    expect(() => rmsNorm(b, x, { eps: 1e-6, scale: s, rowSel: w3 })).toThrow(/rowSel must be u32, got f32/);
     expect(() => rmsNorm(b, x, { eps: 1e-6, scale: s, scaleOffset: 1 })).toThrow(RangeError);
     expect(() => rmsNorm(b, x, { eps: 1e-6, scale: s, rowSel: w3.reshape([3]), out: w3 })).toThrow(RangeError);
     expect(() => rmsNorm(b, x, { eps: 1e-6, scale: x.reshape([12]).reshape([3, 4]) })).toThrow(/share a buffer/);

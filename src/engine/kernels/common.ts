@@ -70,11 +70,8 @@ export function checkMod(op: string, name: string, t: Tensor, cols: number, offs
   return { groups, stride, offset };
 }
 
-/**
- * A row selector: an f32 tensor (M) holding the integer group g(m) of each row (exact below 2^24; the engine has
- * no u32 tensor dtype). Groups past G-1 read group G-1.
- */
+/** A row selector: a u32 tensor (M) holding the group g(m) of each row. Groups past G-1 read group G-1. */
 export function checkRowSel(op: string, sel: Tensor, rows: number): void {
-  checkF32(op, 'rowSel', sel);
+  if (sel.dtype !== 'u32') throw new RangeError(`${op}: rowSel must be u32, got ${sel.dtype}`);
   if (sel.numel !== rows) throw new RangeError(`${op}: rowSel has ${sel.numel} entries for ${rows} rows`);
 }

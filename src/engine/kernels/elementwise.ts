@@ -99,7 +99,7 @@ export function siluMul(b: Batch, a: Tensor, c: Tensor, opts?: PointwiseOptions)
 }
 
 export interface GatedResidualOptions extends PointwiseOptions {
-  /** f32 (M) of integer groups g(m) (default: every row uses gate row 0). */
+  /** u32 (M) of groups g(m) (default: every row uses gate row 0). */
   rowSel?: Tensor;
   /** Elements into each row of `gate` where the D columns start (default 0), e.g. a chunk of an adaLN output. */
   gateOffset?: number;

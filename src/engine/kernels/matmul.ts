@@ -149,6 +149,7 @@ function checkOperands(op: string, x: Tensor, ws: readonly Tensor[]): { M: numbe
   let N = 0;
   for (const w of ws) {
     if (w.shape.length !== 2) throw new RangeError(`${op}: weight must be 2-D (N, K), got [${w.shape}]`);
+    if (w.dtype === 'u32') throw new RangeError(`${op}: a u32 tensor is not a weight`);
     if (w.shape[1] !== K) throw new RangeError(`${op}: x has K=${K} but the weight is [${w.shape}] (N, K)`);
     if (w.dtype !== ws[0].dtype || w.paramType !== ws[0].paramType)
       throw new RangeError(`${op}: weight row chunks must share one dtype and param type`);
@@ -271,7 +272,7 @@ export function matmulSwiGLU(
 }
 
 /**
- * out = residual + tanh(gate[g(m)]) * (x · Wᵀ + bias). residual f32 (M, N); gate f32 (G, N); rowSel: u32 words
+ * out = residual + tanh(gate[g(m)]) * (x · Wᵀ + bias). residual f32 (M, N); gate f32 (G, N); rowSel: u32
  * (M) with values < G picking each row's gate row (default: row 0). inPlace writes into `residual` and returns it.
  */
 export function matmulGatedResidual(
@@ -290,9 +291,7 @@ export function matmulGatedResidual(
     throw new RangeError(`${op}: gate must be f32 (G, ${N}), got ${gate.dtype} [${gate.shape}]`);
   if (opts.bias) checkF32(op, 'bias', opts.bias, N, `(${N})`);
   const rs = opts.rowSel;
-  // Tensor has no u32 dtype: an f32 tensor (the only 4-byte element) whose buffer holds M u32 words is accepted.
-  if (rs && (rs.numel !== M || rs.dtype !== 'f32'))
-    throw new RangeError(`${op}: rowSel must hold ${M} u32 words, got ${rs.dtype} [${rs.shape}]`);
+  if (rs && (rs.numel !== M || rs.dtype !== 'u32')) throw new RangeError(`${op}: rowSel must be u32 (${M}), got ${rs.dtype} [${rs.shape}]`);
   const y = opts.inPlace ? residual : b.gpu.empty([...residual.shape], 'f32', `${op}.out`); // (M, N)
   const e: Epilogue = { swiglu: false, bias: opts.bias, gate, rowSel: rs, residual: opts.inPlace ? 'in-place' : residual };
   run(b, op, x, ws, null, e, y, M, K, N, opts.kernel);

@@ -14,7 +14,7 @@ export interface RowNormOptions {
   scale?: Tensor;
   /** Elements into each row of `scale` where the D columns start (default 0), e.g. a chunk of an adaLN output. */
   scaleOffset?: number;
-  /** f32 (M) of integer groups g(m) (default: every row uses group 0). Needs `scale`. */
+  /** u32 (M) of groups g(m) (default: every row uses group 0). Needs `scale`. */
   rowSel?: Tensor;
   /** Result tensor of M*D elements; `out` = x (same buffer) normalizes in place. */
   out?: Tensor;

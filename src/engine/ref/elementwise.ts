@@ -23,7 +23,7 @@ export function gatedResidualRef(
   cols: number,
   stride = cols,
   offset = 0,
-  rowSel?: ArrayLike<number>,
+  rowSel?: Uint32Array, // (M) group of each row
 ): Float32Array {
   const groups = gate.length / stride;
   return map(x.length, (i) => {

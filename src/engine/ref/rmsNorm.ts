@@ -5,7 +5,7 @@ export interface RowModRef {
   stride: number; // elements between group rows
   offset?: number; // elements
   /** Group of each row (default 0). */
-  rowSel?: ArrayLike<number>;
+  rowSel?: Uint32Array;
 }
 
 export function modRow(mod: RowModRef, row: number): number {

@@ -106,7 +106,7 @@ export interface OmniInputs {
 
 /** Row selector for per-token modulation: temb row 0 is t (noisy), row 1 is t = 1 (clean). */
 function selector(b: Batch, flags: number[]): Tensor {
-  return b.gpu.upload(Float32Array.from(flags, (f) => (f ? 0 : 1)), [flags.length], 'f32', 'omni-rowsel');
+  return b.gpu.uploadU32(Uint32Array.from(flags, (f) => (f ? 0 : 1)), [flags.length], 'omni-rowsel');
 }
 
 /** The row blocks one after another, (Σ rows, D); the blocks are released. */
