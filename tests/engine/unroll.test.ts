@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unrolled, unrollRows } from '../../src/engine/kernels/unroll.ts';
+import { part, unroll, unrollRows } from '../../src/engine/compose.ts';
 
 describe('unrollRows: per-row blocks of a kernel written once, repeated per row', () => {
   const src = 'let a = 1u; // @R in a comment stays\n  //@rows{\n  var x@R = @Ru;\n  //@}\nlet b = 2u;\n';
@@ -21,9 +21,8 @@ describe('unrollRows: per-row blocks of a kernel written once, repeated per row'
     expect(() => unrollRows(src, 1.5, 'R')).toThrow(RangeError);
   });
 
-  it('remembers expansions per source, count and name', () => {
-    expect(unrolled(src, 2, 'RPI')).toBe(unrollRows(src, 2, 'RPI'));
-    expect(unrolled(src, 2, 'RPI')).toBe(unrolled(src, 2, 'RPI'));
-    expect(unrolled(src, 3, 'RPI')).not.toBe(unrolled(src, 2, 'RPI'));
+  it('as a shader part, names the expansion after the file, the constant and the count', () => {
+    const p = unroll(part('rows_kernel', src), 2, 'RPI');
+    expect(p).toEqual({ name: 'rows_kernel<RPI=2>', code: unrollRows(src, 2, 'RPI') });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Gpu } from '../../src/engine/gpu.ts';
 import { sizeClass } from '../../src/engine/pool.ts';
 import { getGpu } from './harness.ts';
+import { composeShader, part } from '../../src/engine/compose.ts';
 
 describe('engine runtime: limits, pool accounting, pipeline cache, device loss', () => {
   it('requests the adapter’s own limits', async () => {
@@ -64,7 +65,7 @@ describe('engine runtime: limits, pool accounting, pipeline cache, device loss',
 
   it('reports a kernel that fails to build as a typed error naming it, at the next sync, not as an uncaptured error', async () => {
     const gpu = await Gpu.create(); // its own device: the failure is sticky
-    const broken = { name: 'broken_kernel', code: '@compute @workgroup_size(1) fn main() { let x: u32 = 1.5; }' };
+    const broken = { shader: composeShader('broken_kernel', {}, [part('broken_kernel', '@compute @workgroup_size(1) fn main() { let x: u32 = 1.5; }')]) };
     gpu.pipelines.get(broken);
     await expect(gpu.sync()).rejects.toMatchObject({ code: 'validation', message: expect.stringContaining('broken_kernel') });
     expect(gpu.uncapturedErrors).toEqual([]);
@@ -73,7 +74,7 @@ describe('engine runtime: limits, pool accounting, pipeline cache, device loss',
 
   it('builds valid kernels without a failure to report', async () => {
     const gpu = await getGpu();
-    gpu.pipelines.get({ name: 'fine_kernel', code: '@compute @workgroup_size(1) fn main() {}' });
+    gpu.pipelines.get({ shader: composeShader('fine_kernel', {}, [part('fine_kernel', '@compute @workgroup_size(1) fn main() {}')]) });
     await gpu.sync();
     expect(gpu.pipelines.failure).toBeNull();
   });

@@ -2,10 +2,13 @@
 // shaders/activation.wgsl. Operands have the same number of elements (any shapes); the result has the first one's
 // shape. `inPlace` (or `out` = the first operand) writes into the first operand and returns it.
 import code from '../../../shaders/activation.wgsl?raw';
+import { fileShader } from '../compose.ts';
 import { type Batch, grid } from '../gpu.ts';
 import { params } from '../params.ts';
 import type { Tensor } from '../tensor.ts';
 import { checkF32, checkNoAlias, outputFor, placeholder } from './common.ts';
+
+export const activationShader = fileShader('activation', code);
 
 const WG = 256;
 const OP = { relu: 0, addRelu: 1, tanhClamp: 2 } as const;
@@ -29,7 +32,7 @@ function activation(batch: Batch, name: string, op: number, a: Tensor, c: Tensor
   const u = params().u32(n).u32(g[0] * WG).f32(alpha).u32(0).build();
   const bindings = [c?.data ?? placeholder(batch.gpu), out.data];
   if (!inPlace) bindings.push(a.data);
-  batch.dispatch({ name: 'activation', code, entryPoint: inPlace ? 'main_ip' : 'main', constants: { OP: op, WG } }, u, bindings, g);
+  batch.dispatch({ shader: activationShader, entryPoint: inPlace ? 'main_ip' : 'main', constants: { OP: op, WG } }, u, bindings, g);
   return out;
 }
 

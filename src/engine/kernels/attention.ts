@@ -6,9 +6,9 @@ import io from '../../../shaders/attention_io.wgsl?raw';
 import rowsBody from '../../../shaders/attention_rows.wgsl?raw';
 import splitBody from '../../../shaders/attention.wgsl?raw';
 import type { Batch } from '../gpu.ts';
+import { part, type Shader, shader, unroll } from '../compose.ts';
 import type { KernelSpec } from '../pipelines.ts';
 import { params } from '../params.ts';
-import { unrolled } from './unroll.ts';
 import type { Tensor } from '../tensor.ts';
 
 export interface AttentionOptions {
@@ -41,11 +41,22 @@ const MAX_BK = 32; // keys per tile (= MAXBK in attention_rows.wgsl): beyond thi
 /** Largest head dim of the one-row-per-invocation kernel (= 4·MAXD4 in attention_rows.wgsl). */
 export const ROWS_MAX_HEAD_DIM = 128;
 const ROWS_WGS = [64, 32]; // rows kernel: invocations per workgroup, preferred first (see attentionRowTiles)
-const rowsCode = `${io}\n${rowsBody}`;
-const splitCode = `${io}\n${splitBody}`;
 const ROWS_MAX_Q4 = 32; // rows kernel: vec4s of q (and as many of accumulator) per invocation
 const ROWS_MAX_RPI = 2; // rows kernel: query rows per invocation
 const ROWS_MAX_GH = 8; // rows kernel: query heads sharing one K/V tile per workgroup
+
+const IO = part('attention_io', io);
+const ROWS = part('attention_rows', rowsBody);
+const SPLIT = part('attention', splitBody);
+
+/**
+ * The flash kernels' shaders: attention_io.wgsl, then the kernel body; the rows kernel's per-row blocks are
+ * repeated for its rows per invocation (`rpi`, 1 or 2: see attentionRowTiles).
+ */
+export function attentionShader(kernel: AttentionKernel, rpi = 1): Shader {
+  if (kernel === 'split') return shader('attention', { body: 'split' }, () => [IO, SPLIT]);
+  return shader('attention', { body: 'rows', rpi }, () => [IO, unroll(ROWS, rpi, 'RPI')]);
+}
 
 export interface AttentionTiles {
   /** vec4s of the head dim per invocation. */
@@ -183,11 +194,11 @@ export function attention(b: Batch, q: Tensor, k: Tensor, v: Tensor, opts: Atten
   let dispatch: [number, number, number];
   if (kernel === 'rows') {
     const t = attentionRowTiles(s.headDim, group, s.lq, budget);
-    spec = { name: `attention_rows${t.rpi}`, code: unrolled(rowsCode, t.rpi, 'RPI'), constants: { HD4: s.headDim / 4, BQ: t.bq, GH: t.gh, BK: t.bk } };
+    spec = { shader: attentionShader('rows', t.rpi), constants: { HD4: s.headDim / 4, BQ: t.bq, GH: t.gh, BK: t.bk } };
     dispatch = [Math.ceil(s.lq / (t.bq * t.rpi)), s.heads / t.gh, 1];
   } else {
     const t = attentionTiles(s.headDim, budget);
-    spec = { name: 'attention', code: splitCode, constants: { HD4: s.headDim / 4, C: t.c, BQ: t.bq, BK: t.bk } };
+    spec = { shader: attentionShader('split'), constants: { HD4: s.headDim / 4, C: t.c, BQ: t.bq, BK: t.bk } };
     dispatch = [Math.ceil(s.lq / t.bq), s.heads, 1];
   }
   if (dispatch[0] > limits.maxComputeWorkgroupsPerDimension || dispatch[1] > limits.maxComputeWorkgroupsPerDimension)

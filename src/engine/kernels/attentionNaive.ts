@@ -1,11 +1,14 @@
 // Naive attention (one invocation per query row and head, score rows materialised in a scratch buffer): the
 // benchmark's baseline for attention.ts, same signature and checks. Bindings and dispatch: shaders/attention_naive.wgsl.
 import code from '../../../shaders/attention_naive.wgsl?raw';
+import { fileShader } from '../compose.ts';
 import { StudioError } from '../../lib/errors.ts';
 import type { Batch } from '../gpu.ts';
 import { params } from '../params.ts';
 import type { Tensor } from '../tensor.ts';
 import { type AttentionOptions, checkAttention } from './attention.ts';
+
+export const attentionNaiveShader = fileShader('attention_naive', code);
 
 const WG = 64;
 const SCRATCH_CAP = 256 * 2 ** 20; // bytes of score scratch per dispatch; more heads go in further dispatches
@@ -39,7 +42,7 @@ export function attentionNaive(b: Batch, q: Tensor, k: Tensor, v: Tensor, opts: 
       .u32(h0)
       .f32(s.scale)
       .build();
-    b.dispatch({ name: 'attention_naive', code, constants: { WG } }, u, [q.data, k.data, v.data, out.data, scratch.data], [groups, hc, 1]);
+    b.dispatch({ shader: attentionNaiveShader, constants: { WG } }, u, [q.data, k.data, v.data, out.data, scratch.data], [groups, hc, 1]);
   }
   scratch.release(); // safe: later users of the buffer are ordered after these dispatches
   return out;

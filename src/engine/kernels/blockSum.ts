@@ -1,11 +1,11 @@
 // The workgroup sum of the row reductions (rms_norm, layer_norm, group_norm's statistics), in two texts: the tree
 // of shaders/block_sum.wgsl and the subgroupAdd version of shaders/block_sum_subgroups.wgsl (`enable subgroups;`,
-// which does not compile on a device without the feature). This picks one per device and composes it with a
-// kernel's source, under a name of its own so both variants can sit in one pipeline cache.
+// which does not compile on a device without the feature). This picks one per device; kernels put it first
+// among their parts (compose.ts) and name the choice `reduction` in their shader keys.
 import plain from '../../../shaders/block_sum.wgsl?raw';
 import subgroups from '../../../shaders/block_sum_subgroups.wgsl?raw';
 import type { Gpu } from '../gpu.ts';
-import type { KernelSpec } from '../pipelines.ts';
+import { part, type ShaderPart } from '../compose.ts';
 
 export type Reduction = 'plain' | 'subgroups';
 
@@ -24,15 +24,9 @@ export function reductionFor(gpu: Gpu, force?: Reduction): Reduction {
 }
 
 // kernel source -> module source, per reduction; built once (keyed by the imported string, not a new one per call)
-const composed: Record<Reduction, Map<string, string>> = { plain: new Map(), subgroups: new Map() };
+const PARTS: Record<Reduction, ShaderPart> = { plain: part('block_sum', plain), subgroups: part('block_sum_subgroups', subgroups) };
 
-/** Name and code of `name`'s kernel with block_sum from `r` (the subgroup variant is named `<name>+subgroups`). */
-export function withBlockSum(name: string, code: string, r: Reduction): Pick<KernelSpec, 'name' | 'code'> {
-  let full = composed[r].get(code);
-  if (full === undefined) {
-    // The reduction goes first: `enable` must precede every declaration (module scope is order-free otherwise).
-    full = `${r === 'subgroups' ? subgroups : plain}\n${code}`;
-    composed[r].set(code, full);
-  }
-  return { name: r === 'subgroups' ? `${name}+subgroups` : name, code: full };
+/** The block_sum part for `r`, placed first in a kernel's shader (`enable subgroups;` must open the source). */
+export function blockSumPart(r: Reduction): ShaderPart {
+  return PARTS[r];
 }

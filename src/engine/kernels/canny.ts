@@ -2,10 +2,13 @@
 // shaders/canny.wgsl; the CPU reference with the same integer steps is ref/canny.ts. Work buffers hold u32 words in
 // f32-typed tensors (4 bytes each) that only the kernels read.
 import code from '../../../shaders/canny.wgsl?raw';
+import { fileShader } from '../compose.ts';
 import type { Batch } from '../gpu.ts';
 import { params } from '../params.ts';
 import type { Tensor } from '../tensor.ts';
 import { cannySquared, type CannyThresholds } from '../ref/canny.ts';
+
+export const cannyShader = fileShader('canny', code);
 
 export type { CannyThresholds };
 
@@ -19,7 +22,7 @@ export function canny(b: Batch, img: Tensor, t: CannyThresholds): Tensor {
   const groups: [number, number, number] = [Math.ceil(w / 8), Math.ceil(h / 8), 1];
   const max = b.gpu.limits.maxComputeWorkgroupsPerDimension;
   if (groups[0] > max || groups[1] > max) throw new RangeError(`canny: ${w}x${h} exceeds the dispatch limit of ${max}`);
-  const step = (entryPoint: string, src: Tensor, dst: Tensor) => b.dispatch({ name: 'canny', code, entryPoint }, u, [src.data, dst.data], groups);
+  const step = (entryPoint: string, src: Tensor, dst: Tensor) => b.dispatch({ shader: cannyShader, entryPoint }, u, [src.data, dst.data], groups);
   let a = b.gpu.empty([h, w], 'f32', 'canny.a');
   let c = b.gpu.empty([h, w], 'f32', 'canny.b');
   step('blur', img, a);

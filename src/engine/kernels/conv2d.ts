@@ -2,9 +2,12 @@
 // Covers what the FLUX VAE needs: 3x3 stride 1 pad 1, 1x1 pointwise, the encoder's Downsample (zero pad right and
 // bottom by 1, then 3x3 stride 2 pad 0) and, fused, the decoder's Upsample (nearest x2 then 3x3 pad 1).
 import code from '../../../shaders/conv2d.wgsl?raw';
+import { fileShader } from '../compose.ts';
 import { type Batch, grid } from '../gpu.ts';
 import { params } from '../params.ts';
 import type { Tensor } from '../tensor.ts';
+
+export const conv2dShader = fileShader('conv2d', code);
 
 export type Conv2dPadding = 'same' | 'vae-down';
 
@@ -133,6 +136,6 @@ function dispatchConv(b: Batch, g: ConvGeometry, x: Tensor, weight: Tensor, bias
   const kTotal = g.cin * g.kh * g.kw; // GEMM K
   const u = params().u32(g.cin).u32(g.h).u32(g.w).u32(g.cout).u32(g.ho).u32(g.wo).u32(kTotal).u32(g.padT).u32(g.padL).u32(gx).build();
   const constants = { WG_M: t.WG_M, WG_N: t.WG_N, TK: t.TK, KH: g.kh, KW: g.kw, S: g.stride, W_F16: g.wF16 ? 1 : 0, UP: g.upsample ? 1 : 0 };
-  b.dispatch({ name: 'conv2d', code, constants }, u, [x.data, weight.data, bias.data, y.data], [gx, gy, tilesM]);
+  b.dispatch({ shader: conv2dShader, constants }, u, [x.data, weight.data, bias.data, y.data], [gx, gy, tilesM]);
   return y;
 }

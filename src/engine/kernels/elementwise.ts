@@ -3,10 +3,13 @@
 // Binary ops take operands with the same number of elements (any shapes); the result has the first one's shape.
 // `inPlace` (or `out` = the first operand) writes into the first operand and returns it.
 import code from '../../../shaders/elementwise.wgsl?raw';
+import { fileShader } from '../compose.ts';
 import { type Batch, grid } from '../gpu.ts';
 import { params } from '../params.ts';
 import type { Tensor } from '../tensor.ts';
 import { checkF32, checkMod, checkNoAlias, checkRowSel, outputFor, placeholder, rowsOf } from './common.ts';
+
+export const elementwiseShader = fileShader('elementwise', code);
 
 const WG = 256;
 const TILE = 16;
@@ -45,7 +48,7 @@ function pointwise(batch: Batch, name: string, s: Spec, opts: PointwiseOptions =
   const spare = placeholder(batch.gpu);
   const bindings = [s.b?.data ?? spare, s.c?.data ?? spare, s.sel?.data ?? spare, out.data];
   if (!inPlace) bindings.push(s.a.data);
-  batch.dispatch({ name: 'elementwise', code, entryPoint: inPlace ? 'main_ip' : 'main', constants: { OP: s.op, WG } }, u, bindings, g);
+  batch.dispatch({ shader: elementwiseShader, entryPoint: inPlace ? 'main_ip' : 'main', constants: { OP: s.op, WG } }, u, bindings, g);
   return out;
 }
 
@@ -135,7 +138,7 @@ function copyRange(b: Batch, src: Tensor, dst: Tensor, srcOff: number, dstOff: n
   const g = grid(Math.ceil(n / WG), b.gpu.limits.maxComputeWorkgroupsPerDimension);
   const u = params().u32(n).u32(1).u32(g[0] * WG).u32(srcOff).u32(dstOff).u32(period).u32(0).u32(0).u32(1).u32(0).f32(1).u32(0).f32(0).build();
   const spare = placeholder(b.gpu);
-  b.dispatch({ name: 'elementwise', code, entryPoint: 'main', constants: { OP: OP.copy, WG } }, u, [spare, spare, spare, dst.data, src.data], g);
+  b.dispatch({ shader: elementwiseShader, entryPoint: 'main', constants: { OP: OP.copy, WG } }, u, [spare, spare, spare, dst.data, src.data], g);
 }
 
 export interface CopyRowsOptions {
@@ -203,6 +206,6 @@ export function transpose2d(b: Batch, x: Tensor, opts: { out?: Tensor } = {}): T
   const tiles = Math.ceil(R / TILE) * Math.ceil(C / TILE);
   const u = params().u32(0).u32(C).u32(0).u32(0).u32(0).u32(0).u32(0).u32(0).u32(1).u32(0).f32(1).u32(R).f32(0).build();
   const g = grid(tiles, b.gpu.limits.maxComputeWorkgroupsPerDimension);
-  b.dispatch({ name: 'elementwise', code, entryPoint: 'transpose', constants: { TILE } }, u, [x.data, out.data], g);
+  b.dispatch({ shader: elementwiseShader, entryPoint: 'transpose', constants: { TILE } }, u, [x.data, out.data], g);
   return out;
 }

@@ -4,7 +4,13 @@ import code from '../../../shaders/group_norm.wgsl?raw';
 import type { Batch } from '../gpu.ts';
 import { params } from '../params.ts';
 import type { Tensor } from '../tensor.ts';
-import { type Reduction, reductionFor, withBlockSum } from './blockSum.ts';
+import { part, type Shader, shader } from '../compose.ts';
+import { blockSumPart, type Reduction, reductionFor } from './blockSum.ts';
+
+/** block_sum for `reduction`, then group_norm.wgsl (its three entry points share the module). */
+export function groupNormShader(reduction: Reduction): Shader {
+  return shader('group_norm', { reduction }, () => [blockSumPart(reduction), part('group_norm', code)]);
+}
 
 export interface GroupNormOptions {
   groups: number; // 32 in the VAE
@@ -56,8 +62,8 @@ export function groupNorm(b: Batch, x: Tensor, opts: GroupNormOptions): Tensor {
   const u = params().u32(c).u32(hw).u32(cpg).u32(n).u32(chunk).u32(p).f32(eps).build();
   // SILU only specialises apply: the statistics pipelines are shared by both variants. All three entry points
   // come from one module, composed with the chosen block_sum (only partial calls it).
-  const kernel = withBlockSum('group_norm', code, reductionFor(b.gpu, opts.reduction));
-  const spec = (entryPoint: string, constants: Record<string, number> = { WG }) => ({ ...kernel, entryPoint, constants });
+  const kernel = groupNormShader(reductionFor(b.gpu, opts.reduction));
+  const spec = (entryPoint: string, constants: Record<string, number> = { WG }) => ({ shader: kernel, entryPoint, constants });
   const part = b.gpu.empty([groups, p, 2], 'f32', 'groupNorm.partials'); // (G, P, 2): chunk mean, chunk M2
   const stats = b.gpu.empty([groups, 2], 'f32', 'groupNorm.stats'); // (G, 2): mean, rstd
   const y = out ?? b.gpu.empty([c, h, w], 'f32', 'groupNorm.out'); // (C, H, W)

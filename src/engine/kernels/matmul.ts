@@ -1,25 +1,17 @@
 // y = x · Wᵀ (+ bias) with fused epilogues (SwiGLU, gated residual), for f32 / f16 / q4 / q8 weights and ggml's
 // block formats as stored in GGUF files (q4_0 .. q8_0: shaders/matmul_ggml_legacy.wgsl; q2_k .. q6_k:
 // shaders/matmul_ggml_k.wgsl; both over shaders/matmul_ggml_bytes.wgsl). Every kernel and epilogue takes every format.
-// Shader composition, bindings and dispatch: header of shaders/matmul.wgsl. This file generates the binding
-// block (with the accessors bias_at / residual_at / gate_mul) and picks a kernel: matvec for M <= 8, wide above
-// (weights decoded straight into registers, shaders/matmul_wide.wgsl); tiled (both operands staged in workgroup
-// memory, shaders/matmul.wgsl) on request, and in `npm run bench` beside wide.
-import tiledBody from '../../../shaders/matmul.wgsl?raw';
-import f16Format from '../../../shaders/matmul_f16.wgsl?raw';
-import f32Format from '../../../shaders/matmul_f32.wgsl?raw';
-import ggmlBytes from '../../../shaders/matmul_ggml_bytes.wgsl?raw';
-import ggmlK from '../../../shaders/matmul_ggml_k.wgsl?raw';
-import ggmlLegacy from '../../../shaders/matmul_ggml_legacy.wgsl?raw';
-import linearSet from '../../../shaders/matmul_linear.wgsl?raw';
-import matvecBody from '../../../shaders/matmul_matvec.wgsl?raw';
-import wideBody from '../../../shaders/matmul_wide.wgsl?raw';
-import quantFormat from '../../../shaders/matmul_quant.wgsl?raw';
-import swigluSet from '../../../shaders/matmul_swiglu.wgsl?raw';
+// The shaders (parts and variant keys): matmulShader.ts; bindings and dispatch: header of shaders/matmul.wgsl.
+// This file checks operands, binds and picks a kernel: matvec for M <= 8, wide above (weights decoded straight
+// into registers, shaders/matmul_wide.wgsl); tiled (both operands staged in workgroup memory, shaders/matmul.wgsl)
+// on request, and in `npm run bench` beside wide.
 import { GGML_BLOCKS, ggmlRowBytes, isGgmlBlockDType, QUANT_BLOCK, type DType, type ParamType } from '../formats.ts';
-import { type Batch, type Binding, grid } from '../gpu.ts';
+import { type Batch, grid } from '../gpu.ts';
 import { params } from '../params.ts';
 import type { Tensor } from '../tensor.ts';
+import { type EpilogueKind, epilogueInputs, formatConstants, type MatmulKernel, matmulShader, weightBuffers } from './matmulShader.ts';
+
+export type { MatmulKernel } from './matmulShader.ts';
 
 /** A weight (N, K), or the same weight split into row chunks (N_i, K) that together hold its N rows in order. */
 export type WeightParts = Tensor | readonly Tensor[];
@@ -31,9 +23,6 @@ const MV_WG = 128; // small-M kernel: invocations per workgroup
 const WIDE_WG = 64; // wide kernel: invocations (column pairs) per workgroup
 const WIDE_TM = 32; // wide kernel: rows of x per workgroup (MAXTM in matmul_wide.wgsl; 16 rows: M=64 q4 3.1 ms, 32 rows: 2.7 ms)
 
-/** The matmul kernels: matvec (M <= 8), tiled (workgroup-memory tiles of x and W), wide (W decoded in registers). */
-export type MatmulKernel = 'matvec' | 'tiled' | 'wide';
-
 /**
  * The kernel used by default for M rows of x: matvec up to 8 rows, then wide for every weight format
  * (`npm run bench` on SwiftShader, M=64 K=256 N=256: q4 6.7 ms tiled, 2.7 ms wide; f32 7.5 ms tiled, 3.0 ms wide).
@@ -41,57 +30,6 @@ export type MatmulKernel = 'matvec' | 'tiled' | 'wide';
 export function matmulKernel(M: number): MatmulKernel {
   return M <= MATVEC_MAX_M ? 'matvec' : 'wide';
 }
-
-// ---- shader composition -------------------------------------------------------------------------------------
-
-interface Decl {
-  name: string;
-  type: string;
-  buffer: Binding;
-}
-
-/** @internal Storage declarations of weight `name` (w0, w1) in the order its buffers are bound. */
-export function weightDecls(w: Tensor, name: string): Decl[] {
-  if (w.dtype === 'f32') return [{ name: `${name}_data`, type: 'array<f32>', buffer: w.data }];
-  if (w.dtype === 'f16' || isGgmlBlockDType(w.dtype)) return [{ name: `${name}_data`, type: 'array<u32>', buffer: w.data }];
-  return [
-    { name: `${name}_codes`, type: 'array<u32>', buffer: w.data },
-    { name: `${name}_params`, type: 'array<u32>', buffer: w.params },
-  ];
-}
-
-/** @internal The format template (WT_at / WT_chunk) instantiated for weight `name`. */
-export function formatSource(dtype: DType, name: string): string {
-  let src: string;
-  if (isGgmlBlockDType(dtype)) {
-    // The family's decoders, and WT_chunk / WT_at for this type (k a multiple of 8 always, as blocks are 32-aligned).
-    src = [
-      ggmlBytes,
-      GGML_BLOCKS[dtype].blockSize === 32 ? ggmlLegacy : ggmlK,
-      `fn WT_chunk(n: u32, k: u32) -> mat2x4<f32> { return WT_${dtype}_chunk(n, k); }`,
-      'fn WT_at(n: u32, k: u32) -> f32 { var c = WT_chunk(n, k & ~7u); return c[(k >> 2u) & 1u][k & 3u]; }',
-    ].join('\n');
-  } else src = dtype === 'f32' ? f32Format : dtype === 'f16' ? f16Format : quantFormat;
-  return src.replace(/\bWT_/g, `${name}_`);
-}
-
-/** @internal Overrides the quant template reads (declared by every kernel body). */
-export function formatConstants(w: Tensor): Record<string, number> {
-  if (w.dtype !== 'q4' && w.dtype !== 'q8') return {};
-  return { QBITS: w.dtype === 'q4' ? 4 : 8, QPARAM_F32: w.paramType === 'f32' ? 1 : 0 };
-}
-
-/** @internal Declarations: uniform Params at binding 0, then storage in `decls` order, then y read_write. */
-export function bindingBlock(decls: Decl[], paramsStruct: string): string {
-  const lines = [paramsStruct, '@group(0) @binding(0) var<uniform> p: Params;'];
-  decls.forEach((d, i) => lines.push(`@group(0) @binding(${i + 1}) var<storage, read> ${d.name}: ${d.type};`));
-  lines.push(`@group(0) @binding(${decls.length + 1}) var<storage, read_write> y: array<f32>;`);
-  return lines.join('\n');
-}
-
-// Field order = WGSL struct order (params.ts): rows, weight rows of this dispatch, K, y row stride (elements),
-// first y column of this dispatch, workgroups per grid row, gate rows.
-const PARAMS = 'struct Params { M: u32, N: u32, K: u32, ldy: u32, col0: u32, gx: u32, G: u32 }';
 
 interface Epilogue {
   swiglu: boolean;
@@ -103,34 +41,9 @@ interface Epilogue {
   residual?: Tensor | 'in-place';
 }
 
-function epilogueDecls(e: Epilogue): { decls: Decl[]; accessors: string; tag: string } {
-  const decls: Decl[] = [];
-  if (e.bias) decls.push({ name: 'bias', type: 'array<f32>', buffer: e.bias.data });
-  if (e.gate) decls.push({ name: 'gate', type: 'array<f32>', buffer: e.gate.data });
-  if (e.rowSel) decls.push({ name: 'rowsel', type: 'array<u32>', buffer: e.rowSel.data });
-  if (e.residual && e.residual !== 'in-place') decls.push({ name: 'res', type: 'array<f32>', buffer: e.residual.data });
-  if (e.swiglu) {
-    // Without an addend the accessor returns v unchanged, so the plain SwiGLU source computes exactly what it did.
-    if (e.addGate) decls.push({ name: 'addg', type: 'array<f32>', buffer: e.addGate.data });
-    if (e.addUp) decls.push({ name: 'addu', type: 'array<f32>', buffer: e.addUp.data });
-    const accessors = [
-      `fn gate_in(i: u32, v: f32) -> f32 { return ${e.addGate ? 'v + addg[i]' : 'v'}; }`,
-      `fn up_in(i: u32, v: f32) -> f32 { return ${e.addUp ? 'v + addu[i]' : 'v'}; }`,
-    ].join('\n');
-    return { decls, accessors, tag: `swiglu${e.addGate ? 'G' : ''}${e.addUp ? 'U' : ''}` };
-  }
-  const row = e.rowSel ? 'min(rowsel[m], p.G - 1u)' : '0u';
-  // tanh(|g| >= 10) is 1.0 in f32; the clamp keeps backends whose tanh overflows to NaN on large inputs exact.
-  const gateMul = e.gate ? `tanh(clamp(gate[${row} * p.ldy + col], -10.0, 10.0))` : '1.0';
-  const residual = e.residual === 'in-place' ? 'y[i]' : e.residual ? 'res[i]' : '0.0';
-  const accessors = [
-    `fn bias_at(col: u32) -> f32 { return ${e.bias ? 'bias[col]' : '0.0'}; }`,
-    `fn residual_at(i: u32) -> f32 { return ${residual}; }`,
-    `fn gate_mul(m: u32, col: u32) -> f32 { return ${gateMul}; }`,
-  ].join('\n');
-  const flag = (b: unknown, c: string) => (b ? c : '');
-  const res = e.residual === 'in-place' ? 'I' : flag(e.residual, 'R');
-  return { decls, accessors, tag: `linear${flag(e.bias, 'B')}${flag(e.gate, 'G')}${flag(e.rowSel, 'S')}${res}` };
+function kindOf(e: Epilogue): EpilogueKind {
+  const residual = e.residual === 'in-place' ? 'in-place' : e.residual ? 'tensor' : undefined;
+  return { swiglu: e.swiglu, addGate: !!e.addGate, addUp: !!e.addUp, bias: !!e.bias, gate: !!e.gate, rowSel: !!e.rowSel, residual };
 }
 
 // ---- validation ---------------------------------------------------------------------------------------------
@@ -173,37 +86,20 @@ function outShape(x: Tensor, N: number): number[] {
 
 // ---- dispatch -----------------------------------------------------------------------------------------------
 
-const sources = new Map<string, string>(); // kernel name -> composed WGSL
-
 /** One dispatch per weight row chunk, each writing its own columns of y (M, ldy). */
 function run(b: Batch, op: string, x: Tensor, w0: readonly Tensor[], w1: readonly Tensor[] | null, e: Epilogue, y: Tensor, M: number, K: number, ldy: number, forced?: MatmulKernel): void {
   const G = e.gate ? e.gate.numel / ldy : 1;
   const kernel = forced ?? matmulKernel(M);
   if (kernel === 'matvec' && M > MATVEC_MAX_M) throw new RangeError(`${op}: the matvec kernel takes at most ${MATVEC_MAX_M} rows, got ${M}`);
   const lim = b.gpu.limits.maxComputeWorkgroupsPerDimension;
-  const { decls: epi, accessors, tag } = epilogueDecls(e);
+  const kind = kindOf(e);
+  const epi = epilogueInputs({ ...e, residual: e.residual === 'in-place' ? undefined : e.residual }).map((t) => t.data);
   let col0 = 0; // first column of y for this chunk
   for (let c = 0; c < w0.length; c++) {
     const N = w0[c].shape[0];
-    const decls: Decl[] = [{ name: 'x', type: 'array<f32>', buffer: x.data }, ...weightDecls(w0[c], 'w0')];
-    if (w1) decls.push(...weightDecls(w1[c], 'w1'));
-    decls.push(...epi);
+    const buffers = [x.data, ...weightBuffers(w0[c]), ...(w1 ? weightBuffers(w1[c]) : []), ...epi];
     const vcols = w1 ? 2 * N : N;
-    const fmt = w0[c].dtype;
-    // The name says everything the source depends on (kernel, weight format, epilogue): composed once per name.
-    const name = `matmul_${kernel}_${fmt}${isGgmlBlockDType(fmt) ? '' : w0[c].paramType}_${tag}`;
-    let code = sources.get(name);
-    if (code === undefined) {
-      code = [
-        bindingBlock(decls, PARAMS),
-        accessors,
-        formatSource(fmt, 'w0'),
-        w1 ? formatSource(fmt, 'w1') : '',
-        w1 ? swigluSet : linearSet,
-        kernel === 'matvec' ? matvecBody : kernel === 'wide' ? wideBody : tiledBody,
-      ].join('\n');
-      sources.set(name, code);
-    }
+    const shader = matmulShader(kernel, w0[c].dtype, kind);
     let constants: Record<string, number>;
     let groups: [number, number, number];
     if (kernel === 'matvec') {
@@ -224,7 +120,7 @@ function run(b: Batch, op: string, x: Tensor, w0: readonly Tensor[], w1: readonl
       constants = { WGX: wgx, WGY: wgy, TK: TILE_TK, CHUNKED: K % 8 === 0 ? 1 : 0 };
     }
     const u = params().u32(M).u32(N).u32(K).u32(ldy).u32(col0).u32(groups[0]).u32(G).build();
-    b.dispatch({ name, code, constants: { ...constants, ...formatConstants(w0[c]) } }, u, [...decls.map((d) => d.buffer), y.data], groups);
+    b.dispatch({ shader, constants: { ...constants, ...formatConstants(w0[c]) } }, u, [...buffers, y.data], groups);
     col0 += N;
   }
 }

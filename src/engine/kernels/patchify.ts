@@ -1,9 +1,12 @@
 // Z-Image patchify / unpatchify (F = 1). Bindings, layouts and dispatch: shaders/patchify.wgsl.
 import code from '../../../shaders/patchify.wgsl?raw';
+import { fileShader } from '../compose.ts';
 import { type Batch, grid } from '../gpu.ts';
 import { params } from '../params.ts';
 import type { Tensor } from '../tensor.ts';
 import { checkF32, checkNoAlias, outputFor } from './common.ts';
+
+export const patchifyShader = fileShader('patchify', code);
 
 const WG = 256;
 
@@ -29,7 +32,7 @@ function run(b: Batch, entryPoint: string, o: PatchOptions, n: number, src: Tens
   checkNoAlias(entryPoint, dst, 'out', { src });
   const g = grid(Math.ceil(n / WG), b.gpu.limits.maxComputeWorkgroupsPerDimension);
   const u = params().u32(n).u32(o.channels).u32(o.height).u32(o.width).u32(o.patch).u32(g[0] * WG).build();
-  b.dispatch({ name: 'patchify', code, entryPoint, constants: { WG } }, u, [src.data, dst.data], g);
+  b.dispatch({ shader: patchifyShader, entryPoint, constants: { WG } }, u, [src.data, dst.data], g);
 }
 
 /** x (C, H, W) -> tokens (H/P * W/P, P*P*C). */

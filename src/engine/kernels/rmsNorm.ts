@@ -3,10 +3,13 @@
 // same call on a (M*H, hd) view of q or k, e.g. in place:
 //   rmsNorm(b, q /* (L, H, hd) */, { weight: normQ, eps: 1e-5, out: q }).
 import code from '../../../shaders/rms_norm.wgsl?raw';
+import { part } from '../compose.ts';
 import type { Batch } from '../gpu.ts';
 import type { Tensor } from '../tensor.ts';
 import { checkF32, rowsOf } from './common.ts';
 import { rowNorm, type RowNormOptions } from './rowNorm.ts';
+
+export const RMS_NORM = part('rms_norm', code);
 
 export interface RmsNormOptions extends RowNormOptions {
   /** (D) per-column weight. */
@@ -21,5 +24,5 @@ export function rmsNorm(b: Batch, x: Tensor, opts: RmsNormOptions): Tensor {
     const { cols } = rowsOf(op, 'x', x);
     if (opts.weight.numel !== cols) throw new RangeError(`${op}: weight [${opts.weight.shape}] for rows of ${cols}`);
   }
-  return rowNorm(b, op, { name: 'rms_norm', code, flags: { HAS_WEIGHT: opts.weight ? 1 : 0 } }, x, opts, { weight: opts.weight });
+  return rowNorm(b, op, { part: RMS_NORM, flags: { HAS_WEIGHT: opts.weight ? 1 : 0 } }, x, opts, { weight: opts.weight });
 }

@@ -3,10 +3,13 @@
 //   Z-Image: 64 angles per token = [p0*w0 (16) | p1*w1 (24) | p2*w2 (24)], w_a,j = 256^(-2j/d_a), -> ropeComplex.
 //   Qwen3:   angle_j = pos * 1e6^(-2j/128), j < 64 (rotate-half with cat(ang, ang) folded in) -> ropeHalf.
 import code from '../../../shaders/rope.wgsl?raw';
+import { fileShader } from '../compose.ts';
 import { type Batch, grid } from '../gpu.ts';
 import { params } from '../params.ts';
 import type { Tensor } from '../tensor.ts';
 import { checkF32 } from './common.ts';
+
+export const ropeShader = fileShader('rope', code);
 
 const WG = 256;
 
@@ -41,5 +44,5 @@ function rope(b: Batch, op: string, half: boolean, x: Tensor, cos: Tensor, sin: 
   const pairs = L * heads * hh;
   const g = grid(Math.ceil(pairs / WG), b.gpu.limits.maxComputeWorkgroupsPerDimension);
   const u = params().u32(pairs).u32(heads).u32(hh).u32(g[0] * WG).build();
-  b.dispatch({ name: 'rope', code, constants: { WG, HALF: half ? 1 : 0 } }, u, [x.data, cos.data, sin.data], g);
+  b.dispatch({ shader: ropeShader, constants: { WG, HALF: half ? 1 : 0 } }, u, [x.data, cos.data, sin.data], g);
 }

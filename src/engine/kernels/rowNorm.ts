@@ -5,7 +5,8 @@ import io from '../../../shaders/row_norm_io.wgsl?raw';
 import { type Batch, grid } from '../gpu.ts';
 import { params } from '../params.ts';
 import type { Tensor } from '../tensor.ts';
-import { type Reduction, reductionFor, withBlockSum } from './blockSum.ts';
+import { part, type Shader, shader, type ShaderPart } from '../compose.ts';
+import { blockSumPart, type Reduction, reductionFor } from './blockSum.ts';
 import { checkMod, checkNoAlias, checkRowSel, outputFor, placeholder, rowsOf, sameBuffer } from './common.ts';
 
 export interface RowNormOptions {
@@ -32,12 +33,11 @@ export function normWorkgroup(cols: number): number {
   return cols >= 8192 ? 128 : 64;
 }
 
-const withIoCache = new Map<string, string>();
-/** The kernel's source after row_norm_io.wgsl, built once per kernel (blockSum caches by the string it gets). */
-function withIo(code: string): string {
-  let full = withIoCache.get(code);
-  if (full === undefined) withIoCache.set(code, (full = `${io}\n${code}`));
-  return full;
+const IO = part('row_norm_io', io);
+
+/** A row normalization's shader: block_sum for `reduction`, row_norm_io.wgsl, then the kernel's own file. */
+export function rowNormShader(kernel: ShaderPart, reduction: Reduction): Shader {
+  return shader(kernel.name, { reduction }, () => [blockSumPart(reduction), IO, kernel]);
 }
 
 /**
@@ -47,7 +47,7 @@ function withIo(code: string): string {
 export function rowNorm(
   b: Batch,
   op: string,
-  kernel: { name: string; code: string; flags?: Record<string, number> },
+  kernel: { part: ShaderPart; flags?: Record<string, number> },
   x: Tensor,
   opts: RowNormOptions,
   extra: Record<string, Tensor | undefined> = {},
@@ -70,7 +70,7 @@ export function rowNorm(
   const u = params().u32(rows).u32(cols).f32(opts.eps).u32(mod.stride).u32(mod.offset).u32(mod.groups).build();
   const constants = { ...kernel.flags, WG: normWorkgroup(cols), HAS_SCALE: opts.scale ? 1 : 0, HAS_SEL: opts.rowSel ? 1 : 0, IN_PLACE: inPlace ? 1 : 0 };
   b.dispatch(
-    { ...withBlockSum(kernel.name, withIo(kernel.code), reductionFor(b.gpu, opts.reduction)), constants },
+    { shader: rowNormShader(kernel.part, reductionFor(b.gpu, opts.reduction)), constants },
     u,
     [x.data, inPlace ? placeholder(b.gpu, 'write') : out.data, opts.scale?.data ?? spare, opts.rowSel?.data ?? spare, ...Object.values(extra).map((t) => t?.data ?? spare)],
     grid(rows, b.gpu.limits.maxComputeWorkgroupsPerDimension),

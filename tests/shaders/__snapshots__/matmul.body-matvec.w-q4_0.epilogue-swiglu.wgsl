@@ -1,0 +1,376 @@
+// matmul[body=matvec,w=q4_0,epilogue=swiglu]
+// parts: bindings, accessors, matmul_ggml_bytes<WT=w0>, matmul_ggml_legacy<WT=w0>, matmul_ggml_q4_0<WT=w0>, matmul_ggml_bytes<WT=w1>, matmul_ggml_legacy<WT=w1>, matmul_ggml_q4_0<WT=w1>, matmul_swiglu, matmul_matvec
+// ---- part: bindings
+struct Params { M: u32, N: u32, K: u32, ldy: u32, col0: u32, gx: u32, G: u32 }
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> w0_data: array<u32>;
+@group(0) @binding(3) var<storage, read> w1_data: array<u32>;
+@group(0) @binding(4) var<storage, read_write> y: array<f32>;
+// ---- part: accessors
+fn gate_in(i: u32, v: f32) -> f32 { return v; }
+fn up_in(i: u32, v: f32) -> f32 { return v; }
+// ---- part: matmul_ggml_bytes<WT=w0>
+// matmul ggml block weights: the byte reads shared by matmul_ggml_legacy.wgsl and matmul_ggml_k.wgsl (template:
+// matmul.ts replaces WT with the weight's name, w0 or w1, and appends w0_chunk / w0_at for the weight's type).
+// Binding w0_data: array<u32> holding the GGUF bytes of W's rows exactly as stored (src/engine/formats.ts): byte b
+// is bits 8·(b % 4) .. +7 of word b / 4 (little-endian). No repacking: every ggml block size in bytes is even and
+// every field (d, dmin, scales, qs, qh) sits at an even offset, so the reads below all take an even byte offset b:
+// a 16-bit field never straddles a word, and 4 or 8 bytes are one or two words, or halves of two or three.
+// Block b0 of row n starts at byte (n · K / BS + b0) · TS (BS elements, TS bytes per block: w0_block).
+
+/// First byte of the block holding W[n, k], for blocks of `bs` elements and `ts` bytes.
+fn w0_block(n: u32, k: u32, bs: u32, ts: u32) -> u32 {
+  return (n * (p.K / bs) + k / bs) * ts;
+}
+
+/// The byte at b.
+fn w0_u8(b: u32) -> u32 {
+  return (w0_data[b >> 2u] >> ((b & 3u) * 8u)) & 255u;
+}
+
+/// The IEEE half at byte b (b even), exactly, as f32.
+fn w0_f16(b: u32) -> f32 {
+  return unpack2x16float(w0_data[b >> 2u] >> ((b & 2u) * 8u)).x;
+}
+
+/// The little-endian 32 bits at byte b (b even).
+fn w0_u32(b: u32) -> u32 {
+  let w = b >> 2u;
+  if ((b & 2u) == 0u) { return w0_data[w]; }
+  return (w0_data[w] >> 16u) | (w0_data[w + 1u] << 16u);
+}
+
+/// The 8 bytes at b (b even) as two words: bytes b .. b+3 and b+4 .. b+7.
+fn w0_u64(b: u32) -> vec2<u32> {
+  let w = b >> 2u;
+  if ((b & 2u) == 0u) { return vec2<u32>(w0_data[w], w0_data[w + 1u]); }
+  let a = w0_data[w];
+  let c = w0_data[w + 1u];
+  return vec2<u32>((a >> 16u) | (c << 16u), (c >> 16u) | (w0_data[w + 2u] << 16u));
+}
+
+/// The four bytes of `word`, each shifted right by s (< 8) and masked.
+fn w0_fields(word: u32, s: u32, mask: u32) -> vec4<u32> {
+  return (vec4<u32>(word) >> (vec4<u32>(0u, 8u, 16u, 24u) + s)) & vec4<u32>(mask);
+}
+
+/// The four bytes of `word` as signed int8.
+fn w0_i8x4(word: u32) -> vec4<i32> {
+  return bitcast<vec4<i32>>(vec4<u32>(word) << vec4<u32>(24u, 16u, 8u, 0u)) >> vec4<u32>(24u);
+}
+
+// ---- part: matmul_ggml_legacy<WT=w0>
+// matmul weight formats: ggml's 32-element blocks Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, read as stored (template: WT ->
+// w0 / w1, composed after matmul_ggml_bytes.wgsl; matmul.ts appends w0_chunk calling the weight type's function).
+// W (N, K), K a multiple of 32, row n = K / 32 blocks back to back (formats.ts). Byte layout of one block
+// (ggml-common.h; d, m: IEEE half; qh: u32 little-endian; qs: 16 bytes, element j < 16 the low nibble of qs[j],
+// element j + 16 its high nibble; Q8_0 qs: 32 int8) and the value, ggml's dequantize_row_* in f32:
+//   Q4_0 (18 B): d @0, qs @2                x = (q - 8) · d
+//   Q4_1 (20 B): d @0, m @2, qs @4          x = q · d + m
+//   Q5_0 (22 B): d @0, qh @2, qs @6         x = ((q | bit j of qh << 4) - 16) · d
+//   Q5_1 (24 B): d @0, m @2, qh @4, qs @8   x = (q | bit j of qh << 4) · d + m
+//   Q8_0 (34 B): d @0, qs @2                x = q · d
+// Each function returns W[n, k .. k+8] (k a multiple of 8, so the chunk lies in one block and one nibble half).
+
+/// The 8 nibbles of W[n, k .. k+8] from the 16 qs bytes at byte qs: low nibbles for e < 16, high ones above.
+fn w0_nibbles(qs: u32, e: u32) -> array<vec4<u32>, 2> {
+  let q = w0_u64(qs + (e & 15u));
+  let s = (e >> 4u) * 4u;
+  return array<vec4<u32>, 2>(w0_fields(q.x, s, 15u), w0_fields(q.y, s, 15u));
+}
+
+/// Bits e .. e+8 of the u32 qh, each as 0 or 16 (the fifth bit of Q5_0 / Q5_1).
+fn w0_high5(qh: u32, e: u32) -> array<vec4<u32>, 2> {
+  let lo = ((vec4<u32>(qh) >> (vec4<u32>(0u, 1u, 2u, 3u) + e)) & vec4<u32>(1u)) << vec4<u32>(4u);
+  let hi = ((vec4<u32>(qh) >> (vec4<u32>(4u, 5u, 6u, 7u) + e)) & vec4<u32>(1u)) << vec4<u32>(4u);
+  return array<vec4<u32>, 2>(lo, hi);
+}
+
+fn w0_q4_0_chunk(n: u32, k: u32) -> mat2x4<f32> {
+  let b = w0_block(n, k, 32u, 18u);
+  let d = w0_f16(b);
+  let q = w0_nibbles(b + 2u, k % 32u);
+  return mat2x4<f32>((vec4<f32>(q[0]) - 8.0) * d, (vec4<f32>(q[1]) - 8.0) * d);
+}
+
+fn w0_q4_1_chunk(n: u32, k: u32) -> mat2x4<f32> {
+  let b = w0_block(n, k, 32u, 20u);
+  let d = w0_f16(b);
+  let m = w0_f16(b + 2u);
+  let q = w0_nibbles(b + 4u, k % 32u);
+  return mat2x4<f32>(vec4<f32>(q[0]) * d + m, vec4<f32>(q[1]) * d + m);
+}
+
+fn w0_q5_0_chunk(n: u32, k: u32) -> mat2x4<f32> {
+  let b = w0_block(n, k, 32u, 22u);
+  let e = k % 32u;
+  let d = w0_f16(b);
+  let h = w0_high5(w0_u32(b + 2u), e);
+  let q = w0_nibbles(b + 6u, e);
+  return mat2x4<f32>((vec4<f32>(q[0] | h[0]) - 16.0) * d, (vec4<f32>(q[1] | h[1]) - 16.0) * d);
+}
+
+fn w0_q5_1_chunk(n: u32, k: u32) -> mat2x4<f32> {
+  let b = w0_block(n, k, 32u, 24u);
+  let e = k % 32u;
+  let d = w0_f16(b);
+  let m = w0_f16(b + 2u);
+  let h = w0_high5(w0_u32(b + 4u), e);
+  let q = w0_nibbles(b + 8u, e);
+  return mat2x4<f32>(vec4<f32>(q[0] | h[0]) * d + m, vec4<f32>(q[1] | h[1]) * d + m);
+}
+
+fn w0_q8_0_chunk(n: u32, k: u32) -> mat2x4<f32> {
+  let b = w0_block(n, k, 32u, 34u);
+  let d = w0_f16(b);
+  let q = w0_u64(b + 2u + k % 32u);
+  return mat2x4<f32>(vec4<f32>(w0_i8x4(q.x)) * d, vec4<f32>(w0_i8x4(q.y)) * d);
+}
+
+// ---- part: matmul_ggml_q4_0<WT=w0>
+fn w0_chunk(n: u32, k: u32) -> mat2x4<f32> { return w0_q4_0_chunk(n, k); }
+fn w0_at(n: u32, k: u32) -> f32 { var c = w0_chunk(n, k & ~7u); return c[(k >> 2u) & 1u][k & 3u]; }
+// ---- part: matmul_ggml_bytes<WT=w1>
+// matmul ggml block weights: the byte reads shared by matmul_ggml_legacy.wgsl and matmul_ggml_k.wgsl (template:
+// matmul.ts replaces WT with the weight's name, w0 or w1, and appends w1_chunk / w1_at for the weight's type).
+// Binding w1_data: array<u32> holding the GGUF bytes of W's rows exactly as stored (src/engine/formats.ts): byte b
+// is bits 8·(b % 4) .. +7 of word b / 4 (little-endian). No repacking: every ggml block size in bytes is even and
+// every field (d, dmin, scales, qs, qh) sits at an even offset, so the reads below all take an even byte offset b:
+// a 16-bit field never straddles a word, and 4 or 8 bytes are one or two words, or halves of two or three.
+// Block b0 of row n starts at byte (n · K / BS + b0) · TS (BS elements, TS bytes per block: w1_block).
+
+/// First byte of the block holding W[n, k], for blocks of `bs` elements and `ts` bytes.
+fn w1_block(n: u32, k: u32, bs: u32, ts: u32) -> u32 {
+  return (n * (p.K / bs) + k / bs) * ts;
+}
+
+/// The byte at b.
+fn w1_u8(b: u32) -> u32 {
+  return (w1_data[b >> 2u] >> ((b & 3u) * 8u)) & 255u;
+}
+
+/// The IEEE half at byte b (b even), exactly, as f32.
+fn w1_f16(b: u32) -> f32 {
+  return unpack2x16float(w1_data[b >> 2u] >> ((b & 2u) * 8u)).x;
+}
+
+/// The little-endian 32 bits at byte b (b even).
+fn w1_u32(b: u32) -> u32 {
+  let w = b >> 2u;
+  if ((b & 2u) == 0u) { return w1_data[w]; }
+  return (w1_data[w] >> 16u) | (w1_data[w + 1u] << 16u);
+}
+
+/// The 8 bytes at b (b even) as two words: bytes b .. b+3 and b+4 .. b+7.
+fn w1_u64(b: u32) -> vec2<u32> {
+  let w = b >> 2u;
+  if ((b & 2u) == 0u) { return vec2<u32>(w1_data[w], w1_data[w + 1u]); }
+  let a = w1_data[w];
+  let c = w1_data[w + 1u];
+  return vec2<u32>((a >> 16u) | (c << 16u), (c >> 16u) | (w1_data[w + 2u] << 16u));
+}
+
+/// The four bytes of `word`, each shifted right by s (< 8) and masked.
+fn w1_fields(word: u32, s: u32, mask: u32) -> vec4<u32> {
+  return (vec4<u32>(word) >> (vec4<u32>(0u, 8u, 16u, 24u) + s)) & vec4<u32>(mask);
+}
+
+/// The four bytes of `word` as signed int8.
+fn w1_i8x4(word: u32) -> vec4<i32> {
+  return bitcast<vec4<i32>>(vec4<u32>(word) << vec4<u32>(24u, 16u, 8u, 0u)) >> vec4<u32>(24u);
+}
+
+// ---- part: matmul_ggml_legacy<WT=w1>
+// matmul weight formats: ggml's 32-element blocks Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, read as stored (template: WT ->
+// w0 / w1, composed after matmul_ggml_bytes.wgsl; matmul.ts appends w1_chunk calling the weight type's function).
+// W (N, K), K a multiple of 32, row n = K / 32 blocks back to back (formats.ts). Byte layout of one block
+// (ggml-common.h; d, m: IEEE half; qh: u32 little-endian; qs: 16 bytes, element j < 16 the low nibble of qs[j],
+// element j + 16 its high nibble; Q8_0 qs: 32 int8) and the value, ggml's dequantize_row_* in f32:
+//   Q4_0 (18 B): d @0, qs @2                x = (q - 8) · d
+//   Q4_1 (20 B): d @0, m @2, qs @4          x = q · d + m
+//   Q5_0 (22 B): d @0, qh @2, qs @6         x = ((q | bit j of qh << 4) - 16) · d
+//   Q5_1 (24 B): d @0, m @2, qh @4, qs @8   x = (q | bit j of qh << 4) · d + m
+//   Q8_0 (34 B): d @0, qs @2                x = q · d
+// Each function returns W[n, k .. k+8] (k a multiple of 8, so the chunk lies in one block and one nibble half).
+
+/// The 8 nibbles of W[n, k .. k+8] from the 16 qs bytes at byte qs: low nibbles for e < 16, high ones above.
+fn w1_nibbles(qs: u32, e: u32) -> array<vec4<u32>, 2> {
+  let q = w1_u64(qs + (e & 15u));
+  let s = (e >> 4u) * 4u;
+  return array<vec4<u32>, 2>(w1_fields(q.x, s, 15u), w1_fields(q.y, s, 15u));
+}
+
+/// Bits e .. e+8 of the u32 qh, each as 0 or 16 (the fifth bit of Q5_0 / Q5_1).
+fn w1_high5(qh: u32, e: u32) -> array<vec4<u32>, 2> {
+  let lo = ((vec4<u32>(qh) >> (vec4<u32>(0u, 1u, 2u, 3u) + e)) & vec4<u32>(1u)) << vec4<u32>(4u);
+  let hi = ((vec4<u32>(qh) >> (vec4<u32>(4u, 5u, 6u, 7u) + e)) & vec4<u32>(1u)) << vec4<u32>(4u);
+  return array<vec4<u32>, 2>(lo, hi);
+}
+
+fn w1_q4_0_chunk(n: u32, k: u32) -> mat2x4<f32> {
+  let b = w1_block(n, k, 32u, 18u);
+  let d = w1_f16(b);
+  let q = w1_nibbles(b + 2u, k % 32u);
+  return mat2x4<f32>((vec4<f32>(q[0]) - 8.0) * d, (vec4<f32>(q[1]) - 8.0) * d);
+}
+
+fn w1_q4_1_chunk(n: u32, k: u32) -> mat2x4<f32> {
+  let b = w1_block(n, k, 32u, 20u);
+  let d = w1_f16(b);
+  let m = w1_f16(b + 2u);
+  let q = w1_nibbles(b + 4u, k % 32u);
+  return mat2x4<f32>(vec4<f32>(q[0]) * d + m, vec4<f32>(q[1]) * d + m);
+}
+
+fn w1_q5_0_chunk(n: u32, k: u32) -> mat2x4<f32> {
+  let b = w1_block(n, k, 32u, 22u);
+  let e = k % 32u;
+  let d = w1_f16(b);
+  let h = w1_high5(w1_u32(b + 2u), e);
+  let q = w1_nibbles(b + 6u, e);
+  return mat2x4<f32>((vec4<f32>(q[0] | h[0]) - 16.0) * d, (vec4<f32>(q[1] | h[1]) - 16.0) * d);
+}
+
+fn w1_q5_1_chunk(n: u32, k: u32) -> mat2x4<f32> {
+  let b = w1_block(n, k, 32u, 24u);
+  let e = k % 32u;
+  let d = w1_f16(b);
+  let m = w1_f16(b + 2u);
+  let h = w1_high5(w1_u32(b + 4u), e);
+  let q = w1_nibbles(b + 8u, e);
+  return mat2x4<f32>(vec4<f32>(q[0] | h[0]) * d + m, vec4<f32>(q[1] | h[1]) * d + m);
+}
+
+fn w1_q8_0_chunk(n: u32, k: u32) -> mat2x4<f32> {
+  let b = w1_block(n, k, 32u, 34u);
+  let d = w1_f16(b);
+  let q = w1_u64(b + 2u + k % 32u);
+  return mat2x4<f32>(vec4<f32>(w1_i8x4(q.x)) * d, vec4<f32>(w1_i8x4(q.y)) * d);
+}
+
+// ---- part: matmul_ggml_q4_0<WT=w1>
+fn w1_chunk(n: u32, k: u32) -> mat2x4<f32> { return w1_q4_0_chunk(n, k); }
+fn w1_at(n: u32, k: u32) -> f32 { var c = w1_chunk(n, k & ~7u); return c[(k >> 2u) & 1u][k & 3u]; }
+// ---- part: matmul_swiglu
+// matmul weight set "swiglu": gate w0 and up w1, both (N, K) in one format. Virtual columns interleave them,
+// vn = 2n (gate row n) and 2n + 1 (up row n), so one pass over x feeds both accumulators and every store sees
+// a (gate, up) pair: y[m, col0 + n] = silu(gate) * up, silu(g) = g / (1 + exp(-g)). The accessors gate_in / up_in
+// (generated by matmul.ts) add optional per-element addends (M, ldy) to the accumulators before SiLU: a LoRA's
+// low-rank side products; without them they return v unchanged.
+fn vcols() -> u32 {
+  return 2u * p.N;
+}
+
+/// Virtual rows vn .. vn+4 (vn a multiple of 4: gate n, up n, gate n+1, up n+1) at column k (tiled kernel).
+fn load_w4(vn: u32, k: u32) -> vec4<f32> {
+  var v = vec4<f32>(0.0);
+  if (k >= p.K) { return v; }
+  let n = vn / 2u;
+  if (n < p.N) {
+    v.x = w0_at(n, k);
+    v.y = w1_at(n, k);
+  }
+  if (n + 1u < p.N) {
+    v.z = w0_at(n + 1u, k);
+    v.w = w1_at(n + 1u, k);
+  }
+  return v;
+}
+
+/// Virtual row vn (< vcols), columns k .. k+8 (matvec kernel; uniform per group of invocations).
+fn load_w8(vn: u32, k: u32) -> mat2x4<f32> {
+  if ((vn & 1u) == 0u) { return w0_chunk(vn / 2u, k); }
+  return w1_chunk(vn / 2u, k);
+}
+
+fn store2(m: u32, vn: u32, v: vec2<f32>) {
+  let n = vn / 2u;
+  if (n >= p.N) { return; }
+  let i = m * p.ldy + p.col0 + n;
+  let g = gate_in(i, v.x);
+  y[i] = g / (1.0 + exp(-g)) * up_in(i, v.y);
+}
+
+// ---- part: matmul_matvec
+// matmul (small M): y = epilogue(x · Wᵀ) for M = 1..8 rows (timestep / adaLN matvecs, single tokens).
+// Composed like matmul.wgsl (see its header); this file is the kernel body, entry `main`.
+//
+// These shapes are bound by reading W once, so the layout serves the weight reads. A group of MV_TPR consecutive
+// invocations owns a pair of virtual columns (vn, vn + 1) — for SwiGLU the gate and up rows of one output, so
+// the pair is exactly what the epilogue needs — and walks both rows in chunks of 8 elements (one q4 word, two q8
+// words, four f16 words, 8 code bytes of a ggml block); two independent rows per invocation also keep two loads
+// in flight. Every x row is
+// dotted with each decoded chunk (2·MV_M accumulators, the loop bound an override so it unrolls). With
+// MV_TPR > 1 (long rows, split across invocations) the partial sums meet in workgroup memory after ONE barrier
+// and lane 0 adds them; with MV_TPR = 1 there is no barrier at all (a barrier per workgroup is expensive on
+// CPU implementations such as SwiftShader, and a tree of them buys nothing for at most 32 terms).
+// x is tiny and re-read by every workgroup: it stays in cache.
+// Dispatch: ceil(ceil(vcols / 2) / (MV_WG / MV_TPR)) workgroups, folded into (x, y) by grid(); p.gx = per row.
+override MV_WG: u32 = 128; // invocations per workgroup
+override MV_TPR: u32 = 1u; // invocations per column pair, a power of two dividing MV_WG
+override MV_M: u32 = 1u;   // rows of x, 1..MAXM (one pipeline per value)
+
+// Used by matmul_quant.wgsl (declared here once, since SwiGLU instantiates the format twice).
+override QBITS: u32 = 4u;
+override QPARAM_F32: bool = false;
+
+const MAXM = 8u;
+var<workgroup> red: array<f32, 2u * MV_M * MV_WG>; // [m][pair half][invocation] partial sums
+
+/// x[m, k .. k+8], zero past K.
+fn x_chunk(m: u32, k: u32) -> mat2x4<f32> {
+  let base = m * p.K + k;
+  if (k + 8u <= p.K) {
+    return mat2x4<f32>(x[base], x[base + 1u], x[base + 2u], x[base + 3u],
+                       x[base + 4u], x[base + 5u], x[base + 6u], x[base + 7u]);
+  }
+  var v = mat2x4<f32>();
+  for (var i = 0u; i < 8u; i++) {
+    if (k + i < p.K) { v[i / 4u][i % 4u] = x[base + i]; }
+  }
+  return v;
+}
+
+@compute @workgroup_size(MV_WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let lane = lid.x % MV_TPR;
+  let vn = 2u * ((wid.x + wid.y * p.gx) * (MV_WG / MV_TPR) + lid.x / MV_TPR); // first column of the pair
+  let has0 = vn < vcols();
+  let has1 = vn + 1u < vcols();
+  var a0: array<f32, MAXM>;
+  var a1: array<f32, MAXM>;
+
+  if (has0) {
+    for (var k = lane * 8u; k < p.K; k += MV_TPR * 8u) {
+      let w0 = load_w8(vn, k);
+      var w1 = mat2x4<f32>();
+      if (has1) { w1 = load_w8(vn + 1u, k); }
+      for (var m = 0u; m < MV_M; m++) {
+        let xv = x_chunk(m, k);
+        a0[m] += dot(xv[0], w0[0]) + dot(xv[1], w0[1]);
+        a1[m] += dot(xv[0], w1[0]) + dot(xv[1], w1[1]);
+      }
+    }
+  }
+
+  if (MV_TPR > 1u) {
+    for (var m = 0u; m < MV_M; m++) {
+      red[(2u * m) * MV_WG + lid.x] = a0[m];
+      red[(2u * m + 1u) * MV_WG + lid.x] = a1[m];
+    }
+    workgroupBarrier();
+    if (lane == 0u) {
+      for (var m = 0u; m < MV_M; m++) {
+        for (var l = 1u; l < MV_TPR; l++) {
+          a0[m] += red[(2u * m) * MV_WG + lid.x + l];
+          a1[m] += red[(2u * m + 1u) * MV_WG + lid.x + l];
+        }
+      }
+    }
+  }
+
+  if (lane == 0u && has0) {
+    for (var m = 0u; m < MV_M; m++) { store2(m, vn, vec2<f32>(a0[m], a1[m])); }
+  }
+}
