@@ -5,7 +5,8 @@
 //   q   (Lq, Hq,  hd)   k, v (Lk, Hkv, hd)   out (Lq, Hq, hd)
 // Grouped-query: q head h reads kv head h / (Hq / Hkv). Causal (Lq <= Lk, the queries are the
 // last Lq positions, as in decoding with a KV cache): query i sees keys 0 .. i + Lk - Lq.
-// Params, bindings (0 params, 1 q, 2 k, 3 v, 4 out) and NEG_BIG: attention_io.wgsl, prepended by attention.ts.
+// Params, bindings (0 params, 1 q, 2 k, 3 v, 4 out) and NEG_BIG: attention_io.wgsl, the part before this one
+// (attentionShader in attention.ts, composed by src/engine/compose.ts).
 // Dispatch: (ceil(Lq / BQ), Hq, 1) workgroups of WG = BQ * TD invocations.
 //
 // Work split: a workgroup owns BQ query rows of one head. Each row is served by TD invocations; invocation t of a

@@ -1,5 +1,5 @@
-// attention_io: what the flash kernels attention.wgsl and attention_rows.wgsl share, prepended to each by
-// src/engine/kernels/attention.ts: the uniform block, the bindings and the finite "minus infinity".
+// attention_io: what the flash kernels attention.wgsl and attention_rows.wgsl share, the part before each
+// (src/engine/kernels/attention.ts, src/engine/compose.ts): the uniform block, the bindings and the finite "minus infinity".
 // Bindings: 0 params, 1 q, 2 k, 3 v (read), 4 out (read_write); all f32 read as vec4 (head dims are multiples of 4).
 
 const NEG_BIG = -3.0e38; // finite "minus infinity": exp2(NEG_BIG - x) is 0 and NEG_BIG - NEG_BIG is 0

@@ -1,5 +1,5 @@
 // block_sum (plain): the workgroup sum shared by the row reductions (rms_norm, layer_norm, group_norm's partial
-// pass). Not a kernel: src/engine/kernels/blockSum.ts appends it to a kernel's source, which declares
+// pass). Not a kernel: a part that src/engine/kernels/blockSum.ts puts first in a kernel's shader, which declares
 // `override WG: u32` (a power of two) and calls block_sum from uniform control flow. The subgroup variant with
 // the same signature is block_sum_subgroups.wgsl; this one is for devices without the `subgroups` feature.
 // A tree in workgroup memory: log2(WG) halving steps, one barrier each.

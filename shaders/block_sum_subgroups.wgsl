@@ -1,5 +1,5 @@
 // block_sum (subgroups): the same workgroup sum as block_sum.wgsl, for devices with the `subgroups` feature.
-// src/engine/kernels/blockSum.ts puts this text in front of a kernel's source: `enable` must open the module, and
+// src/engine/kernels/blockSum.ts makes this the first part of a kernel's shader: `enable` must open the module, and
 // a module with it fails to compile on a device without the feature, hence a separate text rather than a switch.
 // Why: the plain tree crosses log2(WG) barriers; here each subgroup sums its lanes in registers (subgroupAdd) and
 // the workgroup crosses two barriers whatever WG is.

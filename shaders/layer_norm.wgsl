@@ -2,10 +2,10 @@
 // row. var is the biased variance, as torch.nn.LayerNorm(elementwise_affine=False) (Z-Image FinalLayer, eps 1e-6).
 // Layout: x, y f32 (M, D) row-major; s f32 (G, S), row g read at s[g*S + s_off + d]; sel u32 (M) holding the integer
 //   group g(m) of row m (g = 0 without a selector, clamped to G-1).
-// Bindings 0..4 (params, x, y, s, sel) and the variant switches: row_norm_io.wgsl, prepended by rowNorm.ts.
+// Bindings 0..4 (params, x, y, s, sel) and the variant switches: row_norm_io.wgsl, the part before this one (rowNorm.ts).
 // Dispatch: M workgroups of WG threads (a power of two), folded into (x, y) by grid(). Two reductions (mean, then
 //   the squared deviations: no cancellation as with sum(x^2) - mean^2); the row is re-read from memory each time.
-// Composed by src/engine/kernels/blockSum.ts with block_sum.wgsl (workgroup tree) or block_sum_subgroups.wgsl
+// Composed (rowNorm.ts, src/engine/compose.ts) after block_sum.wgsl (workgroup tree) or block_sum_subgroups.wgsl
 //   (subgroupAdd, where the device has `subgroups`): those declare block_sum(lid, v) and its workgroup memory.
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,

@@ -1,4 +1,5 @@
-// matmul weight format f16 (template: matmul.ts replaces WT with the weight's name, w0 or w1).
+// matmul weight format f16 (template: `instantiate` in src/engine/compose.ts
+// replaces WT with the weight's name, w0 or w1).
 // Binding WT_data: array<u32>, W (N, K) row-major as IEEE halves, element i in word i/2 (low half first).
 // With odd K a row starts mid-word, so the aligned 4-word path is taken only when the chunk starts on a word.
 fn WT_half(i: u32) -> f32 {

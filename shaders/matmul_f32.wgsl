@@ -1,4 +1,5 @@
-// matmul weight format f32 (template: matmul.ts replaces WT with the weight's name, w0 or w1).
+// matmul weight format f32 (template: `instantiate` in src/engine/compose.ts
+// replaces WT with the weight's name, w0 or w1).
 // Binding WT_data: array<f32>, W (N, K) row-major. Callers keep n < N and k < K for WT_at; WT_chunk zero-fills
 // past K (any K, odd included, so rows need not be aligned: scalar loads).
 fn WT_at(n: u32, k: u32) -> f32 {

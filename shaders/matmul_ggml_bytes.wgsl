@@ -1,5 +1,5 @@
 // matmul ggml block weights: the byte reads shared by matmul_ggml_legacy.wgsl and matmul_ggml_k.wgsl (template:
-// matmul.ts replaces WT with the weight's name, w0 or w1, and appends WT_chunk / WT_at for the weight's type).
+// WT -> the weight's name, w0 or w1; matmulShader.ts adds WT_chunk / WT_at for the weight's type as a part).
 // Binding WT_data: array<u32> holding the GGUF bytes of W's rows exactly as stored (src/engine/formats.ts): byte b
 // is bits 8·(b % 4) .. +7 of word b / 4 (little-endian). No repacking: every ggml block size in bytes is even and
 // every field (d, dmin, scales, qs, qh) sits at an even offset, so the reads below all take an even byte offset b:

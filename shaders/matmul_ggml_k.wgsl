@@ -1,6 +1,6 @@
 // matmul weight formats: ggml's 256-element K-quant blocks Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, read as stored
-// (template: WT -> w0 / w1, composed after matmul_ggml_bytes.wgsl; matmul.ts appends WT_chunk calling the weight
-// type's function). W (N, K), K a multiple of 256, row n = K / 256 blocks back to back (formats.ts).
+// (template: WT -> w0 / w1, composed after matmul_ggml_bytes.wgsl; matmulShader.ts adds WT_chunk calling the
+// weight type's function). W (N, K), K a multiple of 256, row n = K / 256 blocks back to back (formats.ts).
 // Byte layout of one block (ggml-common.h; d, dmin: IEEE half) and the value of element e (0..255), ggml's
 // dequantize_row_* in f32 (its loops, unrolled to closed form: e = 128 h + 32 j + l, j = 0..3, l = 0..31):
 //   Q2_K  (84 B): scales[16] @0, qs[64] @16, d @80, dmin @82

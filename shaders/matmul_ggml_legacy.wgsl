@@ -1,5 +1,5 @@
 // matmul weight formats: ggml's 32-element blocks Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, read as stored (template: WT ->
-// w0 / w1, composed after matmul_ggml_bytes.wgsl; matmul.ts appends WT_chunk calling the weight type's function).
+// w0 / w1, composed after matmul_ggml_bytes.wgsl; matmulShader.ts adds WT_chunk calling the type's function).
 // W (N, K), K a multiple of 32, row n = K / 32 blocks back to back (formats.ts). Byte layout of one block
 // (ggml-common.h; d, m: IEEE half; qh: u32 little-endian; qs: 16 bytes, element j < 16 the low nibble of qs[j],
 // element j + 16 its high nibble; Q8_0 qs: 32 int8) and the value, ggml's dequantize_row_* in f32:

@@ -1,4 +1,5 @@
-// matmul weight formats q4 / q8 (template: matmul.ts replaces WT with the weight's name, w0 or w1).
+// matmul weight formats q4 / q8 (template: `instantiate` in src/engine/compose.ts
+// replaces WT with the weight's name, w0 or w1).
 // Engine format of src/engine/formats.ts: W (N, K), K a multiple of 32, blocks of 32 along K; value =
 // code * scale + min. Bindings WT_codes: array<u32> (QBITS=4: 8 codes per word, element j at bits 4j; QBITS=8:
 // 4 per word), WT_params: array<u32> per (row, block): pack2x16float(scale, min), or two f32 words when

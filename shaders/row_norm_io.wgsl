@@ -1,4 +1,4 @@
-// row_norm_io: what rms_norm.wgsl and layer_norm.wgsl share, prepended to each by src/engine/kernels/rowNorm.ts:
+// row_norm_io: what rms_norm.wgsl and layer_norm.wgsl share, the part before each (src/engine/kernels/rowNorm.ts):
 // the variant switches, the uniform block and the bindings 0 params, 1 x (read_write: in place when IN_PLACE),
 // 2 y (read_write), 3 s, 4 sel (read). Inputs a variant does not read are bound to a placeholder: layout 'auto'
 // keeps every binding the code names. A kernel's own inputs follow from binding 5.

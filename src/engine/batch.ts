@@ -1,7 +1,10 @@
 // Command batches: many dispatches recorded into one compute pass (one submission), with their uniform blocks
 // packed into shared arena buffers, optionally timed on the GPU (profiler.ts). Made by Gpu.batch() / Gpu.run().
+// With the `timing` debug flag (debug.ts) every dispatch gets a compute pass of its own, so its GPU time is the
+// pass's, and the batch logs each dispatch's pipeline key and ms once the GPU ran it.
+import { debug, debugLog } from './debug.ts';
 import type { Gpu } from './gpu.ts';
-import type { KernelSpec } from './pipelines.ts';
+import { type KernelSpec, pipelineKey } from './pipelines.ts';
 import type { Stopwatch } from './profiler.ts';
 import type { GpuTime } from './timestamps.ts';
 
@@ -28,14 +31,18 @@ export class Batch {
   }
   private stopwatch: Stopwatch | null;
   private timing: Promise<GpuTime | null> | null = null;
+  /** `timing` debug flag: the pipeline key of each pass's one dispatch ('' for a pass without one). */
+  private passKeys: string[] | null = null;
 
   constructor(
     readonly gpu: Gpu,
     readonly label: string,
     options: BatchOptions = {},
   ) {
-    this.timed = options.timed ?? false;
+    const profile = debug.timing && profilingAvailable(gpu);
+    this.timed = (options.timed ?? false) || profile;
     this.stopwatch = this.timed ? gpu.stopwatch() : null;
+    if (profile) this.passKeys = [];
     this.encoder = gpu.device.createCommandEncoder({ label });
     this.pass = this.beginPass();
   }
@@ -43,6 +50,7 @@ export class Batch {
   /** Every pass of a timed batch writes its own (begin, end) stamps, so copies between passes are not timed. */
   private beginPass(): GPUComputePassEncoder {
     const timestampWrites = this.stopwatch?.nextPass();
+    this.passKeys?.push('');
     return this.encoder.beginComputePass(timestampWrites ? { label: this.label, timestampWrites } : { label: this.label });
   }
 
@@ -52,6 +60,13 @@ export class Batch {
   dispatch(spec: KernelSpec, params: ArrayBuffer | null, bindings: Binding[], workgroups: [number, number, number]): void {
     if (this.done) throw new Error('Batch already submitted');
     const pipeline = this.gpu.pipelines.get(spec);
+    if (this.passKeys) {
+      if (this.passKeys[this.passKeys.length - 1] !== '') {
+        this.pass.end();
+        this.pass = this.beginPass();
+      }
+      this.passKeys[this.passKeys.length - 1] = pipelineKey(spec);
+    }
     const entries: GPUBindGroupEntry[] = [];
     let index = 0;
     if (params) entries.push({ binding: index++, resource: this.uniform(params) });
@@ -81,7 +96,8 @@ export class Batch {
     for (const u of this.uniformBuffers) this.gpu.returnUniformBuffer(u.buffer);
     this.gpu.pool.flushDeferred();
     if (this.stopwatch) {
-      this.timing = this.stopwatch.read();
+      const keys = this.passKeys;
+      this.timing = keys ? this.stopwatch.readPasses().then(({ time, passMs }) => logPasses(this.label, passMs, keys, time)) : this.stopwatch.read();
       this.timing.catch(() => undefined); // observed by gpuTime(), if anyone asks
     }
   }
@@ -114,4 +130,20 @@ export class Batch {
     u.used += UNIFORM_SLOT;
     return { buffer: u.buffer, offset, size: Math.ceil(params.byteLength / 16) * 16 };
   }
+}
+
+let warned = false;
+function profilingAvailable(gpu: Gpu): boolean {
+  if (gpu.features.timestampQuery) return true;
+  if (!warned) debugLog('timing: this device has no timestamp-query, so dispatches are not timed');
+  warned = true;
+  return false;
+}
+
+/** The `timing` debug flag's log of one batch: its GPU time, then each dispatch's ms and pipeline key. */
+function logPasses(label: string, passMs: number[], keys: string[], time: GpuTime | null): GpuTime | null {
+  const lines = keys.flatMap((k, i) => (k ? [`${passMs[i].toFixed(3).padStart(9)} ms  ${k}`] : []));
+  const total = time ? `${time.ms.toFixed(3)} ms` : 'not measured (a pass went unwritten)';
+  debugLog(`batch '${label}': ${total} on the GPU, ${lines.length} dispatches\n${lines.join('\n')}`);
+  return time;
 }

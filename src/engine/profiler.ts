@@ -4,7 +4,7 @@
 // (begin, end) pair of queries, submit records the resolve and the copy into the same command buffer, and read()
 // maps the copies once the GPU is done and sums the pairs (timestamps.ts says how odd stamps are treated).
 // Only devices with the feature get a Profiler (Gpu.stopwatch()); without it a timed batch reports null.
-import { type GpuTime, gpuTimeFromStamps } from './timestamps.ts';
+import { type GpuTime, gpuTimeFromStamps, passSpansMs } from './timestamps.ts';
 
 const CHUNK_PASSES = 32; // passes per query set: 64 queries, 512 bytes of stamps; a batch with more takes more chunks
 const STAMP_BYTES = 8; // one u64 per query
@@ -91,6 +91,16 @@ export class Stopwatch {
 
   /** After the command buffer was submitted: the batch's GPU time (null if a pass went unwritten). */
   async read(): Promise<GpuTime | null> {
+    return gpuTimeFromStamps(await this.stamps(), this.passes);
+  }
+
+  /** read(), and each pass's own span in ms (the `timing` debug flag gives each dispatch its own pass). */
+  async readPasses(): Promise<{ time: GpuTime | null; passMs: number[] }> {
+    const stamps = await this.stamps();
+    return { time: gpuTimeFromStamps(stamps, this.passes), passMs: passSpansMs(stamps, this.passes) };
+  }
+
+  private async stamps(): Promise<BigUint64Array> {
     if (this.state !== 'resolved') throw new Error('Stopwatch: read() before resolve(), or twice');
     this.state = 'read';
     const stamps = new BigUint64Array(2 * this.passes);
@@ -108,6 +118,6 @@ export class Stopwatch {
       }
       this.chunks = [];
     }
-    return gpuTimeFromStamps(stamps, this.passes);
+    return stamps;
   }
 }

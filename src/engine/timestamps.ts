@@ -27,6 +27,12 @@ export function nsToMs(ns: bigint): number {
   return Number(ns) / 1e6;
 }
 
+/** Each pass's span in ms (0 for a flat, backwards or unwritten pass): per-dispatch times of a profiled batch. */
+export function passSpansMs(stamps: BigUint64Array, passes: number): number[] {
+  if (stamps.length < 2 * passes) throw new RangeError(`${stamps.length} stamps for ${passes} passes`);
+  return Array.from({ length: passes }, (_, i) => (stamps[2 * i + 1] > stamps[2 * i] ? nsToMs(stamps[2 * i + 1] - stamps[2 * i]) : 0));
+}
+
 /** The GPU time of `passes` passes from their stamps (begin of pass i at 2i, end at 2i + 1), or null if unwritten. */
 export function gpuTimeFromStamps(stamps: BigUint64Array, passes: number): GpuTime | null {
   if (stamps.length < 2 * passes) throw new RangeError(`${stamps.length} stamps for ${passes} passes`);

@@ -37,7 +37,7 @@ describe('composed shaders', () => {
 
   it('has no snapshot left from a shader that no longer exists', () => {
     const expected = new Set(shaders.map((s) => snapshotName(s.key)));
-    let files: string[] = [];
+    let files: string[];
     try {
       files = readdirSync(DIR);
     } catch {

@@ -1,8 +1,8 @@
 // attention[body=rows,rpi=1]
 // parts: attention_io, attention_rows<RPI=1>
 // ---- part: attention_io
-// attention_io: what the flash kernels attention.wgsl and attention_rows.wgsl share, prepended to each by
-// src/engine/kernels/attention.ts: the uniform block, the bindings and the finite "minus infinity".
+// attention_io: what the flash kernels attention.wgsl and attention_rows.wgsl share, the part before each
+// (src/engine/kernels/attention.ts, src/engine/compose.ts): the uniform block, the bindings and the finite "minus infinity".
 // Bindings: 0 params, 1 q, 2 k, 3 v (read), 4 out (read_write); all f32 read as vec4 (head dims are multiples of 4).
 
 const NEG_BIG = -3.0e38; // finite "minus infinity": exp2(NEG_BIG - x) is 0 and NEG_BIG - NEG_BIG is 0
@@ -33,7 +33,8 @@ const RPI = 1u;
 //   q   (Lq, Hq,  hd)   k, v (Lk, Hkv, hd)   out (Lq, Hq, hd)
 // Grouped-query: q head h reads kv head h / (Hq / Hkv). Causal (Lq <= Lk, the queries are the
 // last Lq positions): query i sees keys 0 .. i + Lk - Lq.
-// Params, bindings (0 params, 1 q, 2 k, 3 v, 4 out) and NEG_BIG: attention_io.wgsl, prepended by attention.ts.
+// Params, bindings (0 params, 1 q, 2 k, 3 v, 4 out) and NEG_BIG: attention_io.wgsl, the part before this one
+// (attentionShader in attention.ts, composed by src/engine/compose.ts).
 // Dispatch: (ceil(Lq / (BQ · RPI)), Hq / GH, 1) workgroups of WG = BQ · GH invocations.
 //
 // Work split: a workgroup owns BQ·RPI query rows of GH query heads that share one kv head (GH divides Hq / Hkv),
@@ -52,7 +53,7 @@ const RPI = 1u;
 // Per-row state lives in plain variables (qv0, acc0, m0, ...), not arrays indexed by row: a compiler that does not
 // unroll a loop over rows (SwiftShader) keeps row-indexed arrays in memory, 2-3x slower. The lines between
 // `//@rows{` and `//@}` are therefore written once and repeated by attention.ts for rows 0 .. RPI-1, with `@R`
-// replaced by the row number (src/engine/kernels/unroll.ts): this file is WGSL after that expansion.
+// replaced by the row number (`unroll` in src/engine/compose.ts): this file is WGSL after that expansion.
 
 override HD4: u32; // head dim / 4 (<= MAXD4)
 override BQ: u32; // invocations along rows: the workgroup covers BQ · RPI rows (RPI: rows repeated by the TS side)

@@ -1,8 +1,8 @@
 // attention[body=split]
 // parts: attention_io, attention
 // ---- part: attention_io
-// attention_io: what the flash kernels attention.wgsl and attention_rows.wgsl share, prepended to each by
-// src/engine/kernels/attention.ts: the uniform block, the bindings and the finite "minus infinity".
+// attention_io: what the flash kernels attention.wgsl and attention_rows.wgsl share, the part before each
+// (src/engine/kernels/attention.ts, src/engine/compose.ts): the uniform block, the bindings and the finite "minus infinity".
 // Bindings: 0 params, 1 q, 2 k, 3 v (read), 4 out (read_write); all f32 read as vec4 (head dims are multiples of 4).
 
 const NEG_BIG = -3.0e38; // finite "minus infinity": exp2(NEG_BIG - x) is 0 and NEG_BIG - NEG_BIG is 0
@@ -31,7 +31,8 @@ struct Params {
 //   q   (Lq, Hq,  hd)   k, v (Lk, Hkv, hd)   out (Lq, Hq, hd)
 // Grouped-query: q head h reads kv head h / (Hq / Hkv). Causal (Lq <= Lk, the queries are the
 // last Lq positions, as in decoding with a KV cache): query i sees keys 0 .. i + Lk - Lq.
-// Params, bindings (0 params, 1 q, 2 k, 3 v, 4 out) and NEG_BIG: attention_io.wgsl, prepended by attention.ts.
+// Params, bindings (0 params, 1 q, 2 k, 3 v, 4 out) and NEG_BIG: attention_io.wgsl, the part before this one
+// (attentionShader in attention.ts, composed by src/engine/compose.ts).
 // Dispatch: (ceil(Lq / BQ), Hq, 1) workgroups of WG = BQ * TD invocations.
 //
 // Work split: a workgroup owns BQ query rows of one head. Each row is served by TD invocations; invocation t of a

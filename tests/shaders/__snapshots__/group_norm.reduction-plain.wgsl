@@ -2,7 +2,7 @@
 // parts: block_sum, group_norm
 // ---- part: block_sum
 // block_sum (plain): the workgroup sum shared by the row reductions (rms_norm, layer_norm, group_norm's partial
-// pass). Not a kernel: src/engine/kernels/blockSum.ts appends it to a kernel's source, which declares
+// pass). Not a kernel: a part that src/engine/kernels/blockSum.ts puts first in a kernel's shader, which declares
 // `override WG: u32` (a power of two) and calls block_sum from uniform control flow. The subgroup variant with
 // the same signature is block_sum_subgroups.wgsl; this one is for devices without the `subgroups` feature.
 // A tree in workgroup memory: log2(WG) halving steps, one barrier each.
@@ -31,8 +31,8 @@ fn block_sum(lid: u32, v: f32) -> f32 {
 //   partial: bindings 1 x (read), 2 part (rw, (G, P, 2) = chunk mean, chunk M2). Dispatch (P, G).
 //            Each workgroup takes the two-pass statistics of its chunk: sum -> mean, then sum of squared
 //            deviations (the second read hits the cache). No E[x^2] - E[x]^2 cancellation. The sums are
-//            block_sum(lid, v), from block_sum.wgsl or block_sum_subgroups.wgsl (composed by
-//            src/engine/kernels/blockSum.ts: the subgroup one where the device has `subgroups`).
+//            block_sum(lid, v), from block_sum.wgsl or block_sum_subgroups.wgsl (the part before
+//            this one, picked by src/engine/kernels/blockSum.ts: the subgroup one where the device has `subgroups`).
 //   combine: bindings 1 part (read), 2 stats (rw, (G, 2) = mean, rstd). Dispatch (G). Chan et al.'s pairwise
 //            merge of the P chunk (count, mean, M2) triples, strided per thread then as a tree.
 //   apply:   bindings 1 x, 2 stats, 3 weight, 4 bias (read), 5 out (rw). Dispatch (ceil(H*W / (WG*PER)), C):

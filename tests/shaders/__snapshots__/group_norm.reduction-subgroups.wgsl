@@ -2,7 +2,7 @@
 // parts: block_sum_subgroups, group_norm
 // ---- part: block_sum_subgroups
 // block_sum (subgroups): the same workgroup sum as block_sum.wgsl, for devices with the `subgroups` feature.
-// src/engine/kernels/blockSum.ts puts this text in front of a kernel's source: `enable` must open the module, and
+// src/engine/kernels/blockSum.ts makes this the first part of a kernel's shader: `enable` must open the module, and
 // a module with it fails to compile on a device without the feature, hence a separate text rather than a switch.
 // Why: the plain tree crosses log2(WG) barriers; here each subgroup sums its lanes in registers (subgroupAdd) and
 // the workgroup crosses two barriers whatever WG is.
@@ -46,8 +46,8 @@ fn block_sum(lid: u32, v: f32) -> f32 {
 //   partial: bindings 1 x (read), 2 part (rw, (G, P, 2) = chunk mean, chunk M2). Dispatch (P, G).
 //            Each workgroup takes the two-pass statistics of its chunk: sum -> mean, then sum of squared
 //            deviations (the second read hits the cache). No E[x^2] - E[x]^2 cancellation. The sums are
-//            block_sum(lid, v), from block_sum.wgsl or block_sum_subgroups.wgsl (composed by
-//            src/engine/kernels/blockSum.ts: the subgroup one where the device has `subgroups`).
+//            block_sum(lid, v), from block_sum.wgsl or block_sum_subgroups.wgsl (the part before
+//            this one, picked by src/engine/kernels/blockSum.ts: the subgroup one where the device has `subgroups`).
 //   combine: bindings 1 part (read), 2 stats (rw, (G, 2) = mean, rstd). Dispatch (G). Chan et al.'s pairwise
 //            merge of the P chunk (count, mean, M2) triples, strided per thread then as a tree.
 //   apply:   bindings 1 x, 2 stats, 3 weight, 4 bias (read), 5 out (rw). Dispatch (ceil(H*W / (WG*PER)), C):

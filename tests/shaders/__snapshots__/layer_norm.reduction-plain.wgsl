@@ -2,7 +2,7 @@
 // parts: block_sum, row_norm_io, layer_norm
 // ---- part: block_sum
 // block_sum (plain): the workgroup sum shared by the row reductions (rms_norm, layer_norm, group_norm's partial
-// pass). Not a kernel: src/engine/kernels/blockSum.ts appends it to a kernel's source, which declares
+// pass). Not a kernel: a part that src/engine/kernels/blockSum.ts puts first in a kernel's shader, which declares
 // `override WG: u32` (a power of two) and calls block_sum from uniform control flow. The subgroup variant with
 // the same signature is block_sum_subgroups.wgsl; this one is for devices without the `subgroups` feature.
 // A tree in workgroup memory: log2(WG) halving steps, one barrier each.
@@ -22,7 +22,7 @@ fn block_sum(lid: u32, v: f32) -> f32 {
 }
 
 // ---- part: row_norm_io
-// row_norm_io: what rms_norm.wgsl and layer_norm.wgsl share, prepended to each by src/engine/kernels/rowNorm.ts:
+// row_norm_io: what rms_norm.wgsl and layer_norm.wgsl share, the part before each (src/engine/kernels/rowNorm.ts):
 // the variant switches, the uniform block and the bindings 0 params, 1 x (read_write: in place when IN_PLACE),
 // 2 y (read_write), 3 s, 4 sel (read). Inputs a variant does not read are bound to a placeholder: layout 'auto'
 // keeps every binding the code names. A kernel's own inputs follow from binding 5.
@@ -51,10 +51,10 @@ struct Params {
 // row. var is the biased variance, as torch.nn.LayerNorm(elementwise_affine=False) (Z-Image FinalLayer, eps 1e-6).
 // Layout: x, y f32 (M, D) row-major; s f32 (G, S), row g read at s[g*S + s_off + d]; sel u32 (M) holding the integer
 //   group g(m) of row m (g = 0 without a selector, clamped to G-1).
-// Bindings 0..4 (params, x, y, s, sel) and the variant switches: row_norm_io.wgsl, prepended by rowNorm.ts.
+// Bindings 0..4 (params, x, y, s, sel) and the variant switches: row_norm_io.wgsl, the part before this one (rowNorm.ts).
 // Dispatch: M workgroups of WG threads (a power of two), folded into (x, y) by grid(). Two reductions (mean, then
 //   the squared deviations: no cancellation as with sum(x^2) - mean^2); the row is re-read from memory each time.
-// Composed by src/engine/kernels/blockSum.ts with block_sum.wgsl (workgroup tree) or block_sum_subgroups.wgsl
+// Composed (rowNorm.ts, src/engine/compose.ts) after block_sum.wgsl (workgroup tree) or block_sum_subgroups.wgsl
 //   (subgroupAdd, where the device has `subgroups`): those declare block_sum(lid, v) and its workgroup memory.
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,

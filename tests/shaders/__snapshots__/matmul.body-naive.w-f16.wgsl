@@ -7,7 +7,8 @@ struct Params { M: u32, N: u32, K: u32, gx: u32 }
 @group(0) @binding(2) var<storage, read> w0_data: array<u32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 // ---- part: matmul_f16<WT=w0>
-// matmul weight format f16 (template: matmul.ts replaces WT with the weight's name, w0 or w1).
+// matmul weight format f16 (template: `instantiate` in src/engine/compose.ts
+// replaces WT with the weight's name, w0 or w1).
 // Binding w0_data: array<u32>, W (N, K) row-major as IEEE halves, element i in word i/2 (low half first).
 // With odd K a row starts mid-word, so the aligned 4-word path is taken only when the chunk starts on a word.
 fn w0_half(i: u32) -> f32 {

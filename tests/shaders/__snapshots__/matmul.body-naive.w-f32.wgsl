@@ -7,7 +7,8 @@ struct Params { M: u32, N: u32, K: u32, gx: u32 }
 @group(0) @binding(2) var<storage, read> w0_data: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 // ---- part: matmul_f32<WT=w0>
-// matmul weight format f32 (template: matmul.ts replaces WT with the weight's name, w0 or w1).
+// matmul weight format f32 (template: `instantiate` in src/engine/compose.ts
+// replaces WT with the weight's name, w0 or w1).
 // Binding w0_data: array<f32>, W (N, K) row-major. Callers keep n < N and k < K for w0_at; w0_chunk zero-fills
 // past K (any K, odd included, so rows need not be aligned: scalar loads).
 fn w0_at(n: u32, k: u32) -> f32 {

@@ -8,7 +8,8 @@ struct Params { M: u32, N: u32, K: u32, gx: u32 }
 @group(0) @binding(3) var<storage, read> w0_params: array<u32>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 // ---- part: matmul_quant<WT=w0>
-// matmul weight formats q4 / q8 (template: matmul.ts replaces WT with the weight's name, w0 or w1).
+// matmul weight formats q4 / q8 (template: `instantiate` in src/engine/compose.ts
+// replaces WT with the weight's name, w0 or w1).
 // Engine format of src/engine/formats.ts: W (N, K), K a multiple of 32, blocks of 32 along K; value =
 // code * scale + min. Bindings w0_codes: array<u32> (QBITS=4: 8 codes per word, element j at bits 4j; QBITS=8:
 // 4 per word), w0_params: array<u32> per (row, block): pack2x16float(scale, min), or two f32 words when

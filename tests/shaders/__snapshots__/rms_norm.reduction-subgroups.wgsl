@@ -2,7 +2,7 @@
 // parts: block_sum_subgroups, row_norm_io, rms_norm
 // ---- part: block_sum_subgroups
 // block_sum (subgroups): the same workgroup sum as block_sum.wgsl, for devices with the `subgroups` feature.
-// src/engine/kernels/blockSum.ts puts this text in front of a kernel's source: `enable` must open the module, and
+// src/engine/kernels/blockSum.ts makes this the first part of a kernel's shader: `enable` must open the module, and
 // a module with it fails to compile on a device without the feature, hence a separate text rather than a switch.
 // Why: the plain tree crosses log2(WG) barriers; here each subgroup sums its lanes in registers (subgroupAdd) and
 // the workgroup crosses two barriers whatever WG is.
@@ -37,7 +37,7 @@ fn block_sum(lid: u32, v: f32) -> f32 {
 }
 
 // ---- part: row_norm_io
-// row_norm_io: what rms_norm.wgsl and layer_norm.wgsl share, prepended to each by src/engine/kernels/rowNorm.ts:
+// row_norm_io: what rms_norm.wgsl and layer_norm.wgsl share, the part before each (src/engine/kernels/rowNorm.ts):
 // the variant switches, the uniform block and the bindings 0 params, 1 x (read_write: in place when IN_PLACE),
 // 2 y (read_write), 3 s, 4 sel (read). Inputs a variant does not read are bound to a placeholder: layout 'auto'
 // keeps every binding the code names. A kernel's own inputs follow from binding 5.
@@ -65,11 +65,11 @@ struct Params {
 // rms_norm: y = x / sqrt(mean(x^2) + eps) * w * (1 + s[g(m)]), over the rows of x, one workgroup per row.
 // Layout: x, y f32 (M, D) row-major; w f32 (D); s f32 (G, S), row g read at s[g*S + s_off + d]; sel u32 (M) holding
 //   the integer group g(m) of row m (g = 0 without a selector, clamped to G-1).
-// Bindings 0..4 (params, x, y, s, sel) and the variant switches: row_norm_io.wgsl, prepended by rowNorm.ts; 5 w.
+// Bindings 0..4 (params, x, y, s, sel) and the variant switches: row_norm_io.wgsl, the part before this one (rowNorm.ts); 5 w.
 // Dispatch: M workgroups of WG threads (a power of two), folded into (x, y) by grid(). Each thread strides the
 //   row by WG; block_sum sums the squares. In place is race-free: every thread writes only the elements it read
 //   itself, after the reduction's barriers.
-// Composed by src/engine/kernels/blockSum.ts with block_sum.wgsl (workgroup tree) or block_sum_subgroups.wgsl
+// Composed (rowNorm.ts, src/engine/compose.ts) after block_sum.wgsl (workgroup tree) or block_sum_subgroups.wgsl
 //   (subgroupAdd, where the device has `subgroups`): those declare block_sum(lid, v) and its workgroup memory.
 override HAS_WEIGHT: bool = false;
 @group(0) @binding(5) var<storage, read> w: array<f32>;
