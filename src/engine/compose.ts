@@ -69,13 +69,19 @@ export function unroll(p: ShaderPart, rows: number, name: string): ShaderPart {
 }
 
 export function shaderKey(kernel: string, variant: Variant): string {
-  const choices = Object.entries(variant).map(([k, v]) => `${k}=${v}`);
-  for (const s of [kernel, ...choices]) if (/[[\],\s]/.test(s)) throw new RangeError(`shader key: '${s}' has a bracket, comma or space`);
-  return choices.length ? `${kernel}[${choices.join(',')}]` : kernel;
+  let key = kernel;
+  let sep = '[';
+  for (const k in variant) {
+    key += `${sep}${k}=${variant[k]}`;
+    sep = ',';
+  }
+  return sep === ',' ? `${key}]` : key;
 }
 
 /** The shader made of `parts` in order, each after a `// ---- part: <name>` line (uncached). */
 export function composeShader(kernel: string, variant: Variant, parts: readonly ShaderPart[]): Shader {
+  for (const s of [kernel, ...Object.entries(variant).flat()])
+    if (/[[\],=\s]/.test(String(s))) throw new RangeError(`shader key: '${s}' has a bracket, comma, '=' or space`);
   const code = parts.map((p) => `// ---- part: ${p.name}\n${p.code}`).join('\n');
   return { kernel, variant, key: shaderKey(kernel, variant), parts: parts.map((p) => p.name), code };
 }
