@@ -23,7 +23,6 @@ export function reductionFor(gpu: Gpu, force?: Reduction): Reduction {
   return force ?? (gpu.features.subgroups ? 'subgroups' : 'plain');
 }
 
-// kernel source -> module source, per reduction; built once (keyed by the imported string, not a new one per call)
 const PARTS: Record<Reduction, ShaderPart> = { plain: part('block_sum', plain), subgroups: part('block_sum_subgroups', subgroups) };
 
 /** The block_sum part for `r`, placed first in a kernel's shader (`enable subgroups;` must open the source). */

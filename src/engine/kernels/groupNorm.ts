@@ -4,12 +4,12 @@ import code from '../../../shaders/group_norm.wgsl?raw';
 import type { Batch } from '../gpu.ts';
 import { params } from '../params.ts';
 import type { Tensor } from '../tensor.ts';
-import { part, type Shader, shader } from '../compose.ts';
+import { part as shaderPart, type Shader, shader } from '../compose.ts';
 import { blockSumPart, type Reduction, reductionFor } from './blockSum.ts';
 
 /** block_sum for `reduction`, then group_norm.wgsl (its three entry points share the module). */
 export function groupNormShader(reduction: Reduction): Shader {
-  return shader('group_norm', { reduction }, () => [blockSumPart(reduction), part('group_norm', code)]);
+  return shader('group_norm', { reduction }, () => [blockSumPart(reduction), shaderPart('group_norm', code)]);
 }
 
 export interface GroupNormOptions {

@@ -1,6 +1,7 @@
 // What rms_norm and layer_norm share: the options of a modulated row normalization, their checks, the output (or
 // in place), the uniform block and the dispatch (one workgroup per row, block_sum per device), and in WGSL
-// shaders/row_norm_io.wgsl (a part of each shader: rowNormShader). A kernel's own inputs (rmsNorm: the weight) bind after sel.
+// shaders/row_norm_io.wgsl (a part of each shader: rowNormShader). A kernel's own inputs (rmsNorm: the weight)
+// bind after sel.
 import io from '../../../shaders/row_norm_io.wgsl?raw';
 import { type Batch, grid } from '../gpu.ts';
 import { params } from '../params.ts';
