@@ -1,7 +1,7 @@
 // scope.ts on the real Gpu, BufferPool and Tensor over a recording fake device (no kernels run in Node: the tensors
 // come from gpu.empty and uploads, which is all tracking sees). The GPU test (scope.gpu.test.ts) runs ops in scopes.
 import { describe, expect, it } from 'vitest';
-import { inScope, keep, scope } from '../../src/engine/scope.ts';
+import { chain, inScope, keep, scope } from '../../src/engine/scope.ts';
 import type { Tensor } from '../../src/engine/tensor.ts';
 import { recordingGpu } from '../realfiles/recordingGpu.ts';
 
@@ -143,5 +143,26 @@ describe('scope: tensor lifetimes', () => {
     expect(inScope()).toBe(false);
     expect(untracked.isReleased).toBe(false);
     untracked.release();
+  });
+
+  it('chain releases each intermediate once the next stage is made, never the input', () => {
+    const { gpu, inUse } = setup();
+    const x = gpu.empty([64]);
+    const seen: { input: Tensor; liveBefore: boolean }[] = [];
+    const stage = (t: Tensor) => {
+      const out = gpu.empty([64]);
+      seen.push({ input: t, liveBefore: !t.isReleased });
+      return out;
+    };
+    const inPlace = (t: Tensor) => t; // a stage that returns its input (an in-place op) must not release it
+    const y = chain(x, stage, inPlace, stage, stage);
+    expect(seen.every((s) => s.liveBefore)).toBe(true); // each stage saw a live input
+    expect(seen[1].input.isReleased && seen[2].input.isReleased).toBe(true); // the intermediates are gone
+    expect(x.isReleased).toBe(false);
+    expect(y.isReleased).toBe(false);
+    expect(gpu.pool.stats().buffersInUse).toBe(2); // x and y; the pool kept 2 intermediates for reuse
+    x.release();
+    y.release();
+    expect(inUse()).toBe(0);
   });
 });
