@@ -14,6 +14,9 @@
 // - Releasing a tracked tensor early (release()) is allowed: a scope's release is idempotent. Inside a DiT block that
 //   is how a large temporary's buffer is handed to the next op before the block ends (the pool reuses it at once).
 // - Tensors made while no scope is open are untracked: their maker owns them, as without scopes.
+// Why not `using` declarations: they release at the end of a block whatever the block returns, so a function that
+// returns one of several temporaries needs a `using` per temporary and a move for the result; a scope says both at
+// once. (They would also need the esnext.disposable lib, which tsconfig.json does not enable.)
 
 /** What a scope can track: a tensor (tensor.ts). Kept structural so this module needs no import of Tensor. */
 export interface Scoped {
