@@ -1,5 +1,6 @@
 // The engine context: one device with its pool, pipeline cache and uniform arena; tensor upload/readback;
 // Batches (batch.ts) record many dispatches into one submission; gpuTimer.ts times a stretch of them on the GPU.
+// Tensor lifetimes: scope() (scope.ts) releases the temporaries of a synchronous stretch of model code.
 import { StudioError } from '../lib/errors.ts';
 import { f16ArrayToF32, f32ArrayToF16 } from '../lib/f16.ts';
 import { acquireDevice, type DeviceHandle, type DeviceOptions } from './device.ts';
@@ -10,6 +11,7 @@ import { type DType, type GgmlBlockDType, ggmlRowBytes, isGgmlBlockDType, type Q
 import { PipelineCache } from './pipelines.ts';
 import { BufferPool, STORAGE_USAGE } from './pool.ts';
 import { Profiler, type Stopwatch } from './profiler.ts';
+import { scope } from './scope.ts';
 import { dataBytes, numel, Tensor } from './tensor.ts';
 
 export { Batch, type BatchOptions, type Binding } from './batch.ts';
@@ -230,11 +232,20 @@ export class Gpu {
     return this.profiler.stopwatch();
   }
 
-  /** Records and submits in one go. */
-  run(fn: (b: Batch) => void, label = ''): void {
+  /** Records and submits in one go; returns what fn returns (tensors made in it, unreleased, as without run). */
+  run<T>(fn: (b: Batch) => T, label = ''): T {
     const b = this.batch(label);
-    fn(b);
+    const result = fn(b);
     b.submit();
+    return result;
+  }
+
+  /**
+   * scope.ts's scope(fn): releases every tensor fn makes except those it returns (a Tensor, or in a returned array or
+   * plain object) or keep()s, also when fn throws. Synchronous only: async code keeps explicit ownership.
+   */
+  scope<T>(fn: () => T): T {
+    return scope(fn);
   }
 
   /** Waits for submitted work; throws if the device was lost or a pipeline it used failed to build. */

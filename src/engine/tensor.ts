@@ -1,8 +1,10 @@
 // Tensors: a shape, a dtype and the GPU buffers that hold them, with explicit ownership.
-// A tensor owns its buffers until `release()` returns them to the pool; using a released tensor throws.
+// A tensor owns its buffers until `release()` returns them to the pool; using a released tensor throws. A tensor made
+// inside a scope (scope.ts) is released by it unless the scope returns it or it is kept.
 import type { DType, ParamType } from './formats.ts';
 import { ggmlRowBytes, isGgmlBlockDType, QUANT_BLOCK } from './formats.ts';
 import type { BufferPool } from './pool.ts';
+import { type Scoped, track } from './scope.ts';
 
 export function numel(shape: readonly number[]): number {
   let n = 1;
@@ -37,8 +39,9 @@ export function paramBytes(shape: readonly number[], paramType: ParamType): numb
   return (numel(shape) / QUANT_BLOCK) * (paramType === 'f16' ? 4 : 8);
 }
 
-export class Tensor {
+export class Tensor implements Scoped {
   private released = false;
+  private _viewOf: Tensor | null = null;
 
   constructor(
     readonly shape: readonly number[],
@@ -51,7 +54,14 @@ export class Tensor {
     readonly label = '',
     /** False for views (reshape): releasing a view is a no-op, the original owns the buffers. */
     private readonly owns = true,
-  ) {}
+  ) {
+    if (owns) track(this);
+  }
+
+  /** For a view (reshape): the tensor that owns its buffers; null for an owner. */
+  get viewOf(): Tensor | null {
+    return this._viewOf;
+  }
 
   get data(): GPUBuffer {
     if (this.released) throw new Error(`tensor ${this.label || this.shape.join('x')} used after release`);
@@ -109,6 +119,8 @@ export class Tensor {
   /** A view of the same buffer with another shape of the same element count (no copy; shares ownership). */
   reshape(shape: readonly number[]): Tensor {
     this.checkReshape(shape);
-    return new Tensor(shape, this.dtype, this.data, null, this._params, this.paramType, this.label, false);
+    const view = new Tensor(shape, this.dtype, this.data, null, this._params, this.paramType, this.label, false);
+    view._viewOf = this._viewOf ?? this;
+    return view;
   }
 }

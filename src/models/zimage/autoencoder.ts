@@ -3,6 +3,7 @@
 // Activations are channels-first (C, H, W). Tiling for large images is in vaeTiling.ts.
 import type { Batch, Gpu } from '../../engine/gpu.ts';
 import * as ops from '../../engine/ops.ts';
+import { chain, scope } from '../../engine/scope.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import type { VaeConfig } from './config.ts';
 
@@ -31,46 +32,45 @@ export class AutoencoderKL {
     return ops.conv2d(b, x, this.w(`${prefix}.weight`), this.w(`${prefix}.bias`), opts);
   }
 
-  /** ResnetBlock2D: conv2(silu(gn2(conv1(silu(gn1(x)))))) + shortcut(x). Releases x. */
+  /** ResnetBlock2D: conv2(silu(norm2(conv1(silu(norm1(x)))))) + shortcut(x). Releases x. */
   private resnet(b: Batch, x: Tensor, prefix: string): Tensor {
-    const h0 = this.gn(b, x, `${prefix}.norm1`, true);
-    const h1 = this.conv(b, h0, `${prefix}.conv1`);
-    h0.release();
-    const h2 = this.gn(b, h1, `${prefix}.norm2`, true);
-    h1.release();
-    const h3 = this.conv(b, h2, `${prefix}.conv2`);
-    h2.release();
-    const cin = x.shape[0];
-    const cout = h3.shape[0];
-    let skip = x;
-    if (cin !== cout) {
-      skip = this.conv(b, x, `${prefix}.conv_shortcut`);
-      x.release();
-    }
-    ops.add(b, h3, skip, { inPlace: true }); // the residual lands in h3: no third full-size tensor at the peak
+    const h = chain(
+      x,
+      (t) => this.gn(b, t, `${prefix}.norm1`, true),
+      (t) => this.conv(b, t, `${prefix}.conv1`),
+      (t) => this.gn(b, t, `${prefix}.norm2`, true),
+      (t) => this.conv(b, t, `${prefix}.conv2`),
+    ); // (Cout, H, W)
+    const skip = h.shape[0] !== x.shape[0] ? this.conv(b, x, `${prefix}.conv_shortcut`) : x;
+    if (skip !== x) x.release();
+    ops.add(b, h, skip, { inPlace: true }); // the residual lands in h: no third full-size tensor at the peak
     skip.release();
-    return h3;
+    return h;
   }
 
   /** The mid-block's single-head self-attention over h*w tokens, with residual. Releases x. */
   private attention(b: Batch, x: Tensor, prefix: string): Tensor {
     const [C, H, W] = x.shape;
-    const n = this.gn(b, x, `${prefix}.group_norm`, false); // (C, H, W)
-    const tokens = ops.transpose2d(b, n.reshape([C, H * W])); // (HW, C)
-    n.release();
     const lin = (name: string, inp: Tensor) => ops.matmul(b, inp, this.w(`${prefix}.${name}.weight`), { bias: this.w(`${prefix}.${name}.bias`) });
-    const q = lin('to_q', tokens);
-    const k = lin('to_k', tokens);
-    const v = lin('to_v', tokens);
-    tokens.release();
-    const a = ops.attention(b, q, k, v, { heads: 1, kvHeads: 1, headDim: C }); // (HW, C)
-    q.release();
-    k.release();
-    v.release();
-    const o = lin('to_out.0', a); // (HW, C)
-    a.release();
-    const back = ops.transpose2d(b, o).withShape([C, H, W]); // (C, H, W)
-    o.release();
+    const back = scope(() => {
+      const a = scope(() => {
+        // q, k, v from the normed tokens, which die with this scope, before attention allocates its output
+        const [q, k, v] = scope(() => {
+          const tokens = chain(
+            x,
+            (t) => this.gn(b, t, `${prefix}.group_norm`, false), // (C, H, W)
+            (t) => ops.transpose2d(b, t.reshape([C, H * W])), // (HW, C)
+          );
+          return [lin('to_q', tokens), lin('to_k', tokens), lin('to_v', tokens)]; // (HW, C) each
+        });
+        return ops.attention(b, q, k, v, { heads: 1, kvHeads: 1, headDim: C }); // (HW, C)
+      });
+      return chain(
+        a,
+        (t) => lin('to_out.0', t), // (HW, C)
+        (t) => ops.transpose2d(b, t).withShape([C, H, W]), // (C, H, W)
+      );
+    });
     ops.add(b, back, x, { inPlace: true }); // the residual
     x.release();
     return back;
@@ -89,33 +89,39 @@ export class AutoencoderKL {
   decode(z: Tensor): Tensor {
     const { blockOutChannels: ch, layersPerBlock } = this.cfg;
     const gpu = this.gpu;
-    let x!: Tensor;
-    gpu.run((b) => {
-      const zs = ops.affine(b, z, 1 / this.cfg.scalingFactor, this.cfg.shiftFactor);
-      x = this.conv(b, zs, 'decoder.conv_in');
-      zs.release();
-      x = this.midBlock(b, x, 'decoder.mid_block');
+    // The stream x is handed from block to block (each releases its input), so the batches chain it explicitly.
+    let x = gpu.run((b) => {
+      const h = chain(
+        z,
+        (t) => ops.affine(b, t, 1 / this.cfg.scalingFactor, this.cfg.shiftFactor), // z / scaling + shift
+        (t) => this.conv(b, t, 'decoder.conv_in'),
+      ); // (C0, h, w)
+      return this.midBlock(b, h, 'decoder.mid_block');
     }, 'vae-decode-mid');
     for (let i = 0; i < ch.length; i++) {
-      gpu.run((b) => {
-        for (let j = 0; j <= layersPerBlock; j++) x = this.resnet(b, x, `decoder.up_blocks.${i}.resnets.${j}`);
-        if (i < ch.length - 1) {
-          // nearest x2 fused into the conv: the 4x larger upsampled tensor is never materialised
-          const p = `decoder.up_blocks.${i}.upsamplers.0.conv`;
-          const y = ops.upsampleConv2d(b, x, this.w(`${p}.weight`), this.w(`${p}.bias`));
-          x.release();
-          x = y;
-        }
+      x = gpu.run((b) => {
+        let y = x;
+        for (let j = 0; j <= layersPerBlock; j++) y = this.resnet(b, y, `decoder.up_blocks.${i}.resnets.${j}`);
+        if (i === ch.length - 1) return y;
+        // nearest x2 fused into the conv: the 4x larger upsampled tensor is never materialised
+        const p = `decoder.up_blocks.${i}.upsamplers.0.conv`;
+        const up = ops.upsampleConv2d(b, y, this.w(`${p}.weight`), this.w(`${p}.bias`)); // (C, 2H, 2W)
+        y.release();
+        return up;
       }, `vae-decode-up${i}`);
     }
-    let out!: Tensor;
-    gpu.run((b) => {
-      const n = this.gn(b, x, 'decoder.conv_norm_out', true);
-      x.release();
-      out = this.conv(b, n, 'decoder.conv_out');
-      n.release();
-    }, 'vae-decode-out');
-    return out;
+    return gpu.run((b) => this.out(b, x, 'decoder'), 'vae-decode-out'); // (3, 8h, 8w)
+  }
+
+  /** conv_out(silu(conv_norm_out(x))); releases x. */
+  private out(b: Batch, x: Tensor, net: 'encoder' | 'decoder'): Tensor {
+    const y = chain(
+      x,
+      (t) => this.gn(b, t, `${net}.conv_norm_out`, true),
+      (t) => this.conv(b, t, `${net}.conv_out`),
+    );
+    x.release();
+    return y;
   }
 
   /** Encodes an image (3, H, W) in [-1, 1] to the posterior moments (2*latent, H/8, W/8): mean then logvar. */
@@ -123,27 +129,18 @@ export class AutoencoderKL {
     if (!this.hasEncoder) throw new Error('this VAE was loaded without its encoder');
     const { blockOutChannels: ch, layersPerBlock } = this.cfg;
     const gpu = this.gpu;
-    let x!: Tensor;
-    gpu.run((b) => (x = this.conv(b, image, 'encoder.conv_in')), 'vae-encode-in');
+    let x = gpu.run((b) => this.conv(b, image, 'encoder.conv_in'), 'vae-encode-in'); // (C0, H, W)
     for (let i = 0; i < ch.length; i++) {
-      gpu.run((b) => {
-        for (let j = 0; j < layersPerBlock; j++) x = this.resnet(b, x, `encoder.down_blocks.${i}.resnets.${j}`);
-        if (i < ch.length - 1) {
-          const d = this.conv(b, x, `encoder.down_blocks.${i}.downsamplers.0.conv`, { stride: 2, padding: 'vae-down' });
-          x.release();
-          x = d;
-        }
+      x = gpu.run((b) => {
+        let y = x;
+        for (let j = 0; j < layersPerBlock; j++) y = this.resnet(b, y, `encoder.down_blocks.${i}.resnets.${j}`);
+        if (i === ch.length - 1) return y;
+        const down = this.conv(b, y, `encoder.down_blocks.${i}.downsamplers.0.conv`, { stride: 2, padding: 'vae-down' }); // (C, H/2, W/2)
+        y.release();
+        return down;
       }, `vae-encode-down${i}`);
     }
-    let out!: Tensor;
-    gpu.run((b) => {
-      x = this.midBlock(b, x, 'encoder.mid_block');
-      const n = this.gn(b, x, 'encoder.conv_norm_out', true);
-      x.release();
-      out = this.conv(b, n, 'encoder.conv_out');
-      n.release();
-    }, 'vae-encode-out');
-    return out;
+    return gpu.run((b) => this.out(b, this.midBlock(b, x, 'encoder.mid_block'), 'encoder'), 'vae-encode-out'); // (2L, H/8, W/8)
   }
 
   /** The latent the pipelines use: scaling * (mean - shift), (latent, H/8, W/8). */
@@ -151,13 +148,12 @@ export class AutoencoderKL {
     const moments = this.encodeMoments(image);
     const [, h, w] = moments.shape;
     const L = this.cfg.latentChannels;
-    let out!: Tensor;
-    this.gpu.run((b) => {
-      const mean = ops.sliceRows(b, moments.reshape([2 * L, h * w]), 0, L); // (L, h*w)
-      const z = ops.affine(b, mean, this.cfg.scalingFactor, -this.cfg.shiftFactor * this.cfg.scalingFactor);
-      mean.release();
-      out = z.withShape([L, h, w]);
-    }, 'vae-latent');
+    const out = scope(() =>
+      this.gpu.run((b) => {
+        const mean = ops.sliceRows(b, moments.reshape([2 * L, h * w]), 0, L); // (L, h*w)
+        return ops.affine(b, mean, this.cfg.scalingFactor, -this.cfg.shiftFactor * this.cfg.scalingFactor).withShape([L, h, w]); // (L, h, w)
+      }, 'vae-latent'),
+    );
     moments.release();
     return out;
   }

@@ -11,6 +11,7 @@
 // holds one control stream and one hint (not 15 hints of (L, D)). diffusers' port drops the refiner hints.
 import type { Batch } from '../../engine/gpu.ts';
 import * as ops from '../../engine/ops.ts';
+import { keep, scope } from '../../engine/scope.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import type { ControlConfig } from './controlConfig.ts';
 import type { BlockWeights, Modulation, ZImageTransformer } from './transformer.ts';
@@ -54,7 +55,10 @@ export interface ControlInput {
 
 type Rope = { cos: Tensor; sin: Tensor };
 
-/** One stage (refiner or layers): a chain of control blocks and the places their hints go. */
+/**
+ * One stage (refiner or layers): a chain of control blocks and the places their hints go. Its stream and hint live
+ * across the forward's layers, so the stage holds them explicitly (kept out of any scope) and releases them itself.
+ */
 class Stage {
   private c: Tensor | null = null; // the control stream after `done` blocks
   private done = 0;
@@ -72,25 +76,25 @@ class Stage {
 
   /** Block 0 on `c0` (owned by the stage from here) with its base stream (read, not kept). */
   start(c0: Tensor, base: Tensor): void {
-    this.c = c0;
+    this.c = keep(c0);
     this.next(base);
   }
 
   private next(base: Tensor | null): void {
     const blk = this.blocks[this.done];
     this.hint?.release();
+    this.hint = null;
     this.dit.gpu.run((b) => {
-      let c = this.c!;
       if (blk.beforeProj) {
         if (!base) throw new Error(`${this.label}: control block ${this.done} has before_proj but no base stream`);
-        const p = ops.matmul(b, c, blk.beforeProj.w, { bias: blk.beforeProj.b }); // (L, D)
+        const c = this.c!;
+        this.c = keep(ops.matmul(b, c, blk.beforeProj.w, { bias: blk.beforeProj.b })); // (L, D)
         c.release();
-        c = ops.add(b, p, base, { inPlace: true });
+        ops.add(b, this.c, base, { inPlace: true }); // c = before_proj(c) + base
       }
-      c = this.dit.block(b, blk, c, this.rope, this.mod);
-      const h = ops.matmul(b, c, blk.afterProj.w, { bias: blk.afterProj.b }); // (L, D)
-      this.hint = ops.scale(b, h, this.scale, { inPlace: true });
-      this.c = c;
+      this.dit.block(b, blk, this.c!, this.rope, this.mod); // in place
+      const h = keep(ops.matmul(b, this.c!, blk.afterProj.w, { bias: blk.afterProj.b })); // (L, D)
+      this.hint = ops.scale(b, h, this.scale, { inPlace: true }); // after_proj(c) * scale
     }, this.label);
     this.done++;
   }
@@ -139,12 +143,9 @@ export class ControlRun {
     const p = this.dit.cfg.patchSize;
     const [Cc, H, W] = context.shape;
     if (Cc !== net.cfg.inDim) throw new RangeError(`control: input has ${Cc} channels, the ControlNet takes ${net.cfg.inDim}`);
-    let c!: Tensor;
-    this.dit.gpu.run((b: Batch) => {
-      const patches = ops.patchify(b, context, { channels: Cc, height: H, width: W, patch: p }); // (Ht*Wt, p*p*Cc)
-      const e = ops.matmul(b, patches, net.w.embedW, { bias: net.w.embedB }); // (Ht*Wt, D)
-      patches.release();
-      c = this.dit.padRows(b, e, x0.shape[0], this.dit.w.xPadToken); // (Limg_pad, D)
+    const c = this.dit.gpu.run((b: Batch) => {
+      const e = scope(() => ops.matmul(b, ops.patchify(b, context, { channels: Cc, height: H, width: W, patch: p }), net.w.embedW, { bias: net.w.embedB })); // (Ht*Wt, D)
+      return keep(this.dit.padRows(b, e, x0.shape[0], this.dit.w.xPadToken)); // (Limg_pad, D)
     }, 'control-embed');
     const cfg = net.cfg;
     if (!cfg.refinerPlaces.length) {
@@ -166,8 +167,7 @@ export class ControlRun {
     const refined = this.refiner ? this.refiner.finish() : this.tokens!;
     this.refiner = null;
     this.tokens = null;
-    let c!: Tensor;
-    this.dit.gpu.run((b) => (c = ops.concatRows(b, [refined, caption])), 'control-unify'); // (Limg_pad + Lcap_pad, D)
+    const c = keep(this.dit.gpu.run((b) => ops.concatRows(b, [refined, caption]), 'control-unify')); // (Limg_pad + Lcap_pad, D)
     refined.release();
     this.layers = new Stage(this.dit, this.input.net.w.layers, this.input.net.cfg.layerPlaces, rope, this.mod, this.input.scale, 'control-layer');
     this.layers.start(c, u0);

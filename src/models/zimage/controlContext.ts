@@ -42,6 +42,7 @@ export async function buildControlContext(gpu: Gpu, vae: AutoencoderKL, cfg: Con
   const C = CONTROL_LATENT_CHANNELS;
   const plane = h * w; // elements per latent channel
   const zeros = (channels: number) => gpu.upload(new Float32Array(channels * plane), [channels, h, w], 'f32', 'control-zeros');
+  // async (VAE encodes are read back between tiles): explicit ownership, released in the finally
   const control = images.control ? await encodeTiled(gpu, vae, images.control, height, width) : zeros(C); // (16, h, w)
   if (cfg.inDim === C) return control;
   const parts: Tensor[] = [control];
@@ -53,8 +54,7 @@ export async function buildControlContext(gpu: Gpu, vae: AutoencoderKL, cfg: Con
     } else {
       parts.push(zeros(cfg.inDim - C));
     }
-    let out!: Tensor;
-    gpu.run((b) => (out = ops.concatRows(b, parts.map((p) => p.reshape([p.shape[0], plane])))), 'control-context'); // (Cc, h*w)
+    const out = gpu.run((b) => ops.concatRows(b, parts.map((p) => p.reshape([p.shape[0], plane]))), 'control-context'); // (Cc, h*w)
     return out.withShape([cfg.inDim, h, w]);
   } finally {
     for (const p of parts) p.release();

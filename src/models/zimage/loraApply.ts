@@ -5,6 +5,7 @@
 // merges the delta into W, so it acts inside the nonlinearity).
 import type { Batch } from '../../engine/gpu.ts';
 import * as ops from '../../engine/ops.ts';
+import { scope } from '../../engine/scope.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import type { LoraDelta } from './lora.ts';
 
@@ -12,17 +13,12 @@ type Weight = Parameters<typeof ops.matmul>[2];
 
 /** scale·x·Aᵀ·Bᵀ (M, N) for a stacked delta (scale already folded into B). */
 export function loraProduct(b: Batch, x: Tensor, d: LoraDelta): Tensor {
-  const t = ops.matmul(b, x, d.a); // (M, R)
-  const u = ops.matmul(b, t, d.b); // (M, N)
-  t.release();
-  return u;
+  return scope(() => ops.matmul(b, ops.matmul(b, x, d.a), d.b)); // (M, R) -> (M, N)
 }
 
 /** y += x·Aᵀ·Bᵀ in place. */
 export function addLora(b: Batch, x: Tensor, d: LoraDelta, y: Tensor): void {
-  const t = ops.matmul(b, x, d.a); // (M, R)
-  ops.matmul(b, t, d.b, { out: y, accumulate: true });
-  t.release();
+  scope(() => ops.matmul(b, ops.matmul(b, x, d.a), d.b, { out: y, accumulate: true })); // (M, R) -> y (M, N)
 }
 
 /** y = x·Wᵀ (+ bias) with an optional LoRA delta; without one, exactly the plain matmul. */
@@ -34,10 +30,9 @@ export function linear(b: Batch, x: Tensor, w: Weight, d: LoraDelta | undefined,
 
 /** silu(x·W1ᵀ + Δ1) * (x·W3ᵀ + Δ3) with optional deltas on either; without any, exactly matmulSwiGLU. */
 export function swiglu(b: Batch, x: Tensor, w1: Weight, w3: Weight, d1: LoraDelta | undefined, d3: LoraDelta | undefined): Tensor {
-  const addGate = d1 && loraProduct(b, x, d1); // (M, F)
-  const addUp = d3 && loraProduct(b, x, d3);
-  const h = ops.matmulSwiGLU(b, x, w1, w3, { addGate, addUp }); // (M, F)
-  addGate?.release();
-  addUp?.release();
-  return h;
+  return scope(() => {
+    const addGate = d1 && loraProduct(b, x, d1); // (M, F)
+    const addUp = d3 && loraProduct(b, x, d3);
+    return ops.matmulSwiGLU(b, x, w1, w3, { addGate, addUp }); // (M, F)
+  });
 }

@@ -4,9 +4,10 @@
 // layer pick, per token, the timestep embedding of t (noisy tokens) or of t = 1 (clean tokens).
 import type { Batch } from '../../engine/gpu.ts';
 import * as ops from '../../engine/ops.ts';
+import { scope } from '../../engine/scope.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import { padTo } from './sequence.ts';
-import type { Modulation, ZImageTransformer } from './transformer.ts';
+import type { Modulation, TransformerWeights, ZImageTransformer } from './transformer.ts';
 
 export interface OmniLayoutInput {
   capLens: number[]; // tokens per caption segment (images + 1 segments)
@@ -116,11 +117,17 @@ function joinRows(b: Batch, parts: Tensor[]): Tensor {
   return out;
 }
 
+/** RMSNorm then a linear embedder, (rows, in) -> (rows, D); the normed rows die as the embedding is made. */
+function normEmbed(b: Batch, x: Tensor, norm: Tensor, w: Tensor, bias: Tensor, eps: number): Tensor {
+  return scope(() => ops.matmul(b, ops.rmsNorm(b, x, { weight: norm, eps }), w, { bias }));
+}
+
 /** The omni forward: the raw model output for the target image, (C, H, W). */
 export function omniForward(dit: ZImageTransformer, inp: OmniInputs): Tensor {
   const { cfg, w, gpu } = dit;
   const p = cfg.patchSize;
   const C = cfg.inChannels;
+  const eps = cfg.normEps;
   if (inp.caps.length !== inp.images.length + 1) throw new RangeError(`omni: ${inp.images.length} images need ${inp.images.length + 1} caption segments, got ${inp.caps.length}`);
   if (inp.siglip && !w.siglip) throw new RangeError('omni: SigLIP features given but this checkpoint has no siglip_embedder');
   const layout = omniLayout({
@@ -130,80 +137,63 @@ export function omniForward(dit: ZImageTransformer, inp: OmniInputs): Tensor {
     noisy: inp.noisy,
     patch: p,
   });
-  const held: Tensor[] = [];
-  let x!: Tensor;
-  let c!: Tensor;
-  let s: Tensor | null = null;
-  let temb!: Tensor;
-  let selX!: Tensor;
-  gpu.run((b) => {
-    temb = dit.timestepEmbed(b, [inp.t, 1]); // (2, A)
-    selX = selector(b, layout.img.flags);
-    x = joinRows(
-      b,
-      inp.images.map((im, j) => dit.embedImage(b, im, layout.img.segs[j].padded)),
-    );
-    c = joinRows(
-      b,
-      inp.caps.map((cap, j) => {
-        const n = ops.rmsNorm(b, cap, { weight: w.capNorm, eps: cfg.normEps });
-        const e = ops.matmul(b, n, w.capEmbedW, { bias: w.capEmbedB });
-        n.release();
-        return dit.padRows(b, e, layout.cap.segs[j].padded, w.capPadToken);
-      }),
-    );
-    if (inp.siglip && w.siglip && layout.sig) {
-      const sw = w.siglip;
-      s = joinRows(
-        b,
-        inp.siglip.map((f, j) => {
-          const padded = layout.sig!.segs[j].padded;
-          if (!f) return b.gpu.upload(repeatRow(sw.padToken, padded), [padded, sw.padToken.length], 'f32', 'siglip-pad');
-          const ch = f.data.length / (f.h * f.w);
-          // The reference flattens (h, w, C) by permute(2, 0, 1).reshape(h*w, C): the (C, h, w) buffer read as rows of C.
-          const t = b.gpu.upload(toChw(f.data, f.h, f.w, ch), [f.h * f.w, ch], 'f32', 'siglip');
-          const n = ops.rmsNorm(b, t, { weight: sw.norm, eps: cfg.normEps });
-          t.release();
-          const e = ops.matmul(b, n, sw.w, { bias: sw.b });
-          n.release();
-          return dit.padRows(b, e, padded, sw.padToken);
+  const siglip = inp.siglip && w.siglip && layout.sig ? { feats: inp.siglip, w: w.siglip, sig: layout.sig } : null;
+
+  return gpu.scope(() => {
+    // The three streams embedded, refined and joined; the streams die with this scope, before the main layers run.
+    const { temb, u, mod } = scope(() => {
+      const e = gpu.run(
+        (b) => ({
+          temb: dit.timestepEmbed(b, [inp.t, 1]), // (2, A)
+          selX: selector(b, layout.img.flags), // (Limg)
+          x: joinRows(
+            b,
+            inp.images.map((im, j) => dit.embedImage(b, im, layout.img.segs[j].padded)),
+          ), // (Limg, D)
+          c: joinRows(
+            b,
+            inp.caps.map((cap, j) => dit.padRows(b, normEmbed(b, cap, w.capNorm, w.capEmbedW, w.capEmbedB, eps), layout.cap.segs[j].padded, w.capPadToken)),
+          ), // (Lcap, D)
+          s: siglip && joinRows(b, siglip.feats.map((f, j) => embedSiglip(b, dit, siglip.w, f, siglip.sig.segs[j].padded))), // (Lsig, D)
         }),
+        'omni-embed',
       );
-    }
-  }, 'omni-embed');
-  held.push(temb, selX);
+      const imgRope = dit.uploadRope([layout.img.positions]);
+      const capRope = dit.uploadRope([layout.cap.positions]);
+      for (const blk of w.noiseRefiner) gpu.run((b) => dit.block(b, blk, e.x, imgRope, { temb: e.temb, rowSel: e.selX }), 'omni-noise-refiner');
+      for (const blk of w.contextRefiner) gpu.run((b) => dit.block(b, blk, e.c, capRope, null), 'omni-context-refiner');
+      if (e.s && siglip) {
+        const sigRope = dit.uploadRope([siglip.sig.positions]);
+        for (const blk of siglip.w.refiner) gpu.run((b) => dit.block(b, blk, e.s!, sigRope, null), 'omni-siglip-refiner');
+      }
+      const flags = [...layout.cap.flags, ...layout.img.flags, ...(e.s && siglip ? siglip.sig.flags : [])];
+      return gpu.run((b) => ({
+        temb: e.temb,
+        u: ops.concatRows(b, e.s ? [e.c, e.x, e.s] : [e.c, e.x]), // (Lcap + Limg (+ Lsig), D)
+        mod: { temb: e.temb, rowSel: selector(b, flags) } as Modulation,
+      }));
+    });
+    const rope = dit.uploadRope(siglip ? [layout.cap.positions, layout.img.positions, siglip.sig.positions] : [layout.cap.positions, layout.img.positions]);
+    for (const blk of w.layers) gpu.run((b) => dit.block(b, blk, u, rope, mod), 'omni-layer');
 
-  const imgRope = dit.uploadRope([layout.img.positions]);
-  const capRope = dit.uploadRope([layout.cap.positions]);
-  for (const blk of w.noiseRefiner) gpu.run((b) => (x = dit.block(b, blk, x, imgRope, { temb, rowSel: selX })), 'omni-noise-refiner');
-  for (const blk of w.contextRefiner) gpu.run((b) => (c = dit.block(b, blk, c, capRope, null)), 'omni-context-refiner');
-  if (s && w.siglip && layout.sig) {
-    const sigRope = dit.uploadRope([layout.sig.positions]);
-    for (const blk of w.siglip.refiner) gpu.run((b) => (s = dit.block(b, blk, s!, sigRope, null)), 'omni-siglip-refiner');
-  }
+    const target = layout.img.segs[layout.img.segs.length - 1];
+    const capTotal = layout.cap.flags.length;
+    const im = inp.images[inp.images.length - 1];
+    // temb (2, A): row 0 = noisy, the target's modulation
+    return gpu.run((b) => dit.finalLayer(b, u, capTotal + target.start, temb, [C, im.shape[1], im.shape[2]]), 'omni-final');
+  }); // the RoPE tables stay cached on the transformer for the next step
+}
 
-  const parts = s ? [c, x, s] : [c, x];
-  const flags = [...layout.cap.flags, ...layout.img.flags, ...(s && layout.sig ? layout.sig.flags : [])];
-  const rope = dit.uploadRope(s && layout.sig ? [layout.cap.positions, layout.img.positions, layout.sig.positions] : [layout.cap.positions, layout.img.positions]);
-  let u!: Tensor;
-  let mod!: Modulation;
-  gpu.run((b) => {
-    u = ops.concatRows(b, parts);
-    mod = { temb, rowSel: selector(b, flags) };
+/** One image's SigLIP features (or the pad token when it has none), embedded and padded: (padded, D). */
+function embedSiglip(b: Batch, dit: ZImageTransformer, sw: NonNullable<TransformerWeights['siglip']>, f: { h: number; w: number; data: Float32Array } | null, padded: number): Tensor {
+  if (!f) return b.gpu.upload(repeatRow(sw.padToken, padded), [padded, sw.padToken.length], 'f32', 'siglip-pad');
+  const ch = f.data.length / (f.h * f.w);
+  const e = scope(() => {
+    // The reference flattens (h, w, C) by permute(2, 0, 1).reshape(h*w, C): the (C, h, w) buffer read as rows of C.
+    const n = scope(() => ops.rmsNorm(b, b.gpu.upload(toChw(f.data, f.h, f.w, ch), [f.h * f.w, ch], 'f32', 'siglip'), { weight: sw.norm, eps: dit.cfg.normEps }));
+    return ops.matmul(b, n, sw.w, { bias: sw.b }); // (h*w, D)
   });
-  held.push(mod.rowSel!);
-  for (const t of parts) t.release();
-  for (const blk of w.layers) gpu.run((b) => (u = dit.block(b, blk, u, rope, mod)), 'omni-layer');
-
-  const target = layout.img.segs[layout.img.segs.length - 1];
-  const capTotal = layout.cap.flags.length;
-  const im = inp.images[inp.images.length - 1];
-  let out!: Tensor;
-  // temb (2, A): row 0 = noisy, the target's modulation
-  gpu.run((b) => (out = dit.finalLayer(b, u, capTotal + target.start, temb, [C, im.shape[1], im.shape[2]])), 'omni-final');
-  u.release();
-  for (const t of held) t.release();
-  return out; // the RoPE tables stay cached on the transformer for the next step
+  return dit.padRows(b, e, padded, sw.padToken);
 }
 
 function repeatRow(row: Float32Array, n: number): Float32Array {

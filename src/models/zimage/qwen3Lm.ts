@@ -9,6 +9,7 @@
 import type { Gpu } from '../../engine/gpu.ts';
 import type { WeightParts } from '../../engine/kernels/matmul.ts';
 import * as ops from '../../engine/ops.ts';
+import { scope } from '../../engine/scope.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import { StudioError } from '../../lib/errors.ts';
 import { Rng } from '../../lib/rng.ts';
@@ -97,30 +98,27 @@ export class Qwen3Lm {
     const pos = cache.length;
     if (pos + L > cache.capacity) throw new StudioError('limits', `The prompt and answer need ${pos + L} tokens, more than the ${cache.capacity} this run allows; shorten the prompt.`);
     const gpu = this.gpu;
-    let h = gpu.upload(await this.w.embed(ids), [L, hiddenSize], 'f32', 'lm-embed'); // (L, hidden)
+    const embedded = await this.w.embed(ids); // (L, hidden) floats: the last await; the rest is one scope
     const tables = qwenRope(hd, ropeTheta, L, pos);
-    const cos = gpu.upload(tables.cos, [L, hd / 2], 'f32', 'lm-rope-cos'); // (L, hd/2)
-    const sin = gpu.upload(tables.sin, [L, hd / 2], 'f32', 'lm-rope-sin');
-    let logits: Tensor | null = null;
-    gpu.run((b) => {
-      this.w.layers.forEach((lw, i) => {
-        h = qwen3Layer(b, h, lw, { cos, sin }, this.cfg, { k: cache.k[i], v: cache.v[i], pos });
-      });
-      let rows = h;
-      if (!allRows && L > 1) {
-        rows = gpu.empty([1, hiddenSize], 'f32', 'lm-last'); // (1, hidden)
-        b.copy(h.data, (L - 1) * hiddenSize * 4, rows.data, 0, hiddenSize * 4);
-      }
-      const hn = ops.rmsNorm(b, rows, { weight: this.w.norm, eps }); // (M, hidden)
-      if (rows !== h) rows.release();
-      logits = ops.matmul(b, hn, this.w.head); // (M, vocab)
-      hn.release();
-    }, 'lm-forward');
-    h.release();
-    cos.release();
-    sin.release();
+    const logits = gpu.scope(() => {
+      const h = gpu.upload(embedded, [L, hiddenSize], 'f32', 'lm-embed'); // (L, hidden)
+      const cos = gpu.upload(tables.cos, [L, hd / 2], 'f32', 'lm-rope-cos'); // (L, hd/2)
+      const sin = gpu.upload(tables.sin, [L, hd / 2], 'f32', 'lm-rope-sin');
+      return gpu.run((b) => {
+        this.w.layers.forEach((lw, i) => qwen3Layer(b, h, lw, { cos, sin }, this.cfg, { k: cache.k[i], v: cache.v[i], pos }));
+        const hn = scope(() => {
+          let rows = h;
+          if (!allRows && L > 1) {
+            rows = gpu.empty([1, hiddenSize], 'f32', 'lm-last'); // (1, hidden)
+            b.copy(h.data, (L - 1) * hiddenSize * 4, rows.data, 0, hiddenSize * 4);
+          }
+          return ops.rmsNorm(b, rows, { weight: this.w.norm, eps }); // (M, hidden); the copied row dies here
+        });
+        return ops.matmul(b, hn, this.w.head); // (M, vocab)
+      }, 'lm-forward');
+    });
     cache.length = pos + L;
-    return logits!;
+    return logits;
   }
 
   /** Logits (vocab) of the last row of `ids`, read back. */

@@ -3,6 +3,7 @@
 // residual and modulation differ between the two and stay with their callers.
 import type { Batch } from '../../engine/gpu.ts';
 import * as ops from '../../engine/ops.ts';
+import { scope } from '../../engine/scope.ts';
 import { Tensor } from '../../engine/tensor.ts';
 import type { LoraDelta } from './lora.ts';
 import { linear } from './loraApply.ts';
@@ -47,15 +48,22 @@ export interface KvSlot {
 export function selfAttention(b: Batch, xn: Tensor, w: SelfAttentionWeights, rope: { cos: Tensor; sin: Tensor }, s: SelfAttentionShape, cache?: KvSlot): Tensor {
   const { heads: H, kvHeads: Hkv, headDim: hd, eps } = s;
   const L = xn.shape[0];
-  const q = linear(b, xn, w.q, w.lora?.q); // (L, H*hd)
-  const k = linear(b, xn, w.k, w.lora?.k); // (L, Hkv*hd)
-  const v = linear(b, xn, w.v, w.lora?.v);
-  const qnRows = ops.rmsNorm(b, q.reshape([L * H, hd]), { weight: w.qNorm, eps }); // (L*H, hd)
-  const qn = qnRows.reshape([L, H * hd]); // view (L, H*hd)
-  const knRows = ops.rmsNorm(b, k.reshape([L * Hkv, hd]), { weight: w.kNorm, eps }); // (L*Hkv, hd)
-  const kn = knRows.reshape([L, Hkv * hd]); // view (L, Hkv*hd)
-  q.release();
-  k.release();
+  return scope(() => {
+    // Per-head RMS norm of a projection: (L, heads*hd) -> rows of hd -> back. The raw projections die with this inner
+    // scope, before v and the attention output are allocated (they take the projections' buffers).
+    const [qn, kn] = scope(() => [
+      ops.rmsNorm(b, linear(b, xn, w.q, w.lora?.q).reshape([L * H, hd]), { weight: w.qNorm, eps }).withShape([L, H * hd]), // (L, H*hd)
+      ops.rmsNorm(b, linear(b, xn, w.k, w.lora?.k).reshape([L * Hkv, hd]), { weight: w.kNorm, eps }).withShape([L, Hkv * hd]), // (L, Hkv*hd)
+    ]);
+    const v = linear(b, xn, w.v, w.lora?.v); // (L, Hkv*hd)
+    return attend(b, qn, kn, v, rope, s, cache); // (L, H*hd)
+  });
+}
+
+/** RoPE on the normed q and k (in place), then attention, through the KV cache when there is one. */
+function attend(b: Batch, qn: Tensor, kn: Tensor, v: Tensor, rope: { cos: Tensor; sin: Tensor }, s: SelfAttentionShape, cache?: KvSlot): Tensor {
+  const { heads: H, kvHeads: Hkv, headDim: hd } = s;
+  const L = qn.shape[0];
   const rotate = s.rope === 'half' ? ops.ropeHalf : ops.ropeComplex;
   rotate(b, qn, rope.cos, rope.sin, { heads: H, headDim: hd });
   rotate(b, kn, rope.cos, rope.sin, { heads: Hkv, headDim: hd });
@@ -70,11 +78,7 @@ export function selfAttention(b: Batch, xn: Tensor, w: SelfAttentionWeights, rop
     keys = prefix(cache.k, lk, Hkv * hd); // view (pos + L, Hkv*hd)
     values = prefix(cache.v, lk, Hkv * hd);
   }
-  const a = ops.attention(b, qn, keys, values, { heads: H, kvHeads: Hkv, headDim: hd, causal: s.causal }); // (L, H*hd)
-  qnRows.release();
-  knRows.release();
-  v.release();
-  return a;
+  return ops.attention(b, qn, keys, values, { heads: H, kvHeads: Hkv, headDim: hd, causal: s.causal }); // (L, H*hd)
 }
 
 /** A view of the first `rows` rows of a cache buffer (no copy, no ownership). */

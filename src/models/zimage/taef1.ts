@@ -7,6 +7,7 @@
 // about [0, 1] (unclamped); encode takes RGB in [0, 1].
 import type { Batch, Gpu } from '../../engine/gpu.ts';
 import * as ops from '../../engine/ops.ts';
+import { chain } from '../../engine/scope.ts';
 import { dataBytes, type Tensor } from '../../engine/tensor.ts';
 import { DECODER_LAYERS, ENCODER_LAYERS, type Layer } from './taef1Layout.ts';
 
@@ -41,21 +42,18 @@ export class Taef1 {
 
   /** Block: relu(conv4(relu(conv2(relu(conv0(x))))) + skip(x)). Releases x. */
   private block(b: Batch, x: Tensor, p: string): Tensor {
-    const h0 = this.conv(b, x, `${p}.conv.0`);
-    ops.relu(b, h0, { inPlace: true });
-    const h1 = this.conv(b, h0, `${p}.conv.2`);
-    h0.release();
-    ops.relu(b, h1, { inPlace: true });
-    const h2 = this.conv(b, h1, `${p}.conv.4`);
-    h1.release();
-    let skip = x;
-    if (h2.shape[0] !== x.shape[0]) {
-      skip = this.conv(b, x, `${p}.skip`); // 1x1, no bias (never in TAEF1, whose Blocks keep their width)
-      x.release();
-    }
-    ops.addRelu(b, h2, skip, { inPlace: true });
+    const h = chain(
+      x,
+      (t) => ops.relu(b, this.conv(b, t, `${p}.conv.0`), { inPlace: true }),
+      (t) => ops.relu(b, this.conv(b, t, `${p}.conv.2`), { inPlace: true }),
+      (t) => this.conv(b, t, `${p}.conv.4`),
+    ); // (C, H, W)
+    // 1x1, no bias (never in TAEF1, whose Blocks keep their width)
+    const skip = h.shape[0] !== x.shape[0] ? this.conv(b, x, `${p}.skip`) : x;
+    if (skip !== x) x.release();
+    ops.addRelu(b, h, skip, { inPlace: true });
     skip.release();
-    return h2;
+    return h;
   }
 
   private run(x: Tensor, layers: readonly Layer[], net: 'encoder' | 'decoder', label: string): Tensor {

@@ -3,6 +3,7 @@
 // attention with rotate-half RoPE; the embedding table stays on the CPU side (only prompt rows are gathered).
 import type { Batch, Gpu } from '../../engine/gpu.ts';
 import * as ops from '../../engine/ops.ts';
+import { scope } from '../../engine/scope.ts';
 import { type KvSlot, selfAttention } from './selfAttention.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import type { TextEncoderConfig } from './config.ts';
@@ -32,26 +33,25 @@ export interface Qwen3Weights {
 }
 
 /**
- * One Qwen3 decoder layer over h (L, hidden), in place (h is replaced; the returned tensor owns the result). With a
- * KV cache slot (Qwen3 as a chat LM), the layer's keys and values are appended to it and attention sees them all.
+ * One Qwen3 decoder layer over h (L, hidden), in place: h is updated and returned. With a KV cache slot (Qwen3 as a
+ * chat LM), the layer's keys and values are appended to it and attention sees them all. Each sublayer is a scope, so
+ * the attention's temporaries are back in the pool before the MLP allocates its (L, I) hidden state.
  */
 export function qwen3Layer(b: Batch, h: Tensor, lw: Qwen3LayerWeights, rope: { cos: Tensor; sin: Tensor }, cfg: TextEncoderConfig, cache?: KvSlot): Tensor {
   const { nHeads: H, nKvHeads: Hkv, headDim: hd, rmsNormEps: eps } = cfg;
-  const xn = ops.rmsNorm(b, h, { weight: lw.inputNorm, eps }); // (L, hidden)
-  const a = selfAttention(b, xn, lw, rope, { heads: H, kvHeads: Hkv, headDim: hd, eps, rope: 'half', causal: true }, cache); // (L, H*hd)
-  xn.release();
-  const o = ops.matmul(b, a, lw.o); // (L, hidden)
-  a.release();
-  const h1 = ops.add(b, h, o, { inPlace: true });
-  o.release();
-  const xf = ops.rmsNorm(b, h1, { weight: lw.postNorm, eps });
-  const g = ops.matmulSwiGLU(b, xf, lw.gate, lw.up); // (L, I)
-  xf.release();
-  const f = ops.matmul(b, g, lw.down); // (L, hidden)
-  g.release();
-  const out = ops.add(b, h1, f, { inPlace: true });
-  f.release();
-  return out;
+  // h += o_proj(self_attn(input_layernorm(h)))
+  scope(() => {
+    const xn = ops.rmsNorm(b, h, { weight: lw.inputNorm, eps }); // (L, hidden)
+    const a = selfAttention(b, xn, lw, rope, { heads: H, kvHeads: Hkv, headDim: hd, eps, rope: 'half', causal: true }, cache); // (L, H*hd)
+    ops.add(b, h, ops.matmul(b, a, lw.o), { inPlace: true }); // o_proj: (L, hidden)
+  });
+  // h += down_proj(silu(gate_proj(xf)) * up_proj(xf)), xf = post_attention_layernorm(h)
+  scope(() => {
+    const xf = ops.rmsNorm(b, h, { weight: lw.postNorm, eps }); // (L, hidden)
+    const g = ops.matmulSwiGLU(b, xf, lw.gate, lw.up); // (L, I)
+    ops.add(b, h, ops.matmul(b, g, lw.down), { inPlace: true }); // down_proj: (L, hidden)
+  });
+  return h;
 }
 
 export class Qwen3TextEncoder {
@@ -77,13 +77,14 @@ export class Qwen3TextEncoder {
     for (const id of ids)
       if (id < 0 || id >= this.cfg.vocabSize) throw new RangeError(`token id ${id} outside the vocabulary (${this.cfg.vocabSize})`);
     const gpu = this.gpu;
-    let h = gpu.upload(await this.w.embed(ids), [L, hiddenSize], 'f32', 'te-embed'); // (L, hidden)
+    // async (awaits between layers): explicit ownership here, scopes inside each layer's batch
+    const h = gpu.upload(await this.w.embed(ids), [L, hiddenSize], 'f32', 'te-embed'); // (L, hidden)
     const tables = qwenRope(hd, ropeTheta, L);
     const cos = gpu.upload(tables.cos, [L, hd / 2], 'f32', 'te-rope-cos');
     const sin = gpu.upload(tables.sin, [L, hd / 2], 'f32', 'te-rope-sin');
     for (let i = 0; i < this.w.layers.length; i++) {
       const lw = this.w.layers[i];
-      gpu.run((b) => (h = qwen3Layer(b, h, lw, { cos, sin }, this.cfg)), 'te-layer');
+      gpu.run((b) => qwen3Layer(b, h, lw, { cos, sin }, this.cfg), 'te-layer');
       if (onLayer) await onLayer(i, h);
     }
     cos.release();

@@ -3,6 +3,7 @@
 // mode's sequence building lives in omni.ts and reuses the blocks here.
 import type { Batch, Gpu } from '../../engine/gpu.ts';
 import * as ops from '../../engine/ops.ts';
+import { keep, scope } from '../../engine/scope.ts';
 import { selfAttention } from './selfAttention.ts';
 import { Tensor } from '../../engine/tensor.ts';
 import { headDim, type TransformerConfig } from './config.ts';
@@ -83,7 +84,7 @@ export class ZImageTransformer {
     this.constants.clear();
   }
 
-  /** A tensor built once per key and kept (the 32 most recent) until the weights are released. */
+  /** A tensor built once per key and kept (the 32 most recent, out of any scope) until the weights are released. */
   private remember(key: string, make: () => Tensor): Tensor {
     let t = this.constants.get(key);
     if (t) {
@@ -91,7 +92,7 @@ export class ZImageTransformer {
       this.constants.set(key, t);
       return t;
     }
-    t = make();
+    t = keep(make());
     this.constants.set(key, t);
     if (this.constants.size > 32) {
       const [oldKey, old] = this.constants.entries().next().value as [string, Tensor];
@@ -108,54 +109,50 @@ export class ZImageTransformer {
   /** temb = W2 · SiLU(W1 · sinusoid(t_scale · t) + b1) + b2 for each t: (T, 256). */
   timestepEmbed(b: Batch, ts: number[]): Tensor {
     const e = this.w.tEmbed;
-    const sin = ops.timestepEmbedding(b, ts.map((t) => t * this.cfg.tScale), FREQ_DIM); // (T, 256)
-    const h = ops.matmul(b, sin, e.w1, { bias: e.b1 }); // (T, 1024)
-    sin.release();
-    const hs = ops.silu(b, h);
-    h.release();
-    const temb = ops.matmul(b, hs, e.w2, { bias: e.b2 }); // (T, 256)
-    hs.release();
-    return temb;
+    return scope(() => {
+      const sin = ops.timestepEmbedding(b, ts.map((t) => t * this.cfg.tScale), FREQ_DIM); // (T, 256)
+      const h = ops.silu(b, ops.matmul(b, sin, e.w1, { bias: e.b1 })); // (T, 1024)
+      return ops.matmul(b, h, e.w2, { bias: e.b2 }); // (T, 256)
+    });
   }
 
-  /** One ZImageTransformerBlock over x (L, D), in place (x is replaced; the returned tensor owns the result). */
+  /**
+   * One ZImageTransformerBlock over x (L, D), in place: x is updated and returned. Each branch is its own scope, so
+   * the attention's temporaries are back in the pool before the feed-forward allocates its (L, F) hidden state.
+   */
   block(b: Batch, blk: BlockWeights, x: Tensor, rope: { cos: Tensor; sin: Tensor }, mod: Modulation | null): Tensor {
     const { dim: D, nHeads: H, nKvHeads: Hkv, normEps: eps } = this.cfg;
     const hd = this.headDim;
     const lo = this.lora?.blocks.get(blk);
-    const m4 = blk.adaLN && mod ? linear(b, mod.temb, blk.adaLN.w, lo?.adaLN, blk.adaLN.b) : null; // (G, 4D)
-    const rowSel = m4 ? mod?.rowSel : undefined;
+    return scope(() => {
+      const m4 = blk.adaLN && mod ? linear(b, mod.temb, blk.adaLN.w, lo?.adaLN, blk.adaLN.b) : null; // (G, 4D)
+      const rowSel = m4 ? mod?.rowSel : undefined;
+      const scale = m4 ?? undefined;
 
-    // attention branch
-    const xn = ops.rmsNorm(b, x, { weight: blk.attentionNorm1, eps, scale: m4 ?? undefined, scaleOffset: 0, rowSel }); // (L, D)
-    const qkv = { q: blk.toQ, k: blk.toK, v: blk.toV, qNorm: blk.normQ, kNorm: blk.normK, lora: lo && { q: lo.toQ, k: lo.toK, v: lo.toV } };
-    const a = selfAttention(b, xn, qkv, rope, { heads: H, kvHeads: Hkv, headDim: hd, eps, rope: 'complex' }); // (L, H*hd)
-    xn.release();
-    const o = linear(b, a, blk.toOut, lo?.toOut); // (L, D)
-    a.release();
-    const on = ops.rmsNorm(b, o, { weight: blk.attentionNorm2, eps });
-    o.release();
-    x = this.residual(b, x, on, m4, D, rowSel);
-    on.release();
+      // attention branch: x += gate_msa * attention_norm2(attention(attention_norm1(x) * (1 + scale_msa)))
+      scope(() => {
+        const xn = ops.rmsNorm(b, x, { weight: blk.attentionNorm1, eps, scale, scaleOffset: 0, rowSel }); // (L, D)
+        const qkv = { q: blk.toQ, k: blk.toK, v: blk.toV, qNorm: blk.normQ, kNorm: blk.normK, lora: lo && { q: lo.toQ, k: lo.toK, v: lo.toV } };
+        const a = selfAttention(b, xn, qkv, rope, { heads: H, kvHeads: Hkv, headDim: hd, eps, rope: 'complex' }); // (L, H*hd)
+        const o = linear(b, a, blk.toOut, lo?.toOut); // (L, D)
+        this.residual(b, x, ops.rmsNorm(b, o, { weight: blk.attentionNorm2, eps }), m4, D, rowSel);
+      });
 
-    // feed-forward branch
-    const xf = ops.rmsNorm(b, x, { weight: blk.ffnNorm1, eps, scale: m4 ?? undefined, scaleOffset: 2 * D, rowSel }); // (L, D)
-    const hgate = swiglu(b, xf, blk.w1, blk.w3, lo?.w1, lo?.w3); // (L, F)
-    xf.release();
-    const f = linear(b, hgate, blk.w2, lo?.w2); // (L, D)
-    hgate.release();
-    const fn = ops.rmsNorm(b, f, { weight: blk.ffnNorm2, eps });
-    f.release();
-    x = this.residual(b, x, fn, m4, 3 * D, rowSel);
-    fn.release();
-    m4?.release();
-    return x;
+      // feed-forward branch: x += gate_mlp * ffn_norm2(w2(silu(w1 xf) * w3 xf)), xf = ffn_norm1(x) * (1 + scale_mlp)
+      scope(() => {
+        const xf = ops.rmsNorm(b, x, { weight: blk.ffnNorm1, eps, scale, scaleOffset: 2 * D, rowSel }); // (L, D)
+        const hgate = swiglu(b, xf, blk.w1, blk.w3, lo?.w1, lo?.w3); // (L, F)
+        const f = linear(b, hgate, blk.w2, lo?.w2); // (L, D)
+        this.residual(b, x, ops.rmsNorm(b, f, { weight: blk.ffnNorm2, eps }), m4, 3 * D, rowSel);
+      });
+      return x;
+    });
   }
 
-  /** x + tanh(gate) * y (modulated) or x + y (context refiner); releases the old x when a new tensor is made. */
-  private residual(b: Batch, x: Tensor, y: Tensor, gate: Tensor | null, gateOffset: number, rowSel: Tensor | undefined): Tensor {
-    if (gate) return ops.gatedResidual(b, x, y, gate, { rowSel, gateOffset, inPlace: true });
-    return ops.add(b, x, y, { inPlace: true });
+  /** x += tanh(gate) * y (modulated) or x += y (context refiner), in place. */
+  private residual(b: Batch, x: Tensor, y: Tensor, gate: Tensor | null, gateOffset: number, rowSel: Tensor | undefined): void {
+    if (gate) ops.gatedResidual(b, x, y, gate, { rowSel, gateOffset, inPlace: true });
+    else ops.add(b, x, y, { inPlace: true });
   }
 
   /**
@@ -166,14 +163,11 @@ export class ZImageTransformer {
     const gpu = this.gpu;
     const layout = standardLayout(capFeats.shape[0], 1, 1); // the caption's part does not depend on the image grid
     const capRope = this.uploadRope([layout.capPositions]);
-    let c!: Tensor;
-    gpu.run((b) => {
-      const cn = ops.rmsNorm(b, capFeats, { weight: this.w.capNorm, eps: this.cfg.normEps });
-      const ce = ops.matmul(b, cn, this.w.capEmbedW, { bias: this.w.capEmbedB }); // (Lc, D)
-      cn.release();
-      c = this.padRows(b, ce, layout.capPadded, this.w.capPadToken);
+    const c = gpu.run((b) => {
+      const ce = scope(() => ops.matmul(b, ops.rmsNorm(b, capFeats, { weight: this.w.capNorm, eps: this.cfg.normEps }), this.w.capEmbedW, { bias: this.w.capEmbedB })); // (Lc, D)
+      return this.padRows(b, ce, layout.capPadded, this.w.capPadToken); // (Lc_pad, D)
     }, 'dit-caption');
-    for (const blk of this.w.contextRefiner) gpu.run((b) => (c = this.block(b, blk, c, capRope, null)), 'dit-context-refiner');
+    for (const blk of this.w.contextRefiner) gpu.run((b) => this.block(b, blk, c, capRope, null), 'dit-context-refiner');
     return { tokens: c, length: capFeats.shape[0] };
   }
 
@@ -188,57 +182,45 @@ export class ZImageTransformer {
     const [, Hl, Wl] = latents.shape;
     const gridH = Hl / p;
     const gridW = Wl / p;
-    const prepared = caption instanceof Tensor ? this.prepareCaption(caption) : caption;
-    const layout = standardLayout(prepared.length, gridH, gridW);
-    const rope = this.uploadRope([layout.imagePositions, layout.capPositions]);
-    const imgRope = this.uploadRope([layout.imagePositions]);
-
-    let x!: Tensor;
-    let temb!: Tensor;
-    gpu.run((b) => {
-      temb = this.timestepEmbed(b, [t]); // (1, 256)
-      x = this.embedImage(b, latents, layout.imagePadded);
-    }, 'dit-embed');
-
-    const mod: Modulation = { temb };
-    const ctl = control ? new ControlRun(this, control, mod) : null;
-    try {
-      ctl?.beginRefiner(x, imgRope);
-      this.w.noiseRefiner.forEach((blk, i) => {
-        gpu.run((b) => (x = this.block(b, blk, x, imgRope, mod)), 'dit-noise-refiner');
-        ctl?.afterNoiseRefiner(i, x);
-      });
-
-      let u!: Tensor;
-      gpu.run((b) => {
-        u = ops.concatRows(b, [x, prepared.tokens]); // (Limg + Lcap, D)
-      });
-      x.release();
-      ctl?.beginLayers(u, prepared.tokens, rope);
-      if (prepared !== caption) prepared.tokens.release();
-      this.w.layers.forEach((blk, i) => {
-        gpu.run((b) => (u = this.block(b, blk, u, rope, mod)), 'dit-layer');
-        ctl?.afterLayer(i, u);
-      });
-
-      let out!: Tensor;
-      gpu.run((b) => (out = this.finalLayer(b, u, 0, temb, [C, Hl, Wl])), 'dit-final');
-      u.release();
-      return out;
-    } finally {
-      ctl?.release();
-      temb.release();
-    }
+    return gpu.scope(() => {
+      const prepared = caption instanceof Tensor ? this.prepareCaption(caption) : caption;
+      const layout = standardLayout(prepared.length, gridH, gridW);
+      const rope = this.uploadRope([layout.imagePositions, layout.capPositions]); // cached: kept out of the scope
+      const imgRope = this.uploadRope([layout.imagePositions]);
+      const [temb, x] = gpu.run((b) => [this.timestepEmbed(b, [t]), this.embedImage(b, latents, layout.imagePadded)], 'dit-embed'); // (1, 256), (Limg, D)
+      const mod: Modulation = { temb };
+      const ctl = control ? new ControlRun(this, control, mod) : null;
+      try {
+        ctl?.beginRefiner(x, imgRope);
+        this.w.noiseRefiner.forEach((blk, i) => {
+          gpu.run((b) => this.block(b, blk, x, imgRope, mod), 'dit-noise-refiner');
+          ctl?.afterNoiseRefiner(i, x);
+        });
+        const u = gpu.run((b) => ops.concatRows(b, [x, prepared.tokens])); // (Limg + Lcap, D)
+        // x (and a caption prepared here) are done: their buffers go back before the main layers run
+        x.release();
+        ctl?.beginLayers(u, prepared.tokens, rope);
+        if (prepared !== caption) prepared.tokens.release();
+        this.w.layers.forEach((blk, i) => {
+          gpu.run((b) => this.block(b, blk, u, rope, mod), 'dit-layer');
+          ctl?.afterLayer(i, u);
+        });
+        return gpu.run((b) => this.finalLayer(b, u, 0, temb, [C, Hl, Wl]), 'dit-final'); // (C, H, W)
+      } finally {
+        ctl?.release(); // the control branch holds its streams out of the scope (control.ts)
+      }
+    });
   }
 
   /** Latents (C, H, W) patchified and embedded, padded with the learned pad token to `padded` rows: (padded, D). */
   embedImage(b: Batch, latents: Tensor, padded: number): Tensor {
     const { inChannels: C, patchSize: p } = this.cfg;
     const [, H, W] = latents.shape;
-    const patches = ops.patchify(b, latents, { channels: C, height: H, width: W, patch: p }); // (Ht*Wt, p*p*C)
-    const xe = ops.matmul(b, patches, this.w.xEmbedW, { bias: this.w.xEmbedB }); // (Ht*Wt, D)
-    patches.release();
-    return this.padRows(b, xe, padded, this.w.xPadToken);
+    const xe = scope(() => {
+      const patches = ops.patchify(b, latents, { channels: C, height: H, width: W, patch: p }); // (Ht*Wt, p*p*C)
+      return ops.matmul(b, patches, this.w.xEmbedW, { bias: this.w.xEmbedB }); // (Ht*Wt, D)
+    });
+    return this.padRows(b, xe, padded, this.w.xPadToken); // (padded, D)
   }
 
   /**
@@ -249,18 +231,17 @@ export class ZImageTransformer {
     const [C, H, W] = shape;
     const p = this.cfg.patchSize;
     const fw = this.w.final;
-    const st = ops.silu(b, temb);
-    const scale = ops.matmul(b, st, fw.adaW, { bias: fw.adaB }); // (G, D)
-    st.release();
-    const img = ops.sliceRows(b, u, start, (H / p) * (W / p)); // (Ht*Wt, D)
-    const y = ops.layerNorm(b, img, { eps: 1e-6, scale });
-    img.release();
-    scale.release();
-    const o = ops.matmul(b, y, fw.linW, { bias: fw.linB }); // (Ht*Wt, p*p*C)
-    y.release();
-    const out = ops.unpatchify(b, o, { channels: C, height: H, width: W, patch: p }); // (C, H, W)
-    o.release();
-    return out;
+    // Each stage is a scope that ends as its result is made: its inputs go back to the pool for the next stage.
+    return scope(() => {
+      const o = scope(() => {
+        const y = scope(() => {
+          const scale = ops.matmul(b, ops.silu(b, temb), fw.adaW, { bias: fw.adaB }); // (G, D)
+          return ops.layerNorm(b, ops.sliceRows(b, u, start, (H / p) * (W / p)), { eps: 1e-6, scale }); // (Ht*Wt, D)
+        });
+        return ops.matmul(b, y, fw.linW, { bias: fw.linB }); // (Ht*Wt, p*p*C)
+      });
+      return ops.unpatchify(b, o, { channels: C, height: H, width: W, patch: p }); // (C, H, W)
+    });
   }
 
   /** Appends `total - rows` copies of a learned pad token to x (rows, D); returns (total, D), releasing x. */

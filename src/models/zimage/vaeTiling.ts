@@ -2,6 +2,7 @@
 // memory: the 1024² decode's full-resolution activations would need >1 GiB), and the decoded tiles are blended
 // with linear ramps across the overlap so no seam shows.
 import type { Gpu } from '../../engine/gpu.ts';
+import { scope } from '../../engine/scope.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import type { AutoencoderKL } from './autoencoder.ts';
 import { TILE_LATENTS, TILE_OVERLAP } from './config.ts';
@@ -59,10 +60,9 @@ export async function decodeTiled(gpu: Gpu, vae: Pick<AutoencoderKL, 'decode'>, 
   const out = new TileBlend(3, H, W);
   const lat = await gpu.read(z); // (C, h, w): small (1 MiB at 1024²), cut into tiles on the CPU
   for (const t of planTiles(h, w, tileLatents, overlapLatents)) {
-    const tileZ = gpu.upload(cropTile(lat, C, h, w, t), [C, t.h, t.w], 'f32', 'vae-tile');
-    const img = vae.decode(tileZ);
-    tileZ.release();
-    const px = await gpu.read(img); // (3, 8t.h, 8t.w)
+    // async (a read per tile): the decoded tile is released explicitly; the scope covers the synchronous decode
+    const img = scope(() => vae.decode(gpu.upload(cropTile(lat, C, h, w, t), [C, t.h, t.w], 'f32', 'vae-tile'))); // (3, 8t.h, 8t.w)
+    const px = await gpu.read(img);
     img.release();
     out.add(px, t, 8, overlapLatents * 8, h, w);
   }
@@ -129,18 +129,11 @@ export async function encodeTiled(gpu: Gpu, vae: AutoencoderKL, pixels: Float32A
   const h = H / 8;
   const w = W / 8;
   const C = vae.cfg.latentChannels;
-  if (h <= tileLatents && w <= tileLatents) {
-    const img = gpu.upload(pixels, [3, H, W], 'f32', 'source');
-    const z = vae.encode(img);
-    img.release();
-    return z;
-  }
+  if (h <= tileLatents && w <= tileLatents) return scope(() => vae.encode(gpu.upload(pixels, [3, H, W], 'f32', 'source'))); // (C, h, w)
   const out = new TileBlend(C, h, w);
   for (const t of planTiles(h, w, tileLatents, overlapLatents)) {
-    const img = gpu.upload(cropTile(pixels, 3, H, W, t, 8), [3, t.h * 8, t.w * 8], 'f32', 'source-tile');
-    const zt = vae.encode(img);
-    img.release();
-    const lat = await gpu.read(zt); // (C, t.h, t.w)
+    const zt = scope(() => vae.encode(gpu.upload(cropTile(pixels, 3, H, W, t, 8), [3, t.h * 8, t.w * 8], 'f32', 'source-tile'))); // (C, t.h, t.w)
+    const lat = await gpu.read(zt);
     zt.release();
     out.add(lat, t, 1, overlapLatents, h, w);
   }
