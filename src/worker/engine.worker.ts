@@ -9,7 +9,7 @@ import { runPipeline } from '../models/zimage/pipeline.ts';
 import { canny } from '../engine/ops.ts';
 import { imageMetadata, JobQueue, ModelHost, ProgressClock } from './jobs.ts';
 import { createModelManager } from '../library/manager.ts';
-import { type LoadedSet, loadSet, type SetFiles } from './modelSet.ts';
+import { type LoadedZImage, loadZImage, type SetFiles } from '../models/zimage/networks.ts';
 import { inspectFile, modelsApi } from './modelsApi.ts';
 import type { DeviceInfo, GenerateRequest, GenerateResult, LoadedModel, Progress, Result, WorkerApi } from './protocol.ts';
 import { storedSet } from './storedSets.ts';
@@ -27,7 +27,7 @@ const loras = new LoraHost(new LoraLibrary());
 
 interface Current {
   info: LoadedModel;
-  set: LoadedSet;
+  set: LoadedZImage;
   files: SetFiles;
 }
 
@@ -60,7 +60,7 @@ async function load(g: Gpu, setId: string, onProgress?: (p: Progress) => void): 
   g.pool.trim();
   const files = await resolveSet(setId);
   const t0 = performance.now();
-  const set = await loadSet(g, files, (_what, fraction) => {
+  const set = await loadZImage(g, files, (_what, fraction) => {
     const elapsedMs = performance.now() - t0;
     onProgress?.({ phase: 'loading', fraction, elapsedMs, etaMs: fraction > 0.02 ? (elapsedMs / fraction) * (1 - fraction) : null });
   });

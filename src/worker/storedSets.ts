@@ -4,7 +4,7 @@
 import { StudioError } from '../lib/errors.ts';
 import type { ModelManager } from '../library/manager.ts';
 import type { SetInfo } from '../library/managerTypes.ts';
-import type { SetFiles } from './modelSet.ts';
+import type { SetFiles } from '../models/zimage/networks.ts';
 
 type StoredFile = Awaited<ReturnType<ModelManager['openSet']>>['files'][number];
 

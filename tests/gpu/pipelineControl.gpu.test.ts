@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { type PipelineRequest, runPipeline } from '../../src/models/zimage/pipeline.ts';
 import type { ControlRequest } from '../../src/models/zimage/pipelineControl.ts';
-import { type LoadedSet, loadSet, type SetFiles } from '../../src/worker/modelSet.ts';
+import { type LoadedZImage, loadZImage, type SetFiles } from '../../src/models/zimage/networks.ts';
 import { getGpu } from './harness.ts';
 
 const S = 256;
@@ -43,8 +43,8 @@ function scribble(): Uint8Array {
 const base: PipelineRequest = { mode: 'text-to-image', prompt: 'a house', width: S, height: S, steps: 2, seed: 5 };
 const hooks = { onPhase: () => undefined, checkCancelled: () => undefined };
 const control = (c: Partial<ControlRequest> = {}): ControlRequest => ({ image: { width: S, height: S, data: scribble() }, scale: 1, start: 0, end: 1, inpaint: true, ...c });
-let loaded: LoadedSet | null = null;
-const networks = async () => (loaded ??= await loadSet(await getGpu(), set, () => undefined)).networks;
+let loaded: LoadedZImage | null = null;
+const networks = async () => (loaded ??= await loadZImage(await getGpu(), set, () => undefined)).networks;
 const differs = (a: Uint8ClampedArray, b: Uint8ClampedArray) => a.some((v, i) => v !== b[i]);
 
 describe('ControlNet pipelines on the self-test model', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Tensor } from '../../src/engine/tensor.ts';
 import { type PipelineRequest, runPipeline } from '../../src/models/zimage/pipeline.ts';
 import { decodePreview, type PreviewImage } from '../../src/models/zimage/preview.ts';
-import { type LoadedSet, loadSet, type SetFiles } from '../../src/worker/modelSet.ts';
+import { type LoadedZImage, loadZImage, type SetFiles } from '../../src/models/zimage/networks.ts';
 import { getGpu } from './harness.ts';
 
 const selfTest: SetFiles = {
@@ -28,8 +28,8 @@ const selfTest: SetFiles = {
   },
 };
 
-let loaded: LoadedSet | null = null;
-const set = async () => (loaded ??= await loadSet(await getGpu(), selfTest, () => undefined));
+let loaded: LoadedZImage | null = null;
+const set = async () => (loaded ??= await loadZImage(await getGpu(), selfTest, () => undefined));
 
 describe('live previews (TAEF1) on the self-test model', () => {
   it('one frame per step, step numbers in order, the final image unchanged, no tensor left behind, seed=21', async () => {
