@@ -4,7 +4,6 @@ import * as Comlink from 'comlink';
 import { Gpu } from '../engine/gpu.ts';
 import { StudioError, toErrorData } from '../lib/errors.ts';
 import { encodeStudioPng } from '../lib/png.ts';
-import { MAX_TOKENS } from '../models/zimage/tokenizer.ts';
 import { runPipeline } from '../models/zimage/pipeline.ts';
 import { canny } from '../engine/ops.ts';
 import { imageMetadata, JobQueue, ModelHost, ProgressClock } from './jobs.ts';
@@ -70,7 +69,7 @@ async function load(g: Gpu, setId: string, onProgress?: (p: Progress) => void): 
     selfTest: files.selfTest,
     weightBytes: set.weightBytes,
     previews: set.previews !== null,
-    capabilities: { guidance: files.guidance, omni: set.networks.transformer.cfg.siglipFeatDim !== null, defaultSteps: files.guidance ? 28 : 8, maxTokens: MAX_TOKENS, controlNet: Boolean(files.files.controlnet?.length) },
+    capabilities: set.capabilities,
   };
   return { info, set, files };
 }
@@ -103,7 +102,7 @@ const api: WorkerApi = {
       const current = host.current;
       if (!current) throw new StudioError('bad-request', 'Load a model to count tokens.');
       const enc = current.set.networks.tokenizer.encodePrompt(prompt);
-      return { tokens: enc.fullLength, max: MAX_TOKENS, truncated: enc.truncated };
+      return { tokens: enc.fullLength, max: current.set.capabilities.maxTokens, truncated: enc.truncated };
     }),
 
   cannyEdges: (image, thresholds) =>

@@ -44,7 +44,7 @@ export function setFilesOf(setId: string, set: Pick<SetInfo, 'label' | 'selfTest
     id: setId,
     label: set.label,
     selfTest: Boolean(set.selfTest),
-    guidance: set.capabilities.guidance,
+    capabilities: set.capabilities,
     files: {
       transformer: weightsOf('transformer', 'transformer'),
       textEncoder: weightsOf('text_encoder', 'text encoder'),

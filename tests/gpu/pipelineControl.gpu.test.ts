@@ -2,6 +2,7 @@
 // a scribble changes the image at the same seed, scale 0 or an empty step range is exactly the plain path, and
 // masked edits through the control model's inpaint mode (or the plain path) never change an unmasked pixel.
 import { describe, expect, it } from 'vitest';
+import { BUILTIN_CATALOG } from '../../src/library/catalog.ts';
 import { type PipelineRequest, runPipeline } from '../../src/models/zimage/pipeline.ts';
 import type { ControlRequest } from '../../src/models/zimage/pipelineControl.ts';
 import { type LoadedZImage, loadZImage, type SetFiles } from '../../src/models/zimage/networks.ts';
@@ -12,7 +13,7 @@ const set: SetFiles = {
   id: 'selftest',
   label: 'self-test',
   selfTest: true,
-  guidance: false,
+  capabilities: BUILTIN_CATALOG.sets.find((s) => s.id === 'selftest')!.capabilities, // the catalog's record, as the worker passes it
   files: {
     transformer: ['transformer.safetensors'],
     textEncoder: ['text_encoder.safetensors'],

@@ -2,6 +2,7 @@
 // leaked; and what a preview costs per step next to the step itself (printed: `[preview-cost] ...`). The published
 // 64-channel TAEF1 is too slow for SwiftShader in a test (about 64x the self-test's 8-channel work per pixel).
 import { describe, expect, it } from 'vitest';
+import { BUILTIN_CATALOG } from '../../src/library/catalog.ts';
 import type { Tensor } from '../../src/engine/tensor.ts';
 import { type PipelineRequest, runPipeline } from '../../src/models/zimage/pipeline.ts';
 import { decodePreview, type PreviewImage } from '../../src/models/zimage/preview.ts';
@@ -12,7 +13,7 @@ const selfTest: SetFiles = {
   id: 'selftest',
   label: 'self-test',
   selfTest: true,
-  guidance: false,
+  capabilities: BUILTIN_CATALOG.sets.find((s) => s.id === 'selftest')!.capabilities, // the catalog's record, as the worker passes it
   files: {
     transformer: ['transformer.safetensors'],
     textEncoder: ['text_encoder.safetensors'],

@@ -26,7 +26,7 @@ describe('zimage-base stand-ins', () => {
       'transformer/diffusion_pytorch_model-00001-of-00002.safetensors',
       'transformer/diffusion_pytorch_model-00002-of-00002.safetensors',
     ]);
-    expect(set.guidance).toBe(true);
+    expect(set.capabilities).toMatchObject({ guidance: true, defaultSteps: 50 });
   });
 
   it('are recognised: DiT (diffusers names, BF16), Qwen3-4B (llama.cpp names, Q4_K_M), FLUX VAE', async () => {

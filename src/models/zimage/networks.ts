@@ -7,6 +7,7 @@ import { openModelFile } from '../../weights/modelFile.ts';
 import { DEFAULT_POLICY } from '../../weights/policy.ts';
 import { BlobSource } from '../../weights/source.ts';
 import type { AutoencoderKL } from './autoencoder.ts';
+import { capabilitiesOf, type LoadedCapabilities } from './capabilities.ts';
 import type { ZImageControlNet } from './control.ts';
 import { controlConfigFromFile, parseControlConfig } from './controlConfig.ts';
 import { loadTextEncoder, loadTransformer, loadVae } from './load.ts';
@@ -39,6 +40,8 @@ export interface ZImageNetworks {
 
 export interface LoadedZImage {
   networks: ZImageNetworks;
+  /** The set's catalog capabilities as its loaded files confirm them (capabilities.ts). */
+  capabilities: LoadedCapabilities;
   /**
    * Qwen3 as a chat model over the text encoder's layers (loaded if released). Its own weights (the last layer,
    * the final norm, the token table as the head) stay until releaseLm(), which the enhancer calls when done: they
@@ -100,7 +103,7 @@ export async function loadZImage(gpu: Gpu, set: SetFiles, onPhase: LoadPhase): P
       tokenizer,
       transformer,
       vae,
-      shift: set.guidance ? BASE_SHIFT : TURBO_SHIFT,
+      shift: set.capabilities.guidance ? BASE_SHIFT : TURBO_SHIFT,
       textEncoder: async () => (te ??= await loadTextEncoder(gpu, teFile, teCfg, DEFAULT_POLICY)),
       releaseTextEncoder: () => {
         releaseLm();
@@ -110,6 +113,7 @@ export async function loadZImage(gpu: Gpu, set: SetFiles, onPhase: LoadPhase): P
     };
     return {
       networks,
+      capabilities: capabilitiesOf(set, ditCfg),
       lm: async () => {
         if (!canRunLm(teFile, teCfg))
           throw new StudioError('bad-model-file', "This text encoder file holds only the layers image generation uses, so it cannot run as the prompt enhancer; use a full Qwen3-4B text encoder file.");

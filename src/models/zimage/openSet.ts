@@ -1,6 +1,7 @@
 // A Z-Image set's files, as whoever stores them hands them over (the worker resolves a stored or embedded set into
 // SetFiles), opened and configured: each network's file(s) opened and detected (refused unless complete and
 // well-shaped), its config from the set's *_config.json when there is one, otherwise inferred from tensor shapes.
+import type { SetCapabilities } from '../../lib/capabilities.ts';
 import { StudioError } from '../../lib/errors.ts';
 import { describeRefusal, type DitConfig, type Qwen3Config, type VaeConfig as DetectedVae } from '../../weights/detect.ts';
 import { type ModelFile, openShardFiles } from '../../weights/modelFile.ts';
@@ -13,7 +14,8 @@ export interface SetFiles {
   id: string;
   label: string;
   selfTest: boolean;
-  guidance: boolean;
+  /** The catalog record's capabilities; loadZImage keeps them except where the files prove otherwise. */
+  capabilities: SetCapabilities;
   /** File names by role; a network may be split into several safetensors shards. */
   files: {
     transformer: string[];
