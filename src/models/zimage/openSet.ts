@@ -3,11 +3,21 @@
 // well-shaped), its config from the set's *_config.json when there is one, otherwise inferred from tensor shapes.
 import type { SetCapabilities } from '../../lib/capabilities.ts';
 import { StudioError } from '../../lib/errors.ts';
-import { describeRefusal, type DitConfig, type Qwen3Config, type VaeConfig as DetectedVae } from '../../weights/detect.ts';
+import { describeRefusal, type DimsOf, dimsFor } from '../../weights/detect.ts';
 import { type ModelFile, openShardFiles } from '../../weights/modelFile.ts';
+import type { Network } from '../../weights/names.ts';
 import { BlobSource } from '../../weights/source.ts';
-import { parseTextEncoderConfig, parseTransformerConfig, parseVaeConfig, type TextEncoderConfig, type TransformerConfig, type VaeConfig } from './config.ts';
-import { ditConfigFromShapes, inferred, qwenConfigFromShapes, vaeConfigFromShapes } from './configFromShapes.ts';
+import {
+  parseTextEncoderConfig,
+  parseTransformerConfig,
+  parseVaeConfig,
+  type TextEncoderConfig,
+  textEncoderConfigFromDims,
+  type TransformerConfig,
+  transformerConfigFromDims,
+  type VaeConfig,
+  vaeConfigFromDims,
+} from './config.ts';
 
 /** One model set's files by role, and a way to read each: all the model layer needs of the library. */
 export interface SetFiles {
@@ -57,6 +67,13 @@ async function openDetected(set: SetFiles, names: string[]): Promise<ModelFile> 
   return f;
 }
 
+/** The dims detection measured in a file of `network` (named `names` in messages); refused for another network. */
+export function measured<N extends Network>(f: ModelFile, network: N, names: string[]): DimsOf<N> {
+  const d = dimsFor(f.detect(), network);
+  if (!d) throw new StudioError('bad-model-file', `${names[0]} does not hold the expected ${network} network.`);
+  return d;
+}
+
 /** The set's config JSON for `key` (see SetFiles.files.configs), or null when the set has none. */
 export async function configJson(set: SetFiles, key: string): Promise<Record<string, unknown> | null> {
   const name = set.files.configs[key];
@@ -72,13 +89,13 @@ export async function configJson(set: SetFiles, key: string): Promise<Record<str
 export async function openNetworks(set: SetFiles): Promise<OpenedSet> {
   const ditFile = await openDetected(set, set.files.transformer);
   const ditJson = await configJson(set, 'transformer');
-  const ditCfg = ditJson ? parseTransformerConfig(ditJson) : ditConfigFromShapes(inferred<DitConfig>(ditFile, 'dit', set.files.transformer));
+  const ditCfg = ditJson ? parseTransformerConfig(ditJson) : transformerConfigFromDims(measured(ditFile, 'dit', set.files.transformer));
   const teFile = await openDetected(set, set.files.textEncoder);
   const teJson = await configJson(set, 'text_encoder');
-  const teCfg = teJson ? parseTextEncoderConfig(teJson) : qwenConfigFromShapes(inferred<Qwen3Config>(teFile, 'qwen3', set.files.textEncoder));
+  const teCfg = teJson ? parseTextEncoderConfig(teJson) : textEncoderConfigFromDims(measured(teFile, 'qwen3', set.files.textEncoder));
   const vaeFile = await openDetected(set, set.files.vae);
   const vaeJson = await configJson(set, 'vae');
-  const vaeCfg = vaeJson ? parseVaeConfig(vaeJson) : vaeConfigFromShapes(inferred<DetectedVae>(vaeFile, 'vae', set.files.vae));
+  const vaeCfg = vaeJson ? parseVaeConfig(vaeJson) : vaeConfigFromDims(measured(vaeFile, 'vae', set.files.vae));
   if (teCfg.hiddenSize !== ditCfg.capFeatDim)
     throw new StudioError('bad-model-file', `The text encoder's width (${teCfg.hiddenSize}) does not match the transformer's caption features (${ditCfg.capFeatDim}): these files are from different models.`);
   return { transformer: { file: ditFile, config: ditCfg }, textEncoder: { file: teFile, config: teCfg }, vae: { file: vaeFile, config: vaeCfg } };
