@@ -8,7 +8,7 @@ import { runPipeline } from '../models/zimage/pipeline.ts';
 import { canny } from '../engine/ops.ts';
 import { imageMetadata, JobQueue, ModelHost, ProgressClock } from './jobs.ts';
 import { createModelManager } from '../library/manager.ts';
-import { type LoadedZImage, loadZImage, type SetFiles } from '../models/zimage/networks.ts';
+import { type LoadedZImage, loadZImage } from '../models/zimage/networks.ts';
 import { inspectFile, modelsApi } from './modelsApi.ts';
 import type { DeviceInfo, GenerateRequest, GenerateResult, LoadedModel, Progress, Result, WorkerApi } from './protocol.ts';
 import { storedSet } from './storedSets.ts';
@@ -27,7 +27,6 @@ const loras = new LoraHost(new LoraLibrary());
 interface Current {
   info: LoadedModel;
   set: LoadedZImage;
-  files: SetFiles;
 }
 
 const host = new ModelHost<Gpu, Current>({
@@ -51,13 +50,10 @@ async function guard<T>(fn: () => Promise<T>): Promise<Result<T>> {
   }
 }
 
-function resolveSet(setId: string): Promise<SetFiles> {
-  return storedSet(manager, setId);
-}
-
+/** Resolves the stored (or embedded) set into its files by role and hands them to the model layer's loader. */
 async function load(g: Gpu, setId: string, onProgress?: (p: Progress) => void): Promise<Current> {
   g.pool.trim();
-  const files = await resolveSet(setId);
+  const files = await storedSet(manager, setId);
   const t0 = performance.now();
   const set = await loadZImage(g, files, (_what, fraction) => {
     const elapsedMs = performance.now() - t0;
@@ -71,7 +67,7 @@ async function load(g: Gpu, setId: string, onProgress?: (p: Progress) => void): 
     previews: set.previews !== null,
     capabilities: set.capabilities,
   };
-  return { info, set, files };
+  return { info, set };
 }
 
 const api: WorkerApi = {
