@@ -19,11 +19,11 @@ export interface InspectResult {
 export const USAGE = 'usage: npm run inspect -- FILE [--json]   (FILE: .safetensors, .gguf or a *.safetensors.index.json)';
 
 function configLines(r: DetectReport): string[] {
-  if (!r.config) return r.problems.map((p) => `  ${p}`);
-  const c = r.config;
+  if (!r.dims) return r.problems.map((p) => `  ${p}`);
+  const c = r.dims;
   switch (c.network) {
     case 'dit': {
-      const d = c.config;
+      const d = c.dims;
       return [
         `  dim ${d.dim}, heads ${d.nHeads} x ${d.headDim} (kv heads ${d.nKvHeads}), ffn ${d.ffnDim}`,
         `  layers ${d.nLayers}, noise refiners ${d.nNoiseRefiner}, context refiners ${d.nContextRefiner}${d.siglipFeatDim !== null ? `, siglip refiners ${d.nSiglipRefiner}` : ''}`,
@@ -32,14 +32,14 @@ function configLines(r: DetectReport): string[] {
       ];
     }
     case 'vae': {
-      const v = c.config;
+      const v = c.dims;
       return [
         `  block channels [${v.blockOutChannels.join(', ')}], ${v.layersPerBlock} resnets per block, latent channels ${v.latentChannels}`,
         `  image channels in/out ${v.inChannels}/${v.outChannels}, encoder ${v.hasEncoder ? 'yes' : 'no'}, decoder ${v.hasDecoder ? 'yes' : 'no'}`,
       ];
     }
     case 'qwen3': {
-      const q = c.config;
+      const q = c.dims;
       return [
         `  hidden ${q.hiddenSize}, layers ${q.numLayers}, heads ${q.numHeads} x ${q.headDim} (kv heads ${q.numKvHeads})`,
         `  intermediate ${q.intermediateSize}, vocabulary ${q.vocabSize}`,
@@ -67,7 +67,7 @@ function toJson(path: string, file: ModelFile, r: DetectReport): string {
       storedTensors: file.raw.length,
       tensors: file.tensors.size,
       bytesByDtype: file.bytesByDtype(),
-      config: r.config?.config ?? null,
+      config: r.dims?.dims ?? null, // the measured dims, under the key the JSON output has always used
       ok: r.ok,
       missing: r.missing,
       unexpected: r.unexpected,
@@ -103,7 +103,7 @@ function toText(path: string, file: ModelFile, r: DetectReport): string {
     ...listLine('missing', r.missing),
     ...listLine('unexpected', r.unexpected),
     ...listLine('mis-shaped', r.misshaped.map((m) => `${stored(file, m.name)} [${m.actual.join(', ')}] (expected [${m.expected.join(', ')}])`)),
-    ...(r.config ? r.problems.map((p) => `  ${p}`) : []),
+    ...(r.dims ? r.problems.map((p) => `  ${p}`) : []),
   ];
   const meta = [...file.metadata].slice(0, 20).map(([k, v]) => `  ${k} = ${describeGgufValue(v)}`);
   if (meta.length) lines.push(`metadata (${file.metadata.size}):`, ...meta);

@@ -10,13 +10,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatBytes } from '../src/lib/bytes.ts';
 import { isStudioError } from '../src/lib/errors.ts';
-import { type TextEncoderConfig, type TransformerConfig, type VaeConfig } from '../src/models/zimage/config.ts';
-import { ditConfigFromShapes, inferred, qwenConfigFromShapes, vaeConfigFromShapes } from '../src/models/zimage/configFromShapes.ts';
+import { type TextEncoderConfig, textEncoderConfigFromDims, type TransformerConfig, transformerConfigFromDims, type VaeConfig, vaeConfigFromDims } from '../src/models/zimage/config.ts';
 import { type ControlConfig, controlConfigFromFile, controlPrefix } from '../src/models/zimage/controlConfig.ts';
 import { BUDGET, type ControlAddition, type NetworkBytes, type SizePlan, type WeightBytes } from '../src/models/zimage/plan.ts';
 import { controlAddition, weighControlNet } from '../src/models/zimage/planControl.ts';
 import { planSetSize, type SetFilesToPlan, weighSet } from '../src/models/zimage/planFiles.ts';
-import { describeRefusal, type DitConfig, type Qwen3Config, type VaeConfig as DetectedVae } from '../src/weights/detect.ts';
+import { measured } from '../src/models/zimage/openSet.ts';
+import { describeRefusal } from '../src/weights/detect.ts';
 import { type ModelFile, openShardFiles } from '../src/weights/modelFile.ts';
 import type { Network } from '../src/weights/names.ts';
 import { manifestModelFile, readManifest } from './manifest.ts';
@@ -98,9 +98,9 @@ async function bySet(all: Opened[]): Promise<NamedSet> {
 }
 
 function toPlanInput(s: Record<Network, Named>): SetFilesToPlan {
-  const dit = ditConfigFromShapes(inferred<DitConfig>(s.dit.file, 'dit', s.dit.names));
-  const te = qwenConfigFromShapes(inferred<Qwen3Config>(s.qwen3.file, 'qwen3', s.qwen3.names));
-  const vae = vaeConfigFromShapes(inferred<DetectedVae>(s.vae.file, 'vae', s.vae.names));
+  const dit = transformerConfigFromDims(measured(s.dit.file, 'dit', s.dit.names));
+  const te = textEncoderConfigFromDims(measured(s.qwen3.file, 'qwen3', s.qwen3.names));
+  const vae = vaeConfigFromDims(measured(s.vae.file, 'vae', s.vae.names));
   if (te.hiddenSize !== dit.capFeatDim) throw new NotASet(`the text encoder's width (${te.hiddenSize}) does not match the transformer's caption features (${dit.capFeatDim})`);
   // The worker loads the VAE encoder too (image-to-image and edits), when the file has one.
   const encoder = [...s.vae.file.tensors.keys()].some((k) => k.startsWith('encoder.'));

@@ -1,5 +1,6 @@
 // Model manager types, and nothing else: the UI and the store import these with `import type`, the worker
 // exposes a ModelManagerApi. Errors are thrown as StudioError and cross the worker boundary as ErrorData.
+import type { SetCapabilities } from '../lib/capabilities.ts';
 import type { ErrorData } from '../lib/errors.ts';
 
 /**
@@ -21,13 +22,8 @@ export interface CatalogFile {
   sha256?: string;
 }
 
-/** Same shape as ModelCapabilities in src/worker/protocol.ts (weights/ may not import worker/). */
-export interface SetCapabilities {
-  guidance: boolean;
-  omni: boolean;
-  defaultSteps: number;
-  maxTokens: number;
-}
+/** A catalog record's capabilities: one type for the library, the model layer and the worker (lib/capabilities.ts). */
+export type { SetCapabilities };
 
 export interface CatalogSet {
   id: string; // [a-z0-9][a-z0-9._-]{0,63}

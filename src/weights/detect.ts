@@ -1,9 +1,15 @@
-// What a set of canonical tensors is: the network's config inferred from shapes, the full tensor list that config
-// implies (zimage-spec §4.3, §5.2, §7.2, §9), and the differences: missing, unexpected and mis-shaped tensors by name.
+// What a set of canonical tensors is: the network's dims measured from shapes, the full tensor list those dims
+// imply (expectedTensors.ts), and the differences: missing, unexpected and mis-shaped tensors by name.
 // Shapes are PyTorch order (Linear weight = [out, in]).
+//
+// Dims are what recognising a file needs (widths, counts, which parts are present), not a network's config: the
+// one config per network (with what shapes cannot tell: eps, RoPE axes and theta, timestep scale) is
+// models/zimage/config.ts's, built from a config JSON or from these dims.
+import { expectedDit, expectedQwen3, expectedVae } from './expectedTensors.ts';
 import type { Naming, Network } from './names.ts';
 
-export interface DitConfig {
+/** A DiT's dims as its tensors measure them. */
+export interface DitDims {
   dim: number;
   nHeads: number;
   headDim: number;
@@ -25,7 +31,8 @@ export interface DitConfig {
   nSiglipRefiner: number;
 }
 
-export interface VaeConfig {
+/** An AutoencoderKL's dims as its tensors measure them. */
+export interface VaeDims {
   blockOutChannels: number[];
   layersPerBlock: number;
   latentChannels: number;
@@ -35,7 +42,8 @@ export interface VaeConfig {
   hasDecoder: boolean;
 }
 
-export interface Qwen3Config {
+/** A Qwen3 decoder's dims as its tensors measure them. */
+export interface Qwen3Dims {
   hiddenSize: number;
   numLayers: number;
   numHeads: number;
@@ -45,7 +53,8 @@ export interface Qwen3Config {
   vocabSize: number;
 }
 
-export type NetworkConfig = { network: 'dit'; config: DitConfig } | { network: 'vae'; config: VaeConfig } | { network: 'qwen3'; config: Qwen3Config };
+export type NetworkDims = { network: 'dit'; dims: DitDims } | { network: 'vae'; dims: VaeDims } | { network: 'qwen3'; dims: Qwen3Dims };
+export type DimsOf<N extends Network> = { dit: DitDims; vae: VaeDims; qwen3: Qwen3Dims }[N];
 
 export interface Misshaped {
   name: string;
@@ -56,15 +65,15 @@ export interface Misshaped {
 export interface DetectReport {
   network: Network | 'unknown';
   naming: Naming | 'unknown';
-  /** Null when the tensors that define the config are themselves missing or inconsistent (see `problems`). */
-  config: NetworkConfig | null;
+  /** Null when the tensors that define the dims are themselves missing or inconsistent (see `problems`). */
+  dims: NetworkDims | null;
   missing: string[];
   unexpected: string[];
   misshaped: Misshaped[];
   /** File tensors deliberately not used (Comfy norm_final, the Qwen3 LM head). */
   ignored: string[];
   problems: string[];
-  /** True when the file holds exactly the tensors the inferred config needs, with the right shapes. */
+  /** True when the file holds exactly the tensors its measured dims imply, with the right shapes. */
   ok: boolean;
 }
 
@@ -102,12 +111,12 @@ function valid(cfg: object): boolean {
   return Object.values(cfg).every((v) => typeof v !== 'number' || Number.isFinite(v));
 }
 
-export function inferDit(shapes: Shapes): { config: DitConfig | null; problems: string[] } {
+export function inferDit(shapes: Shapes): { dims: DitDims | null; problems: string[] } {
   const n = new Need(shapes);
   const dim = n.dim('all_x_embedder.2-1.weight', 0);
   const headDim = n.dim('layers.0.attention.norm_q.weight', 0);
   const siglip = n.has('siglip_embedder.1.weight') ? n.dim('siglip_embedder.1.weight', 1) : null;
-  const cfg: DitConfig = {
+  const cfg: DitDims = {
     dim,
     headDim,
     nHeads: n.dim('layers.0.attention.to_q.weight', 0) / headDim,
@@ -127,41 +136,10 @@ export function inferDit(shapes: Shapes): { config: DitConfig | null; problems: 
   };
   if (n.problems.length === 0 && (!Number.isInteger(cfg.nHeads) || !Number.isInteger(cfg.nKvHeads)))
     n.problems.push(`to_q / to_k rows are not a multiple of head_dim ${headDim}`);
-  return valid(cfg) && n.problems.length === 0 ? { config: cfg, problems: [] } : { config: null, problems: n.problems };
+  return valid(cfg) && n.problems.length === 0 ? { dims: cfg, problems: [] } : { dims: null, problems: n.problems };
 }
 
-export function expectedDit(c: DitConfig): Map<string, number[]> {
-  const e = new Map<string, number[]>();
-  const q = c.nHeads * c.headDim;
-  const kv = c.nKvHeads * c.headDim;
-  e.set('all_x_embedder.2-1.weight', [c.dim, c.patchIn]).set('all_x_embedder.2-1.bias', [c.dim]);
-  e.set('t_embedder.mlp.0.weight', [c.tHidden, c.tFreqDim]).set('t_embedder.mlp.0.bias', [c.tHidden]);
-  e.set('t_embedder.mlp.2.weight', [c.adalnDim, c.tHidden]).set('t_embedder.mlp.2.bias', [c.adalnDim]);
-  e.set('cap_embedder.0.weight', [c.capFeatDim]).set('cap_embedder.1.weight', [c.dim, c.capFeatDim]).set('cap_embedder.1.bias', [c.dim]);
-  e.set('x_pad_token', [1, c.dim]).set('cap_pad_token', [1, c.dim]);
-  e.set('all_final_layer.2-1.adaLN_modulation.1.weight', [c.dim, c.adalnDim]).set('all_final_layer.2-1.adaLN_modulation.1.bias', [c.dim]);
-  e.set('all_final_layer.2-1.linear.weight', [c.patchOut, c.dim]).set('all_final_layer.2-1.linear.bias', [c.patchOut]);
-  if (c.siglipFeatDim !== null) {
-    e.set('siglip_embedder.0.weight', [c.siglipFeatDim]).set('siglip_embedder.1.weight', [c.dim, c.siglipFeatDim]);
-    e.set('siglip_embedder.1.bias', [c.dim]).set('siglip_pad_token', [1, c.dim]);
-  }
-  const block = (p: string, modulated: boolean): void => {
-    e.set(`${p}.attention.to_q.weight`, [q, c.dim]).set(`${p}.attention.to_k.weight`, [kv, c.dim]);
-    e.set(`${p}.attention.to_v.weight`, [kv, c.dim]).set(`${p}.attention.to_out.0.weight`, [c.dim, q]);
-    e.set(`${p}.attention.norm_q.weight`, [c.headDim]).set(`${p}.attention.norm_k.weight`, [c.headDim]);
-    e.set(`${p}.feed_forward.w1.weight`, [c.ffnDim, c.dim]).set(`${p}.feed_forward.w3.weight`, [c.ffnDim, c.dim]);
-    e.set(`${p}.feed_forward.w2.weight`, [c.dim, c.ffnDim]);
-    for (const norm of ['attention_norm1', 'attention_norm2', 'ffn_norm1', 'ffn_norm2']) e.set(`${p}.${norm}.weight`, [c.dim]);
-    if (modulated) e.set(`${p}.adaLN_modulation.0.weight`, [4 * c.dim, c.adalnDim]).set(`${p}.adaLN_modulation.0.bias`, [4 * c.dim]);
-  };
-  for (let i = 0; i < c.nLayers; i++) block(`layers.${i}`, true);
-  for (let i = 0; i < c.nNoiseRefiner; i++) block(`noise_refiner.${i}`, true);
-  for (let i = 0; i < c.nContextRefiner; i++) block(`context_refiner.${i}`, false);
-  for (let i = 0; i < c.nSiglipRefiner; i++) block(`siglip_refiner.${i}`, false);
-  return e;
-}
-
-export function inferVae(shapes: Shapes): { config: VaeConfig | null; problems: string[] } {
+export function inferVae(shapes: Shapes): { dims: VaeDims | null; problems: string[] } {
   const n = new Need(shapes);
   const hasEncoder = [...shapes.keys()].some((k) => k.startsWith('encoder.'));
   const hasDecoder = [...shapes.keys()].some((k) => k.startsWith('decoder.'));
@@ -169,7 +147,7 @@ export function inferVae(shapes: Shapes): { config: VaeConfig | null; problems: 
   const blockOutChannels: number[] = [];
   for (let i = 0; i < levels; i++)
     blockOutChannels.push(hasEncoder ? n.dim(`encoder.down_blocks.${i}.resnets.0.conv1.weight`, 0) : n.dim(`decoder.up_blocks.${levels - 1 - i}.resnets.0.conv1.weight`, 0));
-  const cfg: VaeConfig = {
+  const cfg: VaeDims = {
     blockOutChannels,
     layersPerBlock: hasEncoder ? countIndexed(shapes, 'encoder.down_blocks.0.resnets') : countIndexed(shapes, 'decoder.up_blocks.0.resnets') - 1,
     latentChannels: hasDecoder ? n.dim('decoder.conv_in.weight', 1) : n.dim('encoder.conv_out.weight', 0) / 2,
@@ -179,56 +157,13 @@ export function inferVae(shapes: Shapes): { config: VaeConfig | null; problems: 
     hasDecoder,
   };
   if (levels === 0) n.problems.push('cannot infer the config: no encoder.down_blocks or decoder.up_blocks');
-  return valid(cfg) && blockOutChannels.every(Number.isFinite) && n.problems.length === 0 ? { config: cfg, problems: [] } : { config: null, problems: n.problems };
+  return valid(cfg) && blockOutChannels.every(Number.isFinite) && n.problems.length === 0 ? { dims: cfg, problems: [] } : { dims: null, problems: n.problems };
 }
 
-export function expectedVae(c: VaeConfig): Map<string, number[]> {
-  const e = new Map<string, number[]>();
-  const C = c.blockOutChannels;
-  const L = C.length;
-  const conv = (p: string, cout: number, cin: number, k: number): void => void e.set(`${p}.weight`, [cout, cin, k, k]).set(`${p}.bias`, [cout]);
-  const norm = (p: string, ch: number): void => void e.set(`${p}.weight`, [ch]).set(`${p}.bias`, [ch]);
-  const resnet = (p: string, cin: number, cout: number): void => {
-    norm(`${p}.norm1`, cin);
-    conv(`${p}.conv1`, cout, cin, 3);
-    norm(`${p}.norm2`, cout);
-    conv(`${p}.conv2`, cout, cout, 3);
-    if (cin !== cout) conv(`${p}.conv_shortcut`, cout, cin, 1);
-  };
-  const mid = (p: string, ch: number): void => {
-    resnet(`${p}.mid_block.resnets.0`, ch, ch);
-    norm(`${p}.mid_block.attentions.0.group_norm`, ch);
-    for (const w of ['to_q', 'to_k', 'to_v', 'to_out.0']) e.set(`${p}.mid_block.attentions.0.${w}.weight`, [ch, ch]).set(`${p}.mid_block.attentions.0.${w}.bias`, [ch]);
-    resnet(`${p}.mid_block.resnets.1`, ch, ch);
-  };
-  if (c.hasEncoder) {
-    conv('encoder.conv_in', C[0], c.inChannels, 3);
-    for (let i = 0; i < L; i++) {
-      for (let j = 0; j < c.layersPerBlock; j++) resnet(`encoder.down_blocks.${i}.resnets.${j}`, j === 0 ? C[Math.max(0, i - 1)] : C[i], C[i]);
-      if (i < L - 1) conv(`encoder.down_blocks.${i}.downsamplers.0.conv`, C[i], C[i], 3);
-    }
-    mid('encoder', C[L - 1]);
-    norm('encoder.conv_norm_out', C[L - 1]);
-    conv('encoder.conv_out', 2 * c.latentChannels, C[L - 1], 3);
-  }
-  if (c.hasDecoder) {
-    const R = [...C].reverse();
-    conv('decoder.conv_in', R[0], c.latentChannels, 3);
-    mid('decoder', R[0]);
-    for (let i = 0; i < L; i++) {
-      for (let j = 0; j <= c.layersPerBlock; j++) resnet(`decoder.up_blocks.${i}.resnets.${j}`, j === 0 ? R[Math.max(0, i - 1)] : R[i], R[i]);
-      if (i < L - 1) conv(`decoder.up_blocks.${i}.upsamplers.0.conv`, R[i], R[i], 3);
-    }
-    norm('decoder.conv_norm_out', C[0]);
-    conv('decoder.conv_out', c.outChannels, C[0], 3);
-  }
-  return e;
-}
-
-export function inferQwen3(shapes: Shapes): { config: Qwen3Config | null; problems: string[] } {
+export function inferQwen3(shapes: Shapes): { dims: Qwen3Dims | null; problems: string[] } {
   const n = new Need(shapes);
   const headDim = n.dim('model.layers.0.self_attn.q_norm.weight', 0);
-  const cfg: Qwen3Config = {
+  const cfg: Qwen3Dims = {
     hiddenSize: n.dim('model.embed_tokens.weight', 1),
     vocabSize: n.dim('model.embed_tokens.weight', 0),
     numLayers: countIndexed(shapes, 'model.layers'),
@@ -238,29 +173,11 @@ export function inferQwen3(shapes: Shapes): { config: Qwen3Config | null; proble
     intermediateSize: n.dim('model.layers.0.mlp.gate_proj.weight', 0),
   };
   if (n.problems.length === 0 && (!Number.isInteger(cfg.numHeads) || !Number.isInteger(cfg.numKvHeads))) n.problems.push('q_proj / k_proj rows are not a multiple of head_dim');
-  return valid(cfg) && n.problems.length === 0 ? { config: cfg, problems: [] } : { config: null, problems: n.problems };
+  return valid(cfg) && n.problems.length === 0 ? { dims: cfg, problems: [] } : { dims: null, problems: n.problems };
 }
 
 /** `model.norm.weight` is the final norm Z-Image never applies (spec §4.2): allowed to be absent. */
 export const QWEN3_OPTIONAL = new Set(['model.norm.weight']);
-
-export function expectedQwen3(c: Qwen3Config): Map<string, number[]> {
-  const e = new Map<string, number[]>();
-  const H = c.hiddenSize;
-  e.set('model.embed_tokens.weight', [c.vocabSize, H]).set('model.norm.weight', [H]);
-  for (let i = 0; i < c.numLayers; i++) {
-    const p = `model.layers.${i}`;
-    e.set(`${p}.self_attn.q_proj.weight`, [c.numHeads * c.headDim, H]);
-    e.set(`${p}.self_attn.k_proj.weight`, [c.numKvHeads * c.headDim, H]);
-    e.set(`${p}.self_attn.v_proj.weight`, [c.numKvHeads * c.headDim, H]);
-    e.set(`${p}.self_attn.o_proj.weight`, [H, c.numHeads * c.headDim]);
-    e.set(`${p}.self_attn.q_norm.weight`, [c.headDim]).set(`${p}.self_attn.k_norm.weight`, [c.headDim]);
-    e.set(`${p}.input_layernorm.weight`, [H]).set(`${p}.post_attention_layernorm.weight`, [H]);
-    e.set(`${p}.mlp.gate_proj.weight`, [c.intermediateSize, H]).set(`${p}.mlp.up_proj.weight`, [c.intermediateSize, H]);
-    e.set(`${p}.mlp.down_proj.weight`, [H, c.intermediateSize]);
-  }
-  return e;
-}
 
 /**
  * ggml's GGUF writer stores `n_dims = ggml_n_dims(t)`: trailing ggml dimensions of size 1 (leading PyTorch ones) are
@@ -278,12 +195,27 @@ export function sameGgmlShape(a: readonly number[], b: readonly number[]): boole
   return x.length === y.length && x.every((d, i) => d === y[i]);
 }
 
-/** The shapes the config inferred from `shapes` implies, or null when no config can be inferred. */
+/** The dims of `network` measured from canonical shapes, or null (and why) when they cannot be measured. */
+export function measureDims(network: Network, shapes: Shapes): { dims: NetworkDims | null; problems: string[] } {
+  const r = network === 'dit' ? inferDit(shapes) : network === 'vae' ? inferVae(shapes) : inferQwen3(shapes);
+  return { dims: r.dims && ({ network, dims: r.dims } as NetworkDims), problems: r.problems };
+}
+
+/** Every tensor (canonical name -> PyTorch shape) a network of these dims holds. */
+export function expectedTensors(d: NetworkDims): Map<string, number[]> {
+  return d.network === 'dit' ? expectedDit(d.dims) : d.network === 'vae' ? expectedVae(d.dims) : expectedQwen3(d.dims);
+}
+
+/** The shapes the dims measured from `shapes` imply, or null when no dims can be measured. */
 export function expectedShapes(network: Network, shapes: Shapes): Map<string, number[]> | null {
-  const inferred = network === 'dit' ? inferDit(shapes) : network === 'vae' ? inferVae(shapes) : inferQwen3(shapes);
-  if (!inferred.config) return null;
-  const config = { network, config: inferred.config } as NetworkConfig;
-  return config.network === 'dit' ? expectedDit(config.config) : config.network === 'vae' ? expectedVae(config.config) : expectedQwen3(config.config);
+  const { dims } = measureDims(network, shapes);
+  return dims && expectedTensors(dims);
+}
+
+/** The dims a report measured for `network`, or null when it measured none or the file holds another network. */
+export function dimsFor<N extends Network>(r: Pick<DetectReport, 'dims'>, network: N): DimsOf<N> | null {
+  const d = r.dims;
+  return d && d.network === network ? (d.dims as DimsOf<N>) : null;
 }
 
 /** One line per refusal reason: each names the tensor (as stored in the file when that differs), expected and found. */
@@ -300,13 +232,11 @@ export function describeRefusal(r: DetectReport, storedName: (canonical: string)
   return lines;
 }
 
-/** Infers the config of `network` from canonical shapes and compares against what it implies. */
-export function compareToExpected(network: Network, shapes: Shapes): Pick<DetectReport, 'config' | 'missing' | 'unexpected' | 'misshaped' | 'problems'> {
-  const inferred = network === 'dit' ? inferDit(shapes) : network === 'vae' ? inferVae(shapes) : inferQwen3(shapes);
-  if (!inferred.config) return { config: null, missing: [], unexpected: [], misshaped: [], problems: inferred.problems };
-  const config = { network, config: inferred.config } as NetworkConfig;
-  const expected =
-    config.network === 'dit' ? expectedDit(config.config) : config.network === 'vae' ? expectedVae(config.config) : expectedQwen3(config.config);
+/** Measures the dims of `network` from canonical shapes and compares the shapes against what they imply. */
+export function compareToExpected(network: Network, shapes: Shapes): Pick<DetectReport, 'dims' | 'missing' | 'unexpected' | 'misshaped' | 'problems'> {
+  const { dims, problems } = measureDims(network, shapes);
+  if (!dims) return { dims: null, missing: [], unexpected: [], misshaped: [], problems };
+  const expected = expectedTensors(dims);
   const missing: string[] = [];
   const misshaped: Misshaped[] = [];
   for (const [name, shape] of expected) {
@@ -316,5 +246,5 @@ export function compareToExpected(network: Network, shapes: Shapes): Pick<Detect
     } else if (actual.length !== shape.length || actual.some((d, i) => d !== shape[i])) misshaped.push({ name, expected: shape, actual: [...actual] });
   }
   const unexpected = [...shapes.keys()].filter((k) => !expected.has(k));
-  return { config, missing, unexpected, misshaped, problems: [] };
+  return { dims, missing, unexpected, misshaped, problems: [] };
 }

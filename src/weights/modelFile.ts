@@ -109,15 +109,15 @@ export class ModelFile {
     this.tensors = tensors;
   }
 
-  /** What the file is, the config its shapes imply, and every missing / unexpected / mis-shaped tensor. */
+  /** What the file is, the dims its shapes measure, and every missing / unexpected / mis-shaped tensor. */
   detect(): DetectReport {
     const base = { network: this.network, naming: this.naming, ignored: [...this.ignored] };
     if (this.network === 'unknown')
-      return { ...base, config: null, missing: [], unexpected: [...this.tensors.keys()], misshaped: [], problems: ['not a Z-Image DiT, FLUX VAE or Qwen3 file'], ok: false };
+      return { ...base, dims: null, missing: [], unexpected: [...this.tensors.keys()], misshaped: [], problems: ['not a Z-Image DiT, FLUX VAE or Qwen3 file'], ok: false };
     const shapes = new Map([...this.tensors].map(([k, t]) => [k, t.shape]));
     const r = compareToExpected(this.network, shapes);
     const problems = [...this.mappingProblems, ...r.problems];
-    const ok = r.config !== null && r.missing.length === 0 && r.unexpected.length === 0 && r.misshaped.length === 0 && problems.length === 0;
+    const ok = r.dims !== null && r.missing.length === 0 && r.unexpected.length === 0 && r.misshaped.length === 0 && problems.length === 0;
     return { ...base, ...r, problems, ok };
   }
 

@@ -4,12 +4,11 @@ import * as Comlink from 'comlink';
 import { Gpu } from '../engine/gpu.ts';
 import { StudioError, toErrorData } from '../lib/errors.ts';
 import { encodeStudioPng } from '../lib/png.ts';
-import { MAX_TOKENS } from '../models/zimage/tokenizer.ts';
 import { runPipeline } from '../models/zimage/pipeline.ts';
 import { canny } from '../engine/ops.ts';
 import { imageMetadata, JobQueue, ModelHost, ProgressClock } from './jobs.ts';
 import { createModelManager } from '../library/manager.ts';
-import { type LoadedSet, loadSet, type SetFiles } from './modelSet.ts';
+import { type LoadedZImage, loadZImage } from '../models/zimage/networks.ts';
 import { inspectFile, modelsApi } from './modelsApi.ts';
 import type { DeviceInfo, GenerateRequest, GenerateResult, LoadedModel, Progress, Result, WorkerApi } from './protocol.ts';
 import { storedSet } from './storedSets.ts';
@@ -27,8 +26,7 @@ const loras = new LoraHost(new LoraLibrary());
 
 interface Current {
   info: LoadedModel;
-  set: LoadedSet;
-  files: SetFiles;
+  set: LoadedZImage;
 }
 
 const host = new ModelHost<Gpu, Current>({
@@ -52,15 +50,12 @@ async function guard<T>(fn: () => Promise<T>): Promise<Result<T>> {
   }
 }
 
-function resolveSet(setId: string): Promise<SetFiles> {
-  return storedSet(manager, setId);
-}
-
+/** Resolves the stored (or embedded) set into its files by role and hands them to the model layer's loader. */
 async function load(g: Gpu, setId: string, onProgress?: (p: Progress) => void): Promise<Current> {
   g.pool.trim();
-  const files = await resolveSet(setId);
+  const files = await storedSet(manager, setId);
   const t0 = performance.now();
-  const set = await loadSet(g, files, (_what, fraction) => {
+  const set = await loadZImage(g, files, (_what, fraction) => {
     const elapsedMs = performance.now() - t0;
     onProgress?.({ phase: 'loading', fraction, elapsedMs, etaMs: fraction > 0.02 ? (elapsedMs / fraction) * (1 - fraction) : null });
   });
@@ -70,9 +65,9 @@ async function load(g: Gpu, setId: string, onProgress?: (p: Progress) => void): 
     selfTest: files.selfTest,
     weightBytes: set.weightBytes,
     previews: set.previews !== null,
-    capabilities: { guidance: files.guidance, omni: set.networks.transformer.cfg.siglipFeatDim !== null, defaultSteps: files.guidance ? 28 : 8, maxTokens: MAX_TOKENS, controlNet: Boolean(files.files.controlnet?.length) },
+    capabilities: set.capabilities,
   };
-  return { info, set, files };
+  return { info, set };
 }
 
 const api: WorkerApi = {
@@ -103,7 +98,7 @@ const api: WorkerApi = {
       const current = host.current;
       if (!current) throw new StudioError('bad-request', 'Load a model to count tokens.');
       const enc = current.set.networks.tokenizer.encodePrompt(prompt);
-      return { tokens: enc.fullLength, max: MAX_TOKENS, truncated: enc.truncated };
+      return { tokens: enc.fullLength, max: current.set.capabilities.maxTokens, truncated: enc.truncated };
     }),
 
   cannyEdges: (image, thresholds) =>

@@ -1,13 +1,13 @@
-// The prompt-enhancer job in the worker: the loaded set's text encoder as a chat model (modelSet.ts lm()), text
+// The prompt-enhancer job in the worker: the loaded set's text encoder as a chat model (models/zimage/networks.ts lm()), text
 // streamed to the caller as it is written, the LM's own weights released when done (cancelled or not).
 import { enhancePrompt } from '../models/zimage/enhance.ts';
 import { StudioError } from '../lib/errors.ts';
-import type { LoadedSet } from './modelSet.ts';
+import type { LoadedZImage } from '../models/zimage/networks.ts';
 import type { EnhanceRequest, EnhanceResult, EnhanceUpdate } from './protocol.ts';
 
 export const ENHANCE_DEFAULTS = { temperature: 0.7, topP: 0.8, maxNewTokens: 320, maxPromptTokens: 1024 } as const;
 
-export async function runEnhance(set: LoadedSet, req: EnhanceRequest, onUpdate: ((u: EnhanceUpdate) => void) | undefined, checkCancelled: () => void): Promise<EnhanceResult> {
+export async function runEnhance(set: LoadedZImage, req: EnhanceRequest, onUpdate: ((u: EnhanceUpdate) => void) | undefined, checkCancelled: () => void): Promise<EnhanceResult> {
   if (!req.prompt.trim()) throw new StudioError('bad-request', 'Write a short prompt or instruction first; the enhancer expands what you wrote.');
   const maxNewTokens = Math.max(1, Math.min(1024, Math.round(req.maxNewTokens ?? ENHANCE_DEFAULTS.maxNewTokens)));
   onUpdate?.({ phase: 'loading', text: '', tokens: 0, tokensPerSecond: null });

@@ -2,6 +2,7 @@
 // Errors cross as ErrorData ({ code, message }); images as transferred ArrayBuffers, never cloned.
 import type { ErrorData } from '../lib/errors.ts';
 import type { ImageMetadata } from '../lib/png.ts';
+import type { SetCapabilities } from '../lib/capabilities.ts';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
 
@@ -12,14 +13,11 @@ export interface DeviceInfo {
   memory: { inUseBytes: number; pooledBytes: number; peakBytes: number };
 }
 
-/** What a loaded model set can do; the UI shows or hides controls from this. */
-export interface ModelCapabilities {
-  /** Classifier-free guidance and a negative prompt (the base model). */
-  guidance: boolean;
-  /** The omni / edit path with reference images. */
-  omni: boolean;
-  defaultSteps: number;
-  maxTokens: number;
+/**
+ * What a loaded model set can do; the UI shows or hides controls from this: the catalog record's capabilities as
+ * the loaded files confirm them (models/zimage/capabilities.ts), plus what only a stored set can tell.
+ */
+export interface ModelCapabilities extends SetCapabilities {
   /** A ControlNet is stored with the set: control images, and the control model's inpaint mode for masked edits. */
   controlNet?: boolean;
 }

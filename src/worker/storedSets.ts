@@ -4,7 +4,7 @@
 import { StudioError } from '../lib/errors.ts';
 import type { ModelManager } from '../library/manager.ts';
 import type { SetInfo } from '../library/managerTypes.ts';
-import type { SetFiles } from './modelSet.ts';
+import type { SetFiles } from '../models/zimage/networks.ts';
 
 type StoredFile = Awaited<ReturnType<ModelManager['openSet']>>['files'][number];
 
@@ -44,7 +44,7 @@ export function setFilesOf(setId: string, set: Pick<SetInfo, 'label' | 'selfTest
     id: setId,
     label: set.label,
     selfTest: Boolean(set.selfTest),
-    guidance: set.capabilities.guidance,
+    capabilities: set.capabilities,
     files: {
       transformer: weightsOf('transformer', 'transformer'),
       textEncoder: weightsOf('text_encoder', 'text encoder'),

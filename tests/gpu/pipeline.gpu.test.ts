@@ -2,15 +2,16 @@
 // tools/makeSelftest.ts before the tests): determinism, classifier-free guidance, image-to-image, cancel, low memory.
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../src/lib/errors.ts';
+import { BUILTIN_CATALOG } from '../../src/library/catalog.ts';
 import { type PipelineRequest, runPipeline } from '../../src/models/zimage/pipeline.ts';
-import { type LoadedSet, loadSet, type SetFiles } from '../../src/worker/modelSet.ts';
+import { type LoadedZImage, loadZImage, type SetFiles } from '../../src/models/zimage/networks.ts';
 import { getGpu } from './harness.ts';
 
-const selfTest = (guidance: boolean): SetFiles => ({
+const selfTest = (): SetFiles => ({
   id: 'selftest',
   label: 'self-test',
   selfTest: true,
-  guidance,
+  capabilities: BUILTIN_CATALOG.sets.find((s) => s.id === 'selftest')!.capabilities, // the catalog's record, as the worker passes it
   files: {
     transformer: ['transformer.safetensors'],
     textEncoder: ['text_encoder.safetensors'],
@@ -27,10 +28,10 @@ const selfTest = (guidance: boolean): SetFiles => ({
 
 const base: PipelineRequest = { mode: 'text-to-image', prompt: 'a lighthouse', width: 256, height: 256, steps: 2, seed: 11 };
 const hooks = { onPhase: () => undefined, checkCancelled: () => undefined };
-let loaded: LoadedSet | null = null;
+let loaded: LoadedZImage | null = null;
 
 async function networks() {
-  if (!loaded) loaded = await loadSet(await getGpu(), selfTest(false), () => undefined);
+  if (!loaded) loaded = await loadZImage(await getGpu(), selfTest(), () => undefined);
   return loaded.networks;
 }
 

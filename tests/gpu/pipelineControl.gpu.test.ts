@@ -2,9 +2,10 @@
 // a scribble changes the image at the same seed, scale 0 or an empty step range is exactly the plain path, and
 // masked edits through the control model's inpaint mode (or the plain path) never change an unmasked pixel.
 import { describe, expect, it } from 'vitest';
+import { BUILTIN_CATALOG } from '../../src/library/catalog.ts';
 import { type PipelineRequest, runPipeline } from '../../src/models/zimage/pipeline.ts';
 import type { ControlRequest } from '../../src/models/zimage/pipelineControl.ts';
-import { type LoadedSet, loadSet, type SetFiles } from '../../src/worker/modelSet.ts';
+import { type LoadedZImage, loadZImage, type SetFiles } from '../../src/models/zimage/networks.ts';
 import { getGpu } from './harness.ts';
 
 const S = 256;
@@ -12,7 +13,7 @@ const set: SetFiles = {
   id: 'selftest',
   label: 'self-test',
   selfTest: true,
-  guidance: false,
+  capabilities: BUILTIN_CATALOG.sets.find((s) => s.id === 'selftest')!.capabilities, // the catalog's record, as the worker passes it
   files: {
     transformer: ['transformer.safetensors'],
     textEncoder: ['text_encoder.safetensors'],
@@ -43,8 +44,8 @@ function scribble(): Uint8Array {
 const base: PipelineRequest = { mode: 'text-to-image', prompt: 'a house', width: S, height: S, steps: 2, seed: 5 };
 const hooks = { onPhase: () => undefined, checkCancelled: () => undefined };
 const control = (c: Partial<ControlRequest> = {}): ControlRequest => ({ image: { width: S, height: S, data: scribble() }, scale: 1, start: 0, end: 1, inpaint: true, ...c });
-let loaded: LoadedSet | null = null;
-const networks = async () => (loaded ??= await loadSet(await getGpu(), set, () => undefined)).networks;
+let loaded: LoadedZImage | null = null;
+const networks = async () => (loaded ??= await loadZImage(await getGpu(), set, () => undefined)).networks;
 const differs = (a: Uint8ClampedArray, b: Uint8ClampedArray) => a.some((v, i) => v !== b[i]);
 
 describe('ControlNet pipelines on the self-test model', () => {

@@ -2,17 +2,18 @@
 // leaked; and what a preview costs per step next to the step itself (printed: `[preview-cost] ...`). The published
 // 64-channel TAEF1 is too slow for SwiftShader in a test (about 64x the self-test's 8-channel work per pixel).
 import { describe, expect, it } from 'vitest';
+import { BUILTIN_CATALOG } from '../../src/library/catalog.ts';
 import type { Tensor } from '../../src/engine/tensor.ts';
 import { type PipelineRequest, runPipeline } from '../../src/models/zimage/pipeline.ts';
 import { decodePreview, type PreviewImage } from '../../src/models/zimage/preview.ts';
-import { type LoadedSet, loadSet, type SetFiles } from '../../src/worker/modelSet.ts';
+import { type LoadedZImage, loadZImage, type SetFiles } from '../../src/models/zimage/networks.ts';
 import { getGpu } from './harness.ts';
 
 const selfTest: SetFiles = {
   id: 'selftest',
   label: 'self-test',
   selfTest: true,
-  guidance: false,
+  capabilities: BUILTIN_CATALOG.sets.find((s) => s.id === 'selftest')!.capabilities, // the catalog's record, as the worker passes it
   files: {
     transformer: ['transformer.safetensors'],
     textEncoder: ['text_encoder.safetensors'],
@@ -28,8 +29,8 @@ const selfTest: SetFiles = {
   },
 };
 
-let loaded: LoadedSet | null = null;
-const set = async () => (loaded ??= await loadSet(await getGpu(), selfTest, () => undefined));
+let loaded: LoadedZImage | null = null;
+const set = async () => (loaded ??= await loadZImage(await getGpu(), selfTest, () => undefined));
 
 describe('live previews (TAEF1) on the self-test model', () => {
   it('one frame per step, step numbers in order, the final image unchanged, no tensor left behind, seed=21', async () => {

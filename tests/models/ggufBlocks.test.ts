@@ -1,10 +1,10 @@
 // GGUF K-quant tensors on the load path: matrices load as their stored blocks (no CPU conversion), 'f32' / 'f16'
-// policies still dequantize, and Qwen3 token rows read from a K-quant table (load.ts fileEmbedding) are ggml's
+// policies still dequantize, and Qwen3 token rows read from a K-quant table (weights/embeddingRows.ts) are ggml's
 // exact values.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/lib/rng.ts';
-import { fileEmbedding } from '../../src/models/zimage/load.ts';
 import { GGML_TYPE_BY_NAME } from '../../src/weights/dtypes.ts';
+import { embeddingRows } from '../../src/weights/embeddingRows.ts';
 import { dequantizeBlocks } from '../../src/weights/ggmlDequant.ts';
 import { openModelFile } from '../../src/weights/modelFile.ts';
 import { DEFAULT_POLICY, KEEP_POLICY, REFERENCE_POLICY } from '../../src/weights/policy.ts';
@@ -21,7 +21,7 @@ function blocks(rng: Rng, type: string, n: number, halves: number[]): Uint8Array
 }
 
 describe('GGUF K-quant tensors on the load path, seed=61', () => {
-  it('a Q4_K matrix loads as stored blocks; a Q6_K token table gives exact ggml rows through fileEmbedding', async () => {
+  it('a Q4_K matrix loads as stored blocks; a Q6_K token table gives exact ggml rows through embeddingRows', async () => {
     const rng = new Rng(61);
     const [vocab, hidden, out] = [7, 512, 3];
     const table = blocks(rng, 'Q6_K', vocab * 2, [208]); // (vocab, hidden)
@@ -43,7 +43,7 @@ describe('GGUF K-quant tensors on the load path, seed=61', () => {
     expect(ref.kind === 'f32' && Array.from(ref.data)).toEqual(Array.from(dequantizeBlocks('Q4_K', q)));
     expect((await m.loadTensor('model.layers.0.self_attn.q_proj.weight', { ...DEFAULT_POLICY, matrix: 'f16' })).kind).toBe('f16');
 
-    const lookup = fileEmbedding(m.tensors.get('model.embed_tokens.weight')!, hidden);
+    const lookup = embeddingRows(m.tensors.get('model.embed_tokens.weight')!);
     const ids = Int32Array.from([3, 0, 6, 3]);
     const rows = await lookup(ids); // (4, hidden)
     const all = dequantizeBlocks('Q6_K', table); // (vocab, hidden)

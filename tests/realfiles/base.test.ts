@@ -3,12 +3,12 @@
 // shards exists, so they are the Turbo diffusers transformer manifests re-typed BF16 and split into 2 shards
 // (tools/standin.ts deriveShards; standinSets.ts), with Turbo's config.json. The text encoder and VAE stand-ins are
 // header-exact. Recognition by the worker's code, then a representative subset load on a recording GPU
-// (subsetLoad.ts); ZIMAGE_FULL_STANDINS=1 loads the whole set with the worker's loadSet.
+// (subsetLoad.ts); ZIMAGE_FULL_STANDINS=1 loads the whole set with loadZImage, as the worker does.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadSet, openNetworks } from '../../src/worker/modelSet.ts';
+import { loadZImage, openNetworks } from '../../src/models/zimage/networks.ts';
 import { expectFluxVae, expectQwen3_4B, expectTurboDit, plannedBytes } from './expectations.ts';
 import { bytesByNetwork, recordingGpu } from './recordingGpu.ts';
 import { buildStandinSet } from './standinSets.ts';
@@ -26,7 +26,7 @@ describe('zimage-base stand-ins', () => {
       'transformer/diffusion_pytorch_model-00001-of-00002.safetensors',
       'transformer/diffusion_pytorch_model-00002-of-00002.safetensors',
     ]);
-    expect(set.guidance).toBe(true);
+    expect(set.capabilities).toMatchObject({ guidance: true, defaultSteps: 50 });
   });
 
   it('are recognised: DiT (diffusers names, BF16), Qwen3-4B (llama.cpp names, Q4_K_M), FLUX VAE', async () => {
@@ -48,10 +48,10 @@ describe('zimage-base stand-ins', () => {
     console.log(describeSubset('zimage-base (derived transformer)', s));
   }, 300_000);
 
-  it.runIf(FULL)('loads fully through the worker (loadSet) on a recording GPU (ZIMAGE_FULL_STANDINS=1)', async () => {
+  it.runIf(FULL)('loads fully through loadZImage (as the worker does) on a recording GPU (ZIMAGE_FULL_STANDINS=1)', async () => {
     const { gpu, rec } = recordingGpu();
     const t0 = performance.now();
-    const loaded = await loadSet(gpu, set, () => {});
+    const loaded = await loadZImage(gpu, set, () => {});
     const by = bytesByNetwork(rec);
     expect(rec.liveBytes).toBe(loaded.weightBytes);
     expect(by).toEqual(plannedBytes(await openNetworks(set)));

@@ -1,14 +1,14 @@
 // zimage-turbo-diffusers (the official Tongyi-MAI release: F32 transformer in 3 shards, BF16 Qwen3-4B in 3 shards,
-// diffusers VAE, config.json for each) from header-exact full-size stand-ins: recognised by the worker's code
-// (modelSet.ts openNetworks, configs from the set's config.json files), then loaded onto a recording GPU through the
-// production loaders. Quantizing 24.6 GB + 8 GB on load takes minutes in Node, so the default run loads a
+// diffusers VAE, config.json for each) from header-exact full-size stand-ins: recognised by the model layer
+// (models/zimage/openSet.ts openNetworks, configs from the set's config.json files), then loaded onto a recording
+// GPU through the production loaders. Quantizing 24.6 GB + 8 GB on load takes minutes in Node, so the default run loads a
 // representative subset through the same functions (subsetLoad.ts: one block of each kind, one text-encoder layer,
-// the whole VAE); ZIMAGE_FULL_STANDINS=1 loads the whole set with the worker's loadSet.
+// the whole VAE); ZIMAGE_FULL_STANDINS=1 loads the whole set with loadZImage, as the worker does.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadSet, openNetworks } from '../../src/worker/modelSet.ts';
+import { loadZImage, openNetworks } from '../../src/models/zimage/networks.ts';
 import { expectFluxVae, expectQwen3_4B, expectTurboDit, plannedBytes } from './expectations.ts';
 import { bytesByNetwork, recordingGpu } from './recordingGpu.ts';
 import { buildStandinSet } from './standinSets.ts';
@@ -50,10 +50,10 @@ describe('zimage-turbo-diffusers stand-ins', () => {
     console.log(describeSubset('zimage-turbo-diffusers', s));
   }, 300_000);
 
-  it.runIf(FULL)('loads fully through the worker (loadSet) on a recording GPU (ZIMAGE_FULL_STANDINS=1)', async () => {
+  it.runIf(FULL)('loads fully through loadZImage (as the worker does) on a recording GPU (ZIMAGE_FULL_STANDINS=1)', async () => {
     const { gpu, rec } = recordingGpu();
     const t0 = performance.now();
-    const loaded = await loadSet(gpu, set, () => {});
+    const loaded = await loadZImage(gpu, set, () => {});
     const by = bytesByNetwork(rec);
     expect(loaded.networks.transformer.w.layers).toHaveLength(30);
     expect(rec.liveBytes).toBe(loaded.weightBytes);

@@ -1,9 +1,9 @@
 // What the real networks are (the published configs: Z-Image-Turbo transformer/config.json, Qwen3-4B config.json,
-// the FLUX.1 autoencoder), asserted on a set opened by the worker's code (modelSet.ts openNetworks).
+// the FLUX.1 autoencoder), asserted on a set opened by the worker's code (models/zimage/openSet.ts openNetworks).
 import { expect } from 'vitest';
 import { ffnDim } from '../../src/models/zimage/config.ts';
 import { weighSet } from '../../src/models/zimage/planFiles.ts';
-import type { OpenedSet } from '../../src/worker/modelSet.ts';
+import type { OpenedSet } from '../../src/models/zimage/networks.ts';
 
 type Opened<K extends keyof OpenedSet> = OpenedSet[K];
 

@@ -9,7 +9,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import catalog from '../../src/library/catalog.json' with { type: 'json' };
 import type { CatalogFile, SetCapabilities } from '../../src/library/managerTypes.ts';
-import type { SetFiles } from '../../src/worker/modelSet.ts';
+import type { SetFiles } from '../../src/models/zimage/networks.ts';
 import { setFilesOf } from '../../src/worker/storedSets.ts';
 import { DiskBlob } from './diskBlob.ts';
 import { readManifest, type SafetensorsManifest } from '../../tools/manifest.ts';

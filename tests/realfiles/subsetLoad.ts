@@ -5,7 +5,7 @@
 import { loadTextEncoder, loadTransformer, loadVae } from '../../src/models/zimage/load.ts';
 import { layersNeeded } from '../../src/models/zimage/config.ts';
 import { DEFAULT_POLICY } from '../../src/weights/policy.ts';
-import type { OpenedSet } from '../../src/worker/modelSet.ts';
+import type { OpenedSet } from '../../src/models/zimage/networks.ts';
 import { bytesByNetwork, bytesUnder, recordingGpu } from './recordingGpu.ts';
 
 export interface SubsetLoad {

@@ -1,11 +1,11 @@
-// zimage-turbo-q4 (the recommended set) from header-exact full-size stand-ins: the worker recognises each file
-// (modelSet.ts openNetworks: detection, naming, inferred configs) and loads the whole set (modelSet.ts loadSet, the
-// worker's own load) onto a recording GPU, which counts what the production loaders put on the device.
+// zimage-turbo-q4 (the recommended set) from header-exact full-size stand-ins: the model layer recognises each file
+// (models/zimage/openSet.ts openNetworks: detection, naming, inferred configs) and loads the whole set
+// (models/zimage/networks.ts loadZImage, the worker's own load) onto a recording GPU, which counts what the production loaders put on the device.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadSet, openNetworks } from '../../src/worker/modelSet.ts';
+import { loadZImage, openNetworks } from '../../src/models/zimage/networks.ts';
 import { expectFluxVae, expectQwen3_4B, expectTurboDit, plannedBytes } from './expectations.ts';
 import { bytesByNetwork, recordingGpu } from './recordingGpu.ts';
 import { buildStandinSet } from './standinSets.ts';
@@ -29,11 +29,11 @@ describe('zimage-turbo-q4 stand-ins', () => {
     expect(Object.keys(o.textEncoder.file.bytesByDtype()).sort()).toEqual(['F32', 'Q4_K', 'Q6_K']);
   });
 
-  it('loads fully through the worker (loadSet) on a recording GPU', async () => {
+  it('loads fully through loadZImage (as the worker does) on a recording GPU', async () => {
     const { gpu, rec } = recordingGpu();
     const phases = new Map<string, number>();
     const t0 = performance.now();
-    const loaded = await loadSet(gpu, set, (what) => {
+    const loaded = await loadZImage(gpu, set, (what) => {
       if (!phases.has(what)) phases.set(what, performance.now() - t0);
     });
     const seconds = (performance.now() - t0) / 1000;

@@ -44,7 +44,7 @@ describe('GGUF shapes by ggml dimension rule', () => {
       expect([g.network, g.naming]).toEqual(['dit', 'comfy']);
       const r = g.detect();
       expect(r.ok, describeRefusal(r).join('; ')).toBe(true);
-      expect(r.config).toEqual(ref.detect().config);
+      expect(r.dims).toEqual(ref.detect().dims);
       for (const [name, t] of ref.tensors) expect(g.tensors.get(name)!.shape, name).toEqual(t.shape); // [1, 96] restored
       for (const name of ['x_pad_token', 'cap_pad_token']) {
         const [a, b] = await Promise.all([ref.loadTensor(name, REFERENCE_POLICY), g.loadTensor(name, REFERENCE_POLICY)]);

@@ -45,7 +45,7 @@ describe('name maps on the golden files', () => {
       expect([g.network, g.naming]).toEqual(['dit', 'comfy']);
       const r = g.detect();
       expect(r.ok, JSON.stringify(r)).toBe(true);
-      expect(r.config).toEqual(ref.detect().config);
+      expect(r.dims).toEqual(ref.detect().dims);
       expect([...g.tensors.keys()].sort()).toEqual([...ref.tensors.keys()].sort());
       for (const [name, t] of ref.tensors) expect(g.tensors.get(name)!.shape, name).toEqual(t.shape);
     }
@@ -80,7 +80,7 @@ describe('name maps on the golden files', () => {
     const te = await open(goldenBytes('text_encoder.safetensors'));
     const r = te.detect();
     expect([r.network, r.naming, r.ok]).toEqual(['qwen3', 'hf', true]);
-    expect(r.config?.config).toEqual({ hiddenSize: 64, numLayers: 3, numHeads: 4, numKvHeads: 2, headDim: 32, intermediateSize: 160, vocabSize: 384 });
+    expect(r.dims?.dims).toEqual({ hiddenSize: 64, numLayers: 3, numHeads: 4, numKvHeads: 2, headDim: 32, intermediateSize: 160, vocabSize: 384 });
   });
 });
 
@@ -146,7 +146,7 @@ describe('name maps on files the tests write', () => {
     const m = await open(buildSafetensors(src.map((t) => ({ ...t, name: `first_stage_model.${t.name}` }))));
     const r = m.detect();
     expect([r.network, r.naming, r.ok]).toEqual(['vae', 'flux', true]);
-    expect(r.config?.config).toEqual({ blockOutChannels: [32, 32, 64, 64], layersPerBlock: 2, latentChannels: 16, inChannels: 3, outChannels: 3, hasEncoder: false, hasDecoder: true });
+    expect(r.dims?.dims).toEqual({ blockOutChannels: [32, 32, 64, 64], layersPerBlock: 2, latentChannels: 16, inChannels: 3, outChannels: 3, hasEncoder: false, hasDecoder: true });
     const full = await open(goldenBytes('vae_diffusers_names.safetensors'));
     for (const name of m.tensors.keys()) expect(Array.from(await f32(m, name)), name).toEqual(Array.from(await f32(full, name)));
   });
@@ -167,7 +167,7 @@ describe('name maps on files the tests write', () => {
   it('says what it cannot infer, and handles detection edge cases', async () => {
     const partial = await open(buildSafetensors([{ name: 'layers.0.attention.to_q.weight', dtype: 'F32', shape: [2, 2], data: f32Bytes([1, 2, 3, 4]) }]));
     const r = partial.detect();
-    expect([r.network, r.config, r.ok]).toEqual(['dit', null, false]);
+    expect([r.network, r.dims, r.ok]).toEqual(['dit', null, false]);
     expect(r.problems.join('; ')).toMatch(/all_x_embedder\.2-1\.weight is missing/);
     expect(detectNaming(['in.x', 'out.sample'])).toBeNull();
     expect(detectNaming(['decoder.up.0.block.0.conv1.weight'])).toEqual({ network: 'vae', naming: 'flux' });

@@ -1,13 +1,13 @@
 // The scale-check page (tools/scaleCheck.ts): the files chosen in its <input type=file> (disk-backed Files, as a
 // person's pick) go through the studio's local import (model manager → localImport.ts → IndexedDB chunks), then the
 // stored set is opened and loaded on this browser's WebGPU adapter by the worker's own code (storedSets.ts,
-// modelSet.ts loadSet). Reports `__DONE__ <json>` or `__FAIL__ <message>`.
+// models/zimage/networks.ts loadZImage). Reports `__DONE__ <json>` or `__FAIL__ <message>`.
 import { describeAdapter } from '../../src/engine/device.ts';
 import { Gpu } from '../../src/engine/gpu.ts';
 import { toErrorData } from '../../src/lib/errors.ts';
 import { createModelManager } from '../../src/library/manager.ts';
 import { inspectFile } from '../../src/worker/modelsApi.ts';
-import { loadSet } from '../../src/worker/modelSet.ts';
+import { loadZImage } from '../../src/models/zimage/networks.ts';
 import { storedSet } from '../../src/worker/storedSets.ts';
 
 export interface ScaleResult {
@@ -40,7 +40,7 @@ async function run(files: File[]): Promise<ScaleResult> {
   log(`[scale] adapter: ${adapter}`);
   const t1 = performance.now();
   let lastPhase = '';
-  const set = await loadSet(gpu, await storedSet(manager, info.id), (what) => {
+  const set = await loadZImage(gpu, await storedSet(manager, info.id), (what) => {
     if (what !== lastPhase) log(`[scale] load: ${what} at ${((performance.now() - t1) / 1000).toFixed(1)} s`);
     lastPhase = what;
   });

@@ -1,5 +1,8 @@
-// Configurations of the three networks, with the real Z-Image-Turbo values (zimage-spec §3) and parsers for the
-// diffusers / HF config.json files (the golden tiny models use the same fields).
+// The one config per network (DiT, Qwen3 text encoder, VAE), with the real Z-Image-Turbo values (zimage-spec §3),
+// built either from the diffusers / HF config.json files (the golden tiny models use the same fields) or, for a set
+// that ships none, from the dims detection measured in the file (weights/detect.ts): the values shapes cannot
+// tell (eps, RoPE axes and theta, timestep scale) are then the published ones.
+import type { DitDims, Qwen3Dims, VaeDims } from '../../weights/detect.ts';
 
 export interface TransformerConfig {
   dim: number; // D
@@ -151,6 +154,45 @@ export function parseTextEncoderConfig(j: Json): TextEncoderConfig {
     rmsNormEps: num(j, 'rms_norm_eps', 1e-6),
     ropeTheta: num(j, 'rope_theta', 1_000_000),
   };
+}
+
+/** Z-Image splits the head dim into RoPE axes of hd/4, 3hd/8, 3hd/8 ([32, 48, 48] for 128). */
+export function transformerConfigFromDims(d: DitDims): TransformerConfig {
+  const hd = d.headDim;
+  return {
+    dim: d.dim,
+    nHeads: d.nHeads,
+    nKvHeads: d.nKvHeads,
+    nLayers: d.nLayers,
+    nRefinerLayers: d.nNoiseRefiner,
+    inChannels: d.patchIn / 4, // patch features = channels * 2 * 2
+    patchSize: 2,
+    capFeatDim: d.capFeatDim,
+    normEps: TURBO_TRANSFORMER.normEps,
+    ropeTheta: TURBO_TRANSFORMER.ropeTheta,
+    tScale: TURBO_TRANSFORMER.tScale,
+    axesDims: [hd / 4, (3 * hd) / 8, (3 * hd) / 8],
+    axesLens: [...TURBO_TRANSFORMER.axesLens],
+    siglipFeatDim: d.siglipFeatDim,
+  };
+}
+
+export function textEncoderConfigFromDims(q: Qwen3Dims): TextEncoderConfig {
+  return {
+    vocabSize: q.vocabSize,
+    hiddenSize: q.hiddenSize,
+    nHeads: q.numHeads,
+    nKvHeads: q.numKvHeads,
+    headDim: q.headDim,
+    nLayers: q.numLayers,
+    intermediateSize: q.intermediateSize,
+    rmsNormEps: QWEN3_4B.rmsNormEps,
+    ropeTheta: QWEN3_4B.ropeTheta,
+  };
+}
+
+export function vaeConfigFromDims(v: VaeDims): VaeConfig {
+  return { ...FLUX_VAE, blockOutChannels: v.blockOutChannels, layersPerBlock: v.layersPerBlock, latentChannels: v.latentChannels, inChannels: v.inChannels, outChannels: v.outChannels };
 }
 
 /** VAE decode tile side in latents (384 px) and overlap (64 px): keeps decode activations near 0.4 GB at any size. */

@@ -4,15 +4,13 @@
 import type { Gpu } from '../../engine/gpu.ts';
 import type { Tensor } from '../../engine/tensor.ts';
 import { StudioError } from '../../lib/errors.ts';
-import { decodeFloatsInto, isQuantDtype } from '../../weights/dtypes.ts';
-import { dequantizeBlocksInto } from '../../weights/ggmlDequant.ts';
-import type { LoadedTensor, ModelFile, TensorInfo } from '../../weights/modelFile.ts';
+import { embeddingRows } from '../../weights/embeddingRows.ts';
+import type { LoadedTensor, ModelFile } from '../../weights/modelFile.ts';
 import { DEFAULT_POLICY, type ImportPolicy } from '../../weights/policy.ts';
-import { readRange } from '../../weights/source.ts';
 import { AutoencoderKL } from './autoencoder.ts';
 import { layersNeeded, type TextEncoderConfig, type TransformerConfig, type VaeConfig } from './config.ts';
 import { TEXT_ENCODER_LAYER_TENSORS, vaeConvIsHalf } from './loadLayout.ts';
-import { Qwen3TextEncoder, type EmbeddingLookup, type Qwen3LayerWeights } from './textEncoder.ts';
+import { Qwen3TextEncoder, type Qwen3LayerWeights } from './textEncoder.ts';
 import { type BlockWeights, type TransformerWeights, ZImageTransformer } from './transformer.ts';
 
 export type LoadProgress = (done: number, total: number, name: string) => void;
@@ -154,25 +152,6 @@ export async function loadTransformer(gpu: Gpu, file: ModelFile, cfg: Transforme
   });
 }
 
-/** Prompt rows of the token table, read from the file and decoded (any stored dtype, incl. GGUF blocks). */
-export function fileEmbedding(info: TensorInfo, hidden: number): EmbeddingLookup {
-  const rows = info.shape[0];
-  const rowBytes = info.byteLength / rows;
-  return async (ids) => {
-    for (const id of ids) if (id < 0 || id >= rows) throw new RangeError(`token id ${id} outside the embedding table (${rows} rows)`);
-    const out = new Float32Array(ids.length * hidden);
-    // One read per distinct token, all in flight at once (a prompt is up to 512 rows from IndexedDB chunks).
-    const distinct = [...new Set(ids)];
-    const rowsRead = new Map(await Promise.all(distinct.map(async (id) => [id, await readRange(info.source, info.offset + id * rowBytes, rowBytes)] as const)));
-    ids.forEach((id, i) => {
-      const bytes = rowsRead.get(id)!;
-      if (isQuantDtype(info.dtype)) dequantizeBlocksInto(info.dtype, bytes, out, i * hidden);
-      else decodeFloatsInto(info.dtype, bytes, out, i * hidden);
-    });
-    return out;
-  };
-}
-
 /** One Qwen3 decoder layer's tensors (loadLayout.ts TEXT_ENCODER_LAYER_TENSORS), uploaded by `up`. */
 export async function loadQwen3Layer(up: Uploader, i: number): Promise<Qwen3LayerWeights> {
   const t = new Map<string, Tensor>();
@@ -205,11 +184,12 @@ export async function loadTextEncoder(
   const n = layers;
   const up = new Uploader(gpu, file, policy, n * TEXT_ENCODER_LAYER_TENSORS.length, onProgress);
   return guarded(up, async () => {
-    const embedInfo = file.tensors.get('model.embed_tokens.weight');
+    const embedInfo = file.tensors.get('model.embed_tokens.weight'); // (vocab, hidden): stays in the file
     if (!embedInfo) throw new StudioError('bad-model-file', 'the text encoder file has no token embedding table');
+    if (embedInfo.shape[1] !== cfg.hiddenSize) throw new StudioError('bad-model-file', `the token table is ${embedInfo.shape[1]} wide, the text encoder's config says ${cfg.hiddenSize}`);
     const layers: Qwen3LayerWeights[] = [];
     for (let i = 0; i < n; i++) layers.push(await loadQwen3Layer(up, i));
-    return new Qwen3TextEncoder(gpu, cfg, { embed: fileEmbedding(embedInfo, cfg.hiddenSize), layers }, up.loaded);
+    return new Qwen3TextEncoder(gpu, cfg, { embed: embeddingRows(embedInfo), layers }, up.loaded);
   });
 }
 
