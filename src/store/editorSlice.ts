@@ -4,7 +4,7 @@
 // exactly as it was.
 import { joinSentences, t } from '../lib/i18n.ts';
 import { toErrorData } from '../lib/errors.ts';
-import type { ImageMetadata } from '../lib/png.ts';
+import type { ImageMetadata } from '../worker/protocol.ts';
 import { MAX_BRUSH, MIN_BRUSH, type BrushSettings } from '../paint/brush.ts';
 import { maskFromAlpha } from '../paint/maskOps.ts';
 import { MaskPainter } from '../paint/painter.ts';
