@@ -286,6 +286,7 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
           ...controlForRequest(st.control),
           image: copy(prep.image),
           ...(prep.mask ? { mask: copy(prep.mask) } : {}),
+          ...(get().device.lowMemory ? { lowMemory: true } : {}),
         }),
         onResult: async (res0) => {
           const after = await prep.finish(res0.image);

@@ -204,6 +204,7 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
             loras: st.loras,
             ...controlForRequest(st.control),
             preview: g().params.previews,
+            ...(get().device.lowMemory ? { lowMemory: true } : {}),
             ...(model.capabilities.guidance ? { negativePrompt: st.negativePrompt, guidanceScale: st.guidanceScale } : {}),
           };
         },
