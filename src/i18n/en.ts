@@ -475,7 +475,7 @@ export const en = {
   'recipe.field': 'a setting in it is missing or out of range',
   'store.editCancelled': 'Cancelled. The mask is unchanged.',
   'store.maskKept': '{message} Your mask is kept.',
-  'store.resized': 'Resized from {w0}×{h0} to {w1}×{h1}: the model takes sides that are multiples of 16, from 256 to 2048 px.',
+  'store.resized': 'Resized from {w0}×{h0} to {w1}×{h1}: the model takes sides that are multiples of {step}, from {min} to {max} px.',
   'store.alphaMask': 'The transparent part of the image is the mask: it will be repainted.',
   'store.cannotOpen': 'Could not open {name}: {why}',
   'store.openFirst': 'Open an image first: from the gallery, a file, drag and drop, or paste.',

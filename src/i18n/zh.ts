@@ -476,7 +476,7 @@ export const zh: Record<keyof typeof en, string> = {
   'recipe.field': '其中某项设置缺失或超出范围',
   'store.editCancelled': '已取消。蒙版保持不变。',
   'store.maskKept': '{message} 你的蒙版已保留。',
-  'store.resized': '已从 {w0}×{h0} 调整为 {w1}×{h1}：模型要求边长是 16 的倍数，范围 256 到 2048 像素。',
+  'store.resized': '已从 {w0}×{h0} 调整为 {w1}×{h1}：模型要求边长是 {step} 的倍数，范围 {min} 到 {max} 像素。',
   'store.alphaMask': '图像的透明部分即为蒙版：该部分将被重绘。',
   'store.cannotOpen': '无法打开 {name}：{why}',
   'store.openFirst': '请先打开一张图片：从图库、文件、拖放或粘贴。',
