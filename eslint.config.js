@@ -10,6 +10,10 @@ const noReact = [
   { name: 'react-dom', message: 'This layer must not depend on React.' },
   { name: 'zustand', message: 'This layer must not depend on the store.' },
 ];
+// The one way into worker/ from models/ and lib/: the request contract (modes, limits, request, image metadata) is
+// defined once, in the worker protocol, and the pipeline's request and the PNG metadata derive from it. The
+// protocol is pure (its own rule below), so this exception brings in no worker runtime.
+const notTheProtocol = '!**/worker/protocol.ts';
 const layer = (files, patterns, paths = []) => ({
   files,
   rules: { 'no-restricted-imports': ['error', { patterns, paths }] },
@@ -40,7 +44,7 @@ export default tseslint.config(
     { group: ['**/models/**', '**/ui/**', '**/store/**', '**/worker/**', '**/paint/**', '**/engine/**'], message: 'library/ (catalog, downloads, IndexedDB store, import) knows file formats and lib/, not the engine, models or UI.' },
   ], noReact),
   layer(['src/models/**'], [
-    { group: ['**/ui/**', '**/store/**', '**/worker/**', '**/paint/**', '**/library/**'], message: 'models/ composes engine ops; it knows no UI, store or worker.' },
+    { group: ['**/ui/**', '**/store/**', '**/worker/**', notTheProtocol, '**/paint/**', '**/library/**'], message: 'models/ composes engine ops; it knows no UI, store or worker.' },
   ], noReact),
   layer(['src/ui/**'], [
     { group: ['**/engine/**', '**/models/**', '**/weights/**', '**/library/**', '**/worker/**'], message: 'ui/ talks only to the store (src/store), never to the engine, models, weights or worker.' },
@@ -48,7 +52,14 @@ export default tseslint.config(
   layer(['src/store/**'], [
     { group: ['**/engine/**', '**/models/**', '**/ui/**'], message: 'The store talks to the worker client, not to the engine or models directly.' },
   ]),
-  layer(['src/paint/**', 'src/lib/**'], [
+  layer(['src/paint/**'], [
     { group: ['**/engine/**', '**/models/**', '**/ui/**', '**/store/**', '**/worker/**', '**/weights/**', '**/library/**'], message: 'paint/ and lib/ are pure and stand alone.' },
   ], noReact),
+  layer(['src/lib/**'], [
+    { group: ['**/engine/**', '**/models/**', '**/ui/**', '**/store/**', '**/worker/**', notTheProtocol, '**/weights/**', '**/library/**'], message: 'paint/ and lib/ are pure and stand alone (lib/ may read the request contract in worker/protocol.ts).' },
+  ], noReact),
+  // The protocol is imported by every layer but ui/: it may import lib/ only, never the worker's runtime or a model.
+  layer(['src/worker/protocol.ts'], [
+    { group: ['**/engine/**', '**/models/**', '**/ui/**', '**/store/**', '**/weights/**', '**/library/**', '**/paint/**', './*'], message: 'worker/protocol.ts is pure: it may import lib/ only.' },
+  ], [...noReact, { name: 'comlink', message: 'worker/protocol.ts is pure: it may import lib/ only.' }]),
 );

@@ -11,3 +11,15 @@ test('the Device tab says, before any download, which sets this device can run a
   console.log(`[device-fit]\n${text}`);
   await info.attach('device-fit', { body: text, contentType: 'text/plain' });
 });
+
+test('low-memory mode is a switch on the Device tab, off at first and remembered across a reload', async ({ page }) => {
+  await page.goto('./');
+  await page.getByRole('tab', { name: 'Device' }).click();
+  const sw = () => page.getByRole('checkbox', { name: 'Low-memory mode' });
+  await expect(sw()).not.toBeChecked();
+  await expect(page.getByTestId('low-memory')).toContainText('Release the text encoder after reading the prompt');
+  await sw().check();
+  await page.reload();
+  await page.getByRole('tab', { name: 'Device' }).click();
+  await expect(sw()).toBeChecked();
+});

@@ -2,7 +2,8 @@
 // chunks), images of extreme claimed sizes and broken encodings, and seeded fuzzing of the PNG and catalog parsers.
 // Every case ends in one clean refusal, never a crash, a hang, a huge allocation or changed settings.
 import { describe, expect, it } from 'vitest';
-import { crc32, decodePng, encodePng, encodeStudioPng, zlibDeflate, type ImageMetadata } from '../src/lib/png.ts';
+import { crc32, decodePng, encodePng, encodeStudioPng, zlibDeflate } from '../src/lib/png.ts';
+import type { ImageMetadata } from '../src/worker/protocol.ts';
 import { inspectStudioPng, MAX_METADATA_BYTES } from '../src/lib/pngMeta.ts';
 import { StudioError } from '../src/lib/errors.ts';
 import { Rng } from '../src/lib/rng.ts';

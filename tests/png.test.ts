@@ -6,8 +6,8 @@ import {
   encodePng,
   encodeStudioPng,
   readPngText,
-  type ImageMetadata,
 } from '../src/lib/png.ts';
+import type { ImageMetadata } from '../src/worker/protocol.ts';
 import { parseMetadata, readStudioMetadata } from '../src/lib/pngMeta.ts';
 import { Rng } from '../src/lib/rng.ts';
 

@@ -8,7 +8,7 @@
 // The last line is the parameter line only when it holds at least three `Key: value` pairs; a value with a comma,
 // colon or newline is a JSON string. Parsing is bounded (input length, lines, fields) because the text comes from
 // any file a person drops.
-import type { ImageMetadata } from './png.ts';
+import type { ImageMetadata } from '../worker/protocol.ts';
 
 export const A1111_KEYWORD = 'parameters';
 /** The most text we read; a real one is a few KiB. */

@@ -2,30 +2,10 @@
 // keyed 'zimage' so that a saved image carries the settings that made it, and dropping it back restores them.
 // zlib comes from CompressionStream('deflate') (RFC 1950), present in browsers and Node >= 18.
 
+import type { ImageMetadata } from '../worker/protocol.ts';
 import { A1111_KEYWORD, formatParameters } from './a1111.ts';
 
 export const STUDIO_KEYWORD = 'zimage';
-
-/** The generation parameters a studio PNG carries (the 'zimage' tEXt chunk, JSON). */
-export interface ImageMetadata {
-  prompt: string;
-  negativePrompt: string;
-  seed: number;
-  steps: number;
-  width: number; // px
-  height: number; // px
-  model: string;
-  mode: 'text-to-image' | 'image-to-image' | 'inpaint' | 'edit';
-  strength: number | null;
-  guidanceScale: number | null;
-  /** The LoRAs applied, by file name, with their strengths (absent or empty: none). */
-  loras?: { name: string; strength: number }[];
-  /**
-   * The ControlNet as it ran (absent: none): the control image's kind, scale, the fraction of steps, and the path
-   * ('control', or 'control-inpaint' = the control model's inpaint mode for a masked edit).
-   */
-  control?: { kind: 'canny' | 'scribble' | 'image'; scale: number; start: number; end: number; path: 'control' | 'control-inpaint' };
-}
 
 export interface RgbaPixels {
   width: number;

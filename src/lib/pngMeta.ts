@@ -1,14 +1,19 @@
 // The studio's parameters in a PNG (the 'zimage' tEXt chunk): read defensively, because a dropped file can come from
 // anyone. The chunk is bounded in size, must be a flat JSON object of the expected fields, and every string is
 // bounded too; anything else is reported as damaged, and nothing is applied.
-import { findTextChunk, latin1Text, STUDIO_KEYWORD, type ImageMetadata } from './png.ts';
+import { CONTROL_KINDS, GENERATE_MODES, type ControlKind, type GenerateMode, type ImageMetadata, type NamedLora } from '../worker/protocol.ts';
+import { findTextChunk, latin1Text, STUDIO_KEYWORD } from './png.ts';
 
 /** The most text the 'zimage' chunk may hold; a real one is well under 4 KiB. */
 export const MAX_METADATA_BYTES = 64 * 1024;
-const MAX_PROMPT_CHARS = 16_000;
-const MAX_MODEL_CHARS = 200;
+/** Longest prompt (chars) a PNG or a recipe link may carry. */
+export const MAX_PROMPT_CHARS = 16_000;
+/** Longest model or LoRA file name (chars) a PNG or a recipe link may carry. */
+export const MAX_NAME_CHARS = 200;
+/** Most LoRAs a PNG or a recipe link may name. */
+export const MAX_LORAS = 32;
 
-const MODES = new Set(['text-to-image', 'image-to-image', 'inpaint', 'edit']);
+const MODES: ReadonlySet<string> = new Set(GENERATE_MODES);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** Validates parsed metadata; null when any required field is missing, of the wrong type, or out of bounds. */
@@ -22,7 +27,7 @@ export function parseMetadata(json: string): ImageMetadata | null {
   }
   if (typeof o !== 'object' || o === null || Array.isArray(o)) return null;
   const long = (k: string, max: number) => typeof o[k] === 'string' && (o[k] as string).length > max;
-  if (long('prompt', MAX_PROMPT_CHARS) || long('negativePrompt', MAX_PROMPT_CHARS) || long('model', MAX_MODEL_CHARS)) return null;
+  if (long('prompt', MAX_PROMPT_CHARS) || long('negativePrompt', MAX_PROMPT_CHARS) || long('model', MAX_NAME_CHARS)) return null;
   const seed = num(o.seed);
   const steps = num(o.steps);
   const width = num(o.width);
@@ -36,7 +41,7 @@ export function parseMetadata(json: string): ImageMetadata | null {
     width,
     height,
     model: typeof o.model === 'string' ? o.model : '',
-    mode: typeof o.mode === 'string' && MODES.has(o.mode) ? (o.mode as ImageMetadata['mode']) : 'text-to-image',
+    mode: typeof o.mode === 'string' && MODES.has(o.mode) ? (o.mode as GenerateMode) : 'text-to-image',
     strength: num(o.strength),
     guidanceScale: num(o.guidanceScale),
     ...(Array.isArray(o.loras) ? { loras: parseLoras(o.loras) } : {}),
@@ -44,7 +49,7 @@ export function parseMetadata(json: string): ImageMetadata | null {
   };
 }
 
-const CONTROL_KINDS = new Set(['canny', 'scribble', 'image']);
+const KINDS: ReadonlySet<string> = new Set(CONTROL_KINDS);
 
 /** The ControlNet use a PNG records (kind, scale, start / end fractions, which path ran); null when absent or odd. */
 function parseControl(c: unknown): { control: NonNullable<ImageMetadata['control']> } | null {
@@ -53,20 +58,18 @@ function parseControl(c: unknown): { control: NonNullable<ImageMetadata['control
   const scale = num(r.scale);
   const start = num(r.start);
   const end = num(r.end);
-  if (typeof r.kind !== 'string' || !CONTROL_KINDS.has(r.kind) || scale === null || start === null || end === null) return null;
+  if (typeof r.kind !== 'string' || !KINDS.has(r.kind) || scale === null || start === null || end === null) return null;
   const path = r.path === 'control-inpaint' ? 'control-inpaint' : 'control';
-  return { control: { kind: r.kind as 'canny' | 'scribble' | 'image', scale, start, end, path } };
+  return { control: { kind: r.kind as ControlKind, scale, start, end, path } };
 }
 
-const MAX_LORAS = 32;
-
 /** The LoRAs a PNG names (file name and strength); at most MAX_LORAS, names bounded like the model name. */
-function parseLoras(list: unknown[]): { name: string; strength: number }[] {
-  const out: { name: string; strength: number }[] = [];
+function parseLoras(list: unknown[]): NamedLora[] {
+  const out: NamedLora[] = [];
   for (const l of list.slice(0, MAX_LORAS)) {
     const r = l as { name?: unknown; strength?: unknown } | null;
     const strength = num(r?.strength);
-    if (typeof r?.name === 'string' && r.name.length <= MAX_MODEL_CHARS && strength !== null) out.push({ name: r.name, strength });
+    if (typeof r?.name === 'string' && r.name.length <= MAX_NAME_CHARS && strength !== null) out.push({ name: r.name, strength });
   }
   return out;
 }

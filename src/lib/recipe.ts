@@ -3,24 +3,16 @@
 // reads a PNG: bounded length, base64url alphabet only, a flat JSON object of known fields with bounded strings and
 // numbers in range. The result only ever fills form fields; nothing in it is run or rendered as markup.
 
+import type { ImageMetadata, NamedLora } from '../worker/protocol.ts';
+import { MAX_LORAS, MAX_NAME_CHARS, MAX_PROMPT_CHARS } from './pngMeta.ts';
+
 export const RECIPE_PREFIX = '#recipe=';
 export const RECIPE_VERSION = 1;
 /** Longest fragment we read (chars); a recipe with a 16k-character prompt fits. */
 export const MAX_RECIPE_CHARS = 48 * 1024;
-const MAX_PROMPT_CHARS = 16_000;
-const MAX_NAME_CHARS = 200;
-const MAX_LORAS = 32;
 
-export interface Recipe {
-  prompt: string;
-  negativePrompt: string;
-  seed: number;
-  steps: number;
-  width: number; // px
-  height: number; // px
-  guidanceScale: number | null;
-  loras: { name: string; strength: number }[];
-}
+/** The part of an image's metadata a link shares: what the form can be filled with, not what ran (model, mode). */
+export type Recipe = Pick<ImageMetadata, 'prompt' | 'negativePrompt' | 'seed' | 'steps' | 'width' | 'height' | 'guidanceScale'> & { loras: NamedLora[] };
 
 function toBase64Url(bytes: Uint8Array): string {
   let bin = '';
@@ -74,6 +66,7 @@ export function decodeRecipe(hash: string): RecipeParse {
   if (!bounded(o.p, MAX_PROMPT_CHARS)) return bad('prompt');
   if (o.n !== undefined && !bounded(o.n, MAX_PROMPT_CHARS)) return bad('negativePrompt');
   if (!inRange(o.s, 0, 2 ** 32 - 1) || !Number.isInteger(o.s)) return bad('seed');
+  // Steps and size are bounded loosely here: a link is only read; the form clamps and snaps them to the request contract.
   if (!inRange(o.t, 1, 1000)) return bad('steps');
   if (!inRange(o.w, 64, 16384) || !inRange(o.h, 64, 16384)) return bad('size');
   if (o.g !== undefined && !inRange(o.g, 0, 30)) return bad('guidanceScale');

@@ -5,15 +5,14 @@
 // strength and start/end only: the control image is not kept with a result, so needsImage says to pick it again.
 import type { ErrorData } from '../lib/errors.ts';
 import { t } from '../lib/i18n.ts';
-import type { ImageMetadata } from '../lib/png.ts';
 import { MaskPainter } from '../paint/painter.ts';
 import { scribbleRgba } from '../paint/scribble.ts';
-import type { ControlUse, RgbaImage } from '../worker/protocol.ts';
+import type { ControlKind, ControlUse, ImageMetadata, RgbaImage } from '../worker/protocol.ts';
 import { modelSize } from './imaging.ts';
 import { clampNum } from './settings.ts';
 import type { Studio, SliceContext } from './studio.ts';
 
-export type ControlKind = ControlUse['kind'];
+export type { ControlKind };
 
 export interface ControlParams {
   /** Canny thresholds on the 0..255 gradient scale (OpenCV-like). */

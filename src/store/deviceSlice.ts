@@ -3,6 +3,7 @@
 import { t } from '../lib/i18n.ts';
 import type { ErrorData } from '../lib/errors.ts';
 import type { DeviceInfo, Result } from '../worker/protocol.ts';
+import { saveSettings } from './settings.ts';
 import type { SliceContext } from './studio.ts';
 
 export type DeviceStatus = 'idle' | 'checking' | 'ready' | 'error' | 'lost';
@@ -15,6 +16,13 @@ export interface DeviceSlice {
   /** The last 'storage-quota' failure from the gallery or the model manager; cleared when storage works again. */
   storageError: ErrorData | null;
   restarting: boolean;
+  /**
+   * Low-memory mode (remembered): every generation and edit asks the engine to release the text encoder once the
+   * prompt is encoded (GenerateRequest.lowMemory), for a lower peak; the next prompt loads it again. Read when a job
+   * starts, so turning it on also helps the jobs already queued (say, after one failed for memory).
+   */
+  lowMemory: boolean;
+  setLowMemory: (on: boolean) => void;
   /** Asks the engine for the device (creating the worker on first use). */
   check: () => Promise<void>;
   /** Re-reads memory figures; quiet on failure or when the engine does not answer (the last good info stays). */
@@ -52,6 +60,11 @@ export function createDeviceSlice(ctx: SliceContext): DeviceSlice {
     error: null,
     storageError: null,
     restarting: false,
+    lowMemory: deps.settings.load().lowMemory === true,
+    setLowMemory: (on) => {
+      patch('device', { lowMemory: on });
+      saveSettings(get(), deps.settings);
+    },
     check: async () => {
       patch('device', { status: 'checking', error: null });
       if (!deps.hasWebGpu()) {

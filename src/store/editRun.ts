@@ -5,7 +5,7 @@
 import { cropMask, cropRgba, cropWorkingSize, maskBounds, paddedCropRect, pasteFeathered } from '../paint/crop.ts';
 import type { Rect } from '../paint/mask.ts';
 import { effectiveMask, resizeMask } from '../paint/maskOps.ts';
-import type { RgbaImage } from '../worker/protocol.ts';
+import { MAX_SIDE, MIN_SIDE, SIZE_STEP, type RgbaImage } from '../worker/protocol.ts';
 import type { Imaging } from './imaging.ts';
 import type { QueuedEdit } from './queueSlice.ts';
 
@@ -33,7 +33,7 @@ export async function prepareEdit(edit: QueuedEdit, imaging: Imaging): Promise<P
   if (!bounds) return whole;
   const rect = paddedCropRect(bounds, Math.max(0, edit.padding), W, H);
   if (rect.w === W && rect.h === H) return whole; // the mask reaches every side: nothing to gain
-  const work = cropWorkingSize(rect.w, rect.h);
+  const work = cropWorkingSize(rect.w, rect.h, { step: SIZE_STEP, minSide: MIN_SIDE, maxSide: MAX_SIDE });
   const cropped = await imaging.resize({ width: rect.w, height: rect.h, data: buf(cropRgba(new Uint8Array(image.data), W, rect)) }, work.width, work.height);
   const alpha = cropMask(eff, W, rect);
   return {

@@ -4,11 +4,10 @@
 // exactly as it was.
 import { joinSentences, t } from '../lib/i18n.ts';
 import { toErrorData } from '../lib/errors.ts';
-import type { ImageMetadata } from '../lib/png.ts';
 import { MAX_BRUSH, MIN_BRUSH, type BrushSettings } from '../paint/brush.ts';
 import { maskFromAlpha } from '../paint/maskOps.ts';
 import { MaskPainter } from '../paint/painter.ts';
-import type { GenerateMode, RgbaImage } from '../worker/protocol.ts';
+import { MAX_SIDE, MIN_SIDE, SIZE_STEP, type GenerateMode, type ImageMetadata, type RgbaImage } from '../worker/protocol.ts';
 import { controlForRequest } from './controlSlice.ts';
 import { createJobRunner, type JobFields, type JobOutcome } from './jobRunner.ts';
 import type { QueueItem } from './queueSlice.ts';
@@ -146,7 +145,7 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
         const fit = modelSize(image.width, image.height);
         let notice: string | null = null;
         if (fit.width !== image.width || fit.height !== image.height) {
-          notice = t('store.resized', { w0: image.width, h0: image.height, w1: fit.width, h1: fit.height });
+          notice = t('store.resized', { w0: image.width, h0: image.height, w1: fit.width, h1: fit.height, step: SIZE_STEP, min: MIN_SIDE, max: MAX_SIDE });
           image = await deps.imaging.resize(image, fit.width, fit.height);
         }
         // Transparent pixels mark what to repaint (an image cut out in another editor): they become the mask.
@@ -286,6 +285,7 @@ export function createEditorSlice(ctx: SliceContext): EditorSlice {
           ...controlForRequest(st.control),
           image: copy(prep.image),
           ...(prep.mask ? { mask: copy(prep.mask) } : {}),
+          ...(get().device.lowMemory ? { lowMemory: true } : {}),
         }),
         onResult: async (res0) => {
           const after = await prep.finish(res0.image);

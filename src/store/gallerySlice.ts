@@ -3,7 +3,8 @@
 // the image is never dropped.
 import { t } from '../lib/i18n.ts';
 import { toErrorData, type ErrorData } from '../lib/errors.ts';
-import { encodeStudioPng, type ImageMetadata } from '../lib/png.ts';
+import { encodeStudioPng } from '../lib/png.ts';
+import type { ImageMetadata } from '../worker/protocol.ts';
 import type { GenerateResult } from '../worker/protocol.ts';
 import { withEntry } from './record.ts';
 import type { SliceContext } from './studio.ts';

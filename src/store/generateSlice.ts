@@ -1,9 +1,8 @@
 // Text-to-image: the settings, live token count, the running job (with batch), progress and cancel.
 import { formatList, t } from '../lib/i18n.ts';
-import type { ImageMetadata } from '../lib/png.ts';
 import { inspectStudioPng } from '../lib/pngMeta.ts';
 import { expandPrompts, MAX_EXPANDED_PROMPTS } from '../lib/promptTemplate.ts';
-import type { LoadedModel, TokenCount } from '../worker/protocol.ts';
+import { MAX_SIDE, MAX_STEPS, MIN_SIDE, MIN_STEPS, type ImageMetadata, type LoadedModel, type TokenCount } from '../worker/protocol.ts';
 import { clampNum, saveSettings } from './settings.ts';
 import { ASPECTS, BASE_SIZES, matchPreset, presetSize, snapSide, type AspectChoice } from './sizes.ts';
 import { controlForRequest } from './controlSlice.ts';
@@ -22,7 +21,7 @@ export interface GenerateParams {
   randomSeed: boolean;
   aspect: AspectChoice;
   baseSize: number; // px
-  /** As typed; snapped to multiples of 16 in 256..2048 when committed or generating. */
+  /** As typed; snapped to the request contract's sizes (sizes.ts snapSide) when committed or generating. */
   width: number;
   height: number;
   steps: number;
@@ -70,7 +69,6 @@ export interface GenerateSlice extends JobFields {
   dismiss: () => void;
 }
 
-export const MAX_STEPS = 100;
 export const MAX_BATCH = 16;
 
 export function defaultParams(): GenerateParams {
@@ -89,9 +87,9 @@ function restoredParams(saved: Partial<GenerateParams> | undefined): GeneratePar
     randomSeed: typeof saved.randomSeed === 'boolean' ? saved.randomSeed : d.randomSeed,
     aspect,
     baseSize: BASE_SIZES.includes(saved.baseSize as never) ? (saved.baseSize as number) : d.baseSize,
-    width: snapSide(clampNum(saved.width, 256, 2048, d.width)),
-    height: snapSide(clampNum(saved.height, 256, 2048, d.height)),
-    steps: Math.round(clampNum(saved.steps, 1, MAX_STEPS, d.steps)),
+    width: snapSide(clampNum(saved.width, MIN_SIDE, MAX_SIDE, d.width)),
+    height: snapSide(clampNum(saved.height, MIN_SIDE, MAX_SIDE, d.height)),
+    steps: Math.round(clampNum(saved.steps, MIN_STEPS, MAX_STEPS, d.steps)),
     guidanceScale: clampNum(saved.guidanceScale, 0, 20, d.guidanceScale),
     batchCount: Math.round(clampNum(saved.batchCount, 1, MAX_BATCH, d.batchCount)),
     previews: typeof saved.previews === 'boolean' ? saved.previews : d.previews,
@@ -206,6 +204,7 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
             loras: st.loras,
             ...controlForRequest(st.control),
             preview: g().params.previews,
+            ...(get().device.lowMemory ? { lowMemory: true } : {}),
             ...(model.capabilities.guidance ? { negativePrompt: st.negativePrompt, guidanceScale: st.guidanceScale } : {}),
           };
         },
@@ -225,7 +224,7 @@ export function createGenerateSlice(ctx: SliceContext): GenerateSlice {
         negativePrompt: meta.negativePrompt,
         seed: meta.seed >>> 0,
         randomSeed: false,
-        steps: Math.round(clampNum(meta.steps, 1, MAX_STEPS, 8)),
+        steps: Math.round(clampNum(meta.steps, MIN_STEPS, MAX_STEPS, 8)),
         width,
         height,
         aspect: preset?.aspect ?? 'custom',

@@ -4,8 +4,8 @@ import { t } from '../lib/i18n.ts';
 import { fitWithin, resizeRgba } from '../lib/image.ts';
 import { imageDimensions } from '../lib/imageHeader.ts';
 import { decodePng, encodePng, imageSizeProblem } from '../lib/png.ts';
-import type { RgbaImage } from '../worker/protocol.ts';
-import { MAX_SIDE, MIN_SIDE, snapSide } from './sizes.ts';
+import { MAX_SIDE, MIN_SIDE, type RgbaImage } from '../worker/protocol.ts';
+import { snapSide } from './sizes.ts';
 
 export interface Imaging {
   /** A small preview (at most THUMB_SIDE px on the longer side) as an image Blob. */

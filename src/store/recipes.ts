@@ -2,7 +2,8 @@
 // and another tool's A1111 `parameters` text in a dropped PNG (src/lib/a1111.ts). Both become ImageMetadata over the
 // current settings, so they fill the form through the same path as a studio PNG (applyMetadata).
 import { applicableParameters, A1111_KEYWORD, parseParameters } from '../lib/a1111.ts';
-import { readPngText, type ImageMetadata } from '../lib/png.ts';
+import { readPngText } from '../lib/png.ts';
+import type { ImageMetadata } from '../worker/protocol.ts';
 import { t, type MessageKey } from '../lib/i18n.ts';
 import { decodeRecipe, encodeRecipe, type RecipeParse, type RecipeProblem } from '../lib/recipe.ts';
 import type { GenerateParams } from './generateSlice.ts';

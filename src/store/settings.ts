@@ -1,5 +1,5 @@
-// What the studio remembers between visits besides the gallery: the generation settings, the brush and the active
-// model set (small, so localStorage). Reads are defensive: a damaged or old entry just falls back to defaults.
+// What the studio remembers between visits besides the gallery: the generation settings, the brush, the active
+// model set and the memory mode (small, so localStorage). Reads are defensive: a damaged or old entry just falls back to defaults.
 import type { Locale } from '../lib/i18n.ts';
 import type { BrushSettings } from '../paint/brush.ts';
 import type { GenerateParams } from './generateSlice.ts';
@@ -11,6 +11,8 @@ export interface PersistedSettings {
   brush?: Partial<BrushSettings>;
   activeSetId?: string | null;
   locale?: Locale;
+  /** Low-memory mode (deviceSlice.ts): release the text encoder after encoding each prompt. */
+  lowMemory?: boolean;
 }
 
 export interface SettingsStorage {
@@ -61,6 +63,14 @@ export function saveSettings(state: {
   editor: { brush: BrushSettings };
   models: { activeSetId: string | null };
   locale?: { locale: Locale };
+  device?: { lowMemory: boolean };
 }, storage: SettingsStorage): void {
-  storage.save({ v: 1, generate: state.generate.params, brush: state.editor.brush, activeSetId: state.models.activeSetId, ...(state.locale ? { locale: state.locale.locale } : {}) });
+  storage.save({
+    v: 1,
+    generate: state.generate.params,
+    brush: state.editor.brush,
+    activeSetId: state.models.activeSetId,
+    ...(state.locale ? { locale: state.locale.locale } : {}),
+    ...(state.device ? { lowMemory: state.device.lowMemory } : {}),
+  });
 }

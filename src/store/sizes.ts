@@ -1,9 +1,6 @@
 // Output sizes: aspect-ratio presets at a chosen base size, and custom sizes snapped to what the model accepts
-// (multiples of 16 from 256 to 2048 px on each side).
-
-export const SIZE_STEP = 16; // px
-export const MIN_SIDE = 256; // px
-export const MAX_SIDE = 2048; // px
+// (the request contract's limits: multiples of SIZE_STEP from MIN_SIDE to MAX_SIDE px on each side).
+import { MAX_SIDE, MIN_SIDE, SIZE_STEP } from '../worker/protocol.ts';
 
 export const ASPECTS = ['1:1', '4:3', '3:4', '16:9', '9:16', '3:2', '2:3'] as const;
 export type Aspect = (typeof ASPECTS)[number];
@@ -12,7 +9,7 @@ export type AspectChoice = Aspect | 'custom';
 /** Base sizes: the side of the square with the same pixel count. */
 export const BASE_SIZES = [512, 768, 1024, 1280] as const;
 
-/** The nearest multiple of 16 within 256..2048. */
+/** The nearest multiple of SIZE_STEP within MIN_SIDE..MAX_SIDE. */
 export function snapSide(v: number): number {
   if (!Number.isFinite(v)) return MIN_SIDE;
   return Math.min(MAX_SIDE, Math.max(MIN_SIDE, Math.round(v / SIZE_STEP) * SIZE_STEP));

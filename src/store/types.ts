@@ -8,6 +8,7 @@ export type {
   GenerateMode,
   GenerateRequest,
   GenerateResult,
+  ImageMetadata,
   LoadedModel,
   LoraInfo,
   LoraUse,
@@ -21,4 +22,3 @@ export type {
   TokenCount,
 } from '../worker/protocol.ts';
 export type { ErrorCode, ErrorData } from '../lib/errors.ts';
-export type { ImageMetadata } from '../lib/png.ts';

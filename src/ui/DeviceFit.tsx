@@ -17,12 +17,15 @@ function systemMemoryGiB(): number | undefined {
 export function DeviceFit() {
   const info = useStudio((s) => s.device.info);
   const sets = useStudio((s) => s.models.sets);
+  const lowMemory = useStudio((s) => s.device.lowMemory);
   if (!info) return null;
   const facts = { limits: info.limits, adapter: info.adapter, systemMemoryGiB: systemMemoryGiB() };
   const memory = estimateMemory(facts);
   const fits = setFits(facts, memory);
   const label = (id: string) => sets.find((s) => s.id === id)?.label ?? LABELS[id] ?? id;
   const size = (px: number | null) => (px === null ? t('fit.none') : t('fit.upTo', { px }));
+  // Sizes only low-memory mode reaches: point at its switch (Memory, on this tab).
+  const lowOnly = fits.some((f) => f.largestLowMemory !== null && (f.largestFast ?? 0) < f.largestLowMemory);
   return (
     <section className="panel" aria-labelledby="device-fit">
       <div className="panel-title">
@@ -45,6 +48,11 @@ export function DeviceFit() {
           </li>
         ))}
       </ul>
+      {lowOnly && (
+        <p className="small" data-testid="fit-low-memory">
+          {lowMemory ? t('fit.lowMemoryOn') : t('fit.lowMemoryOff')}
+        </p>
+      )}
       <p className="muted small">
         {t('fit.note')}
       </p>

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useStudio } from '../store/index.ts';
 import { formatBytes, formatNumber, t } from '../store/ui.ts';
 import { DeviceFit } from './DeviceFit.tsx';
+import { LowMemorySwitch } from './LowMemorySwitch.tsx';
 import './device.css';
 
 const KEY_LIMITS = [
@@ -90,6 +91,7 @@ export function DevicePanel() {
 
       <section className="panel" aria-labelledby="device-memory">
         <h2 id="device-memory">{t('device.memory')}</h2>
+        <LowMemorySwitch />
         {info && status === 'ready' ? (
           <dl className="kv">
             <dt>{t('device.inUse')}</dt>

@@ -1,7 +1,7 @@
 import { useId, useMemo } from 'react';
 import { useStudio, useStudioShallow } from '../store/index.ts';
 import { maskCoverage } from '../paint/mask.ts';
-import { formatNumber, t } from '../store/ui.ts';
+import { formatNumber, MAX_STRENGTH, t } from '../store/ui.ts';
 import { JobProgress } from './JobProgress.tsx';
 import { ErrorMessage, Notice } from './Messages.tsx';
 import { EnhanceBar } from './EnhanceBar.tsx';
@@ -43,7 +43,7 @@ export function EditPanel() {
           </label>
           <span className="muted small">{Math.round(strength * 100)}%</span>
         </span>
-        <input id={`${id}-strength`} aria-describedby={`${id}-strength-hint`} type="range" min={0.05} max={1} step={0.05} value={strength} onChange={(e) => ed.setStrength(Number(e.target.value))} aria-valuetext={`${Math.round(strength * 100)}%`} />
+        <input id={`${id}-strength`} aria-describedby={`${id}-strength-hint`} type="range" min={0.05} max={MAX_STRENGTH} step={0.05} value={strength} onChange={(e) => ed.setStrength(Number(e.target.value))} aria-valuetext={`${Math.round(strength * 100)}%`} />
         <span id={`${id}-strength-hint`} className="muted small">
           {t('edit.strengthHint')}
         </span>

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { useStudio, useStudioShallow } from '../store/index.ts';
-import { expandPrompts, formatNumber, MAX_BATCH, MAX_EXPANDED_PROMPTS, MAX_STEPS, t } from '../store/ui.ts';
+import { expandPrompts, formatNumber, MAX_BATCH, MAX_EXPANDED_PROMPTS, MAX_STEPS, MIN_STEPS, t } from '../store/ui.ts';
 import { SizePicker } from './SizePicker.tsx';
 import { ErrorMessage, Notice } from './Messages.tsx';
 import { EnhanceBar } from './EnhanceBar.tsx';
@@ -87,7 +87,7 @@ export function PromptForm() {
       <div className="field-row">
         <label className="field">
           <span className="field-label">{t('form.steps')}</span>
-          <input type="number" min={1} max={MAX_STEPS} value={params.steps} onChange={(e) => g.setParams({ steps: clampInt(e.target.value, 1, MAX_STEPS, params.steps) })} />
+          <input type="number" min={MIN_STEPS} max={MAX_STEPS} value={params.steps} onChange={(e) => g.setParams({ steps: clampInt(e.target.value, MIN_STEPS, MAX_STEPS, params.steps) })} />
         </label>
         <label className="field">
           <span className="field-label">{t('form.batch')}</span>

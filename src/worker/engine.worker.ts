@@ -6,11 +6,11 @@ import { StudioError, toErrorData } from '../lib/errors.ts';
 import { encodeStudioPng } from '../lib/png.ts';
 import { runPipeline } from '../models/zimage/pipeline.ts';
 import { canny } from '../engine/ops.ts';
-import { imageMetadata, JobQueue, ModelHost, ProgressClock } from './jobs.ts';
+import { imageMetadata, JobQueue, ModelHost, ProgressClock, toPipelineRequest } from './jobs.ts';
 import { createModelManager } from '../library/manager.ts';
 import { type LoadedZImage, loadZImage } from '../models/zimage/networks.ts';
 import { inspectFile, modelsApi } from './modelsApi.ts';
-import type { DeviceInfo, GenerateRequest, GenerateResult, LoadedModel, Progress, Result, WorkerApi } from './protocol.ts';
+import type { DeviceInfo, GenerateResult, LoadedModel, Progress, Result, WorkerApi } from './protocol.ts';
 import { storedSet } from './storedSets.ts';
 import { runEnhance } from './enhanceJob.ts';
 import { previewHook } from './previews.ts';
@@ -178,29 +178,5 @@ const api: WorkerApi = {
 
 /** Hysteresis passes for control images: edges grow through weak pixels by up to this many pixels. */
 const CANNY_PASSES = 24;
-
-function toPipelineRequest(r: GenerateRequest) {
-  return {
-    mode: r.mode,
-    prompt: r.prompt,
-    negativePrompt: r.negativePrompt,
-    width: r.width,
-    height: r.height,
-    steps: r.steps,
-    seed: r.seed,
-    guidanceScale: r.guidanceScale,
-    strength: r.strength,
-    image: r.image ? { width: r.image.width, height: r.image.height, data: new Uint8Array(r.image.data) } : undefined,
-    mask: r.mask ? { width: r.mask.width, height: r.mask.height, data: new Uint8Array(r.mask.data) } : undefined,
-    lowMemory: r.lowMemory,
-    control: r.control && {
-      image: r.control.image ? { width: r.control.image.width, height: r.control.image.height, data: new Uint8Array(r.control.image.data) } : null,
-      scale: r.control.scale,
-      start: r.control.start,
-      end: r.control.end,
-      inpaint: r.control.inpaint,
-    },
-  };
-}
 
 Comlink.expose(api);

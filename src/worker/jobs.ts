@@ -1,7 +1,7 @@
 // One job at a time: a FIFO of generation jobs with cancellation by id, and progress with elapsed time and ETA.
 import { StudioError } from '../lib/errors.ts';
-import type { ImageMetadata } from '../lib/png.ts';
-import type { GenerateMode, GenerateRequest, Progress, ProgressPhase } from './protocol.ts';
+import type { PipelineRequest } from '../models/zimage/request.ts';
+import type { GenerateMode, GenerateRequest, ImageMetadata, MaskImage, NamedLora, Progress, ProgressPhase, RgbaImage } from './protocol.ts';
 
 export class JobQueue {
   private tail: Promise<unknown> = Promise.resolve();
@@ -37,7 +37,7 @@ export class JobQueue {
  */
 export function imageMetadata(
   request: GenerateRequest,
-  ran: { mode: GenerateMode; width: number; height: number; model: string; loras?: { name: string; strength: number }[]; controlPath?: 'none' | 'control' | 'control-inpaint' },
+  ran: { mode: GenerateMode; width: number; height: number; model: string; loras?: NamedLora[]; controlPath?: 'none' | 'control' | 'control-inpaint' },
 ): ImageMetadata {
   return {
     prompt: request.prompt,
@@ -54,6 +54,35 @@ export function imageMetadata(
     ...(request.control && ran.controlPath && ran.controlPath !== 'none'
       ? { control: { kind: request.control.kind, scale: request.control.scale, start: request.control.start, end: request.control.end, path: ran.controlPath } }
       : {}),
+  };
+}
+
+/**
+ * What the pipeline gets for a request: the same fields with the transferred buffers viewed as bytes (no copy), the
+ * control hints in the pipeline's form. LoRAs and the preview switch are the worker's business, not the pipeline's.
+ */
+export function toPipelineRequest(r: GenerateRequest): PipelineRequest {
+  const bytes = (x: RgbaImage | MaskImage) => ({ width: x.width, height: x.height, data: new Uint8Array(x.data) });
+  return {
+    mode: r.mode,
+    prompt: r.prompt,
+    negativePrompt: r.negativePrompt,
+    width: r.width,
+    height: r.height,
+    steps: r.steps,
+    seed: r.seed,
+    guidanceScale: r.guidanceScale,
+    strength: r.strength,
+    image: r.image && bytes(r.image),
+    mask: r.mask && bytes(r.mask),
+    lowMemory: r.lowMemory,
+    control: r.control && {
+      image: r.control.image ? bytes(r.control.image) : null,
+      scale: r.control.scale,
+      start: r.control.start,
+      end: r.control.end,
+      inpaint: r.control.inpaint,
+    },
   };
 }
 

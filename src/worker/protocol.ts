@@ -1,7 +1,8 @@
-// The worker's API, types only: what the main thread may ask of the engine worker and what comes back.
-// Errors cross as ErrorData ({ code, message }); images as transferred ArrayBuffers, never cloned.
-import type { ErrorData } from '../lib/errors.ts';
-import type { ImageMetadata } from '../lib/png.ts';
+// The worker's API: what the main thread may ask of the engine worker and what comes back, and the request contract
+// (modes, limits, request fields, image metadata, their validation) that the pipeline, the store and the PNG metadata
+// derive from. Errors cross as ErrorData ({ code, message }); images as transferred ArrayBuffers, never cloned.
+// Pure: it imports only lib/, so models/, store/ and lib/ may import it (eslint.config.js names this file).
+import { StudioError, type ErrorData } from '../lib/errors.ts';
 import type { SetCapabilities } from '../lib/capabilities.ts';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
@@ -33,45 +34,127 @@ export interface LoadedModel {
   weightBytes: number;
 }
 
-export type GenerateMode = 'text-to-image' | 'image-to-image' | 'inpaint' | 'edit';
+// ---- the request contract: each fact once -------------------------------------------------------------------
 
-/** An RGBA8 image, row-major, width * height * 4 bytes. */
-export interface RgbaImage {
+/** What a generation does; 'edit' runs as 'inpaint' (or 'image-to-image') when no omni-capable model is loaded. */
+export const GENERATE_MODES = ['text-to-image', 'image-to-image', 'inpaint', 'edit'] as const;
+export type GenerateMode = (typeof GENERATE_MODES)[number];
+
+/** Image sides: multiples of SIZE_STEP (the VAE's 8× times the DiT's 2×2 patches) from MIN_SIDE to MAX_SIDE. */
+export const SIZE_STEP = 16; // px
+export const MIN_SIDE = 256; // px
+export const MAX_SIDE = 2048; // px
+/** Denoising steps, a whole number in MIN_STEPS..MAX_STEPS. */
+export const MIN_STEPS = 1;
+export const MAX_STEPS = 100;
+/** image-to-image / inpaint / edit strength: 0 keeps the source, 1 starts from pure noise. */
+export const MIN_STRENGTH = 0;
+export const MAX_STRENGTH = 1;
+
+/**
+ * An RGBA8 image, row-major, width * height * 4 bytes. `B` is how the bytes travel: an ArrayBuffer across the worker
+ * boundary (transferred), a Uint8Array inside the worker (models/zimage/request.ts PipelineRequest).
+ */
+export interface RgbaImage<B = ArrayBuffer> {
   width: number;
   height: number;
-  data: ArrayBuffer;
+  data: B;
 }
 
-export interface GenerateRequest {
+/** A mask, one byte per pixel, 255 = repaint, 0 = keep. */
+export interface MaskImage<B = ArrayBuffer> {
+  width: number;
+  height: number;
+  data: B;
+}
+
+export interface GenerateRequest<B = ArrayBuffer> {
   mode: GenerateMode;
   prompt: string;
   negativePrompt?: string;
-  width: number; // px, multiple of 16
-  height: number; // px, multiple of 16
-  steps: number;
+  width: number; // px, multiple of SIZE_STEP in MIN_SIDE..MAX_SIDE
+  height: number; // px, multiple of SIZE_STEP in MIN_SIDE..MAX_SIDE
+  steps: number; // MIN_STEPS..MAX_STEPS
   seed: number;
   guidanceScale?: number;
-  /** image-to-image / inpaint / edit: how much to change, 0..1 (1 = start from pure noise). */
+  /** image-to-image / inpaint / edit: how much to change, MIN_STRENGTH..MAX_STRENGTH (1 = start from pure noise). */
   strength?: number;
-  /** The source image for image-to-image, inpaint and edit. */
-  image?: RgbaImage;
-  /** Inpaint / edit mask, one byte per pixel of `image`, 255 = repaint, 0 = keep. */
-  mask?: { width: number; height: number; data: ArrayBuffer };
+  /** The source image for image-to-image, inpaint and edit, at the request's size. */
+  image?: RgbaImage<B>;
+  /** Inpaint / edit mask at the request's size. */
+  mask?: MaskImage<B>;
+  /** Release the text encoder once the prompt is encoded: a lower peak, and the next prompt loads it again. */
   lowMemory?: boolean;
   /** LoRAs to apply, by stored id, in order, each at its strength (negative allowed); absent or empty: none. */
   loras?: LoraUse[];
   /** Live previews after each denoising step (Progress.preview), when the set has the TAEF1 decoder; else ignored. */
   preview?: boolean;
   /** ControlNet hints; ignored when the set has no ControlNet. */
-  control?: ControlUse;
+  control?: ControlUse<B>;
 }
 
+/** Throws a 'bad-request' StudioError, with a sentence that says what to change, for a request outside the contract. */
+export function validateRequest(
+  r: Pick<GenerateRequest<{ readonly byteLength: number }>, 'mode' | 'width' | 'height' | 'steps' | 'seed' | 'strength' | 'image' | 'mask'>,
+): void {
+  for (const [name, v] of [['width', r.width], ['height', r.height]] as const)
+    if (!Number.isInteger(v) || v % SIZE_STEP !== 0 || v < MIN_SIDE || v > MAX_SIDE)
+      throw new StudioError('bad-request', `The image ${name} must be a multiple of ${SIZE_STEP} between ${MIN_SIDE} and ${MAX_SIDE} pixels; got ${v}.`);
+  if (!Number.isInteger(r.steps) || r.steps < MIN_STEPS || r.steps > MAX_STEPS)
+    throw new StudioError('bad-request', `Steps must be a whole number from ${MIN_STEPS} to ${MAX_STEPS}; got ${r.steps}.`);
+  if (!Number.isFinite(r.seed)) throw new StudioError('bad-request', 'The seed must be a number.');
+  if (r.mode !== 'text-to-image') {
+    if (!r.image) throw new StudioError('bad-request', `${r.mode} needs a source image.`);
+    if (r.image.width !== r.width || r.image.height !== r.height)
+      throw new StudioError('bad-request', `The source image is ${r.image.width}×${r.image.height} but the request is ${r.width}×${r.height}; resize it to a multiple of ${SIZE_STEP} first.`);
+    if (r.image.data.byteLength !== r.width * r.height * 4) throw new StudioError('bad-request', 'The source image data does not match its size.');
+  }
+  if (r.mode === 'inpaint' && !r.mask) throw new StudioError('bad-request', 'Inpainting needs a mask: paint the area to change.');
+  if (r.mask && (r.mask.width !== r.width || r.mask.height !== r.height || r.mask.data.byteLength !== r.width * r.height))
+    throw new StudioError('bad-request', 'The mask does not match the image size.');
+  const s = r.strength ?? MAX_STRENGTH;
+  if (!(s >= MIN_STRENGTH && s <= MAX_STRENGTH)) throw new StudioError('bad-request', `Strength must be between ${MIN_STRENGTH} and ${MAX_STRENGTH}; got ${s}.`);
+}
+
+/** A LoRA as an image records it: by file name (ids are local to one browser), with its strength. */
+export interface NamedLora {
+  name: string;
+  strength: number;
+}
+
+/**
+ * An image's parameters as they ran: what its PNG carries (lib/png.ts, read back by lib/pngMeta.ts), what the gallery
+ * keeps and what a recipe link shares (a subset, lib/recipe.ts). Written in one place, worker/jobs.ts imageMetadata.
+ */
+export interface ImageMetadata {
+  prompt: string;
+  negativePrompt: string;
+  seed: number;
+  steps: number;
+  width: number; // px
+  height: number; // px
+  model: string;
+  mode: GenerateMode;
+  strength: number | null;
+  guidanceScale: number | null;
+  /** The LoRAs applied, by file name, with their strengths (absent or empty: none). */
+  loras?: NamedLora[];
+  /**
+   * The ControlNet as it ran (absent: none): the control image's kind, scale, the fraction of steps, and the path
+   * ('control', or 'control-inpaint' = the control model's inpaint mode for a masked edit).
+   */
+  control?: { kind: ControlKind; scale: number; start: number; end: number; path: 'control' | 'control-inpaint' };
+}
+
+/** What a control image is: Canny edges, a drawn scribble, or an uploaded map (depth, pose, ...) used as is. */
+export const CONTROL_KINDS = ['canny', 'scribble', 'image'] as const;
+export type ControlKind = (typeof CONTROL_KINDS)[number];
+
 /** How a generation uses the ControlNet (the Control panel's state as it ran). */
-export interface ControlUse {
-  /** What the control image is: Canny edges, a drawn scribble, or an uploaded map (depth, pose, ...) used as is. */
-  kind: 'canny' | 'scribble' | 'image';
+export interface ControlUse<B = ArrayBuffer> {
+  kind: ControlKind;
   /** The control image at the request's size, RGBA8; absent: none (the inpaint mode alone). */
-  image?: RgbaImage;
+  image?: RgbaImage<B>;
   /** Conditioning scale, 0..2. */
   scale: number;
   /** Fractions of the steps the hints apply to: start <= i / steps < end. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applicableParameters, formatParameters, MAX_PARAMETERS_CHARS, parseParameters } from '../../src/lib/a1111.ts';
-import type { ImageMetadata } from '../../src/lib/png.ts';
+import type { ImageMetadata } from '../../src/worker/protocol.ts';
 import { Rng } from '../../src/lib/rng.ts';
 
 // Real-world shapes of A1111 / Forge infotext (as their PNGs carry it).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ImageMetadata } from '../../src/lib/png.ts';
+import type { ImageMetadata } from '../../src/worker/protocol.ts';
 import { FakeEngine, makeStudio } from './fakes.ts';
 
 const image = (w: number, h: number) => ({ width: w, height: h, data: new Uint8Array(w * h * 4).fill(200).buffer });

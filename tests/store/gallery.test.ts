@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeStudioPng, type ImageMetadata } from '../../src/lib/png.ts';
+import { encodeStudioPng } from '../../src/lib/png.ts';
+import type { ImageMetadata } from '../../src/worker/protocol.ts';
 import { readStudioMetadata } from '../../src/lib/pngMeta.ts';
 import { memoryGalleryStorage } from '../../src/store/galleryStorage.ts';
 import type { GenerateResult } from '../../src/worker/protocol.ts';

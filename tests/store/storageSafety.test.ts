@@ -4,7 +4,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clear, createStore } from 'idb-keyval';
-import type { ImageMetadata } from '../../src/lib/png.ts';
+import type { ImageMetadata } from '../../src/worker/protocol.ts';
 import { idbGalleryStorage, type memoryGalleryStorage } from '../../src/store/galleryStorage.ts';
 import type { GenerateResult } from '../../src/worker/protocol.ts';
 import { makeStudio } from './fakes.ts';
