@@ -1,4 +1,5 @@
-// ControlNet in the pipelines: which path a request runs, its control input, and the steps the hints apply to.
+// ControlNet in the pipelines: the control paths (route.ts picks one), a request's control input, and the steps the
+// hints apply to.
 //   'control'          text-to-image (or image-to-image / plain inpaint) with a control image's hints
 //   'control-inpaint'  a masked edit through the control model's inpaint mode (diffusers'
 //                      ZImageControlNetInpaintPipeline): the control input carries the mask and the masked image's
@@ -8,7 +9,6 @@
 import type { Tensor } from '../../engine/tensor.ts';
 import { StudioError } from '../../lib/errors.ts';
 import type { ControlInput, ZImageControlNet } from './control.ts';
-import { supportsInpaint } from './controlConfig.ts';
 import { buildControlContext } from './controlContext.ts';
 import { rgbaToChw } from './imageOps.ts';
 import type { AutoencoderKL } from './autoencoder.ts';
@@ -35,7 +35,7 @@ export interface PreparedControl {
   at(i: number, steps: number): ControlInput | undefined;
 }
 
-const NONE: PreparedControl = { path: 'none', input: null, at: () => undefined };
+export const NO_CONTROL: PreparedControl = { path: 'none', input: null, at: () => undefined };
 
 export function validateControl(c: ControlRequest, width: number, height: number): void {
   if (!Number.isFinite(c.scale) || c.scale < 0 || c.scale > 2) throw new StudioError('bad-request', `The control strength must be between 0 and 2; got ${c.scale}.`);
@@ -44,20 +44,23 @@ export function validateControl(c: ControlRequest, width: number, height: number
     throw new StudioError('bad-request', `The control image is ${c.image.width}×${c.image.height} but the request is ${width}×${height}; resize it first.`);
 }
 
-/** The path a request runs and its control input (held by `hold`, released with the job). */
+/**
+ * The control input for the path the route chose (route.ts), held by `hold` and released with the job. A request
+ * with hints for a loaded ControlNet is validated even when its path is 'none'.
+ */
 export async function prepareControl(
   gpu: Gpu,
   vae: AutoencoderKL,
   net: ZImageControlNet | null,
   req: { width: number; height: number; control?: ControlRequest; image?: { data: Uint8Array }; mask?: { data: Uint8Array } },
-  masked: boolean,
+  path: ControlPath,
   hold: (t: Tensor) => Tensor,
 ): Promise<PreparedControl> {
   const c = req.control;
-  if (!c || !net) return NONE;
+  if (!c || !net) return NO_CONTROL;
   validateControl(c, req.width, req.height);
-  const inpaint = masked && c.inpaint && supportsInpaint(net.cfg) && req.image && req.mask;
-  if (!inpaint && !c.image) return NONE; // nothing to steer with
+  if (path === 'none') return NO_CONTROL; // nothing to steer with
+  const inpaint = path === 'control-inpaint';
   const { width: W, height: H } = req;
   const images = {
     control: c.image ? rgbaToChw(c.image.data, W, H) : null,
@@ -66,7 +69,7 @@ export async function prepareControl(
   const context = hold(await buildControlContext(gpu, vae, net.cfg, images, W, H));
   const input: ControlInput = { net, context, scale: c.scale };
   return {
-    path: inpaint ? 'control-inpaint' : 'control',
+    path,
     input,
     at: (i, steps) => (i / steps >= c.start && i / steps < c.end && c.scale > 0 ? input : undefined),
   };
