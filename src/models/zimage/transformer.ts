@@ -49,7 +49,6 @@ export interface TransformerWeights {
   siglip: { norm: Tensor; w: Tensor; b: Tensor; padToken: Float32Array; refiner: BlockWeights[] } | null;
 }
 
-/** Per-token adaLN inputs: `temb` (G, adaLN) and, when G > 1, a row selector (M) of integer rows stored as f32. */
 /** A caption embedded, padded and refined (ZImageTransformer.prepareCaption): owned by the caller. */
 export interface PreparedCaption {
   /** (padded caption length, D) */
@@ -58,9 +57,10 @@ export interface PreparedCaption {
   length: number;
 }
 
+/** Per-token adaLN inputs: `temb` (G, adaLN) and, when G > 1, a row selector: token i reads temb row rowSel[i]. */
 export interface Modulation {
   temb: Tensor; // (G, 256)
-  rowSel?: Tensor; // (M) f32 integer rows
+  rowSel?: Tensor; // (M) u32 rows of temb
 }
 
 export class ZImageTransformer {
