@@ -86,53 +86,52 @@ export async function denoise(gpu: Gpu, job: DenoiseJob, hooks: DenoiseHooks, he
 
 /** x0 = z_{i+1} + sigma_{i+1} * out (= z_i + sigma_i * out): the Euler step all the way to sigma = 0, (16, h, w). */
 function x0Prediction(gpu: Gpu, z: Tensor, out: Tensor, sigma: number): Tensor {
-  let x0!: Tensor;
-  gpu.run((b) => {
-    x0 = ops.scale(b, out, sigma);
+  return gpu.run((b) => {
+    const x0 = ops.scale(b, out, sigma);
     ops.add(b, x0, z, { inPlace: true });
+    return x0;
   });
-  return x0;
 }
 
 /** sigma * noise + (1 - sigma) * x0 (diffusers' scale_noise): a clean latent at noise level sigma, (16, h, w). */
 export function lerpNoise(gpu: Gpu, noise: Tensor, x0: Tensor, sigma: number): Tensor {
-  let out!: Tensor;
-  gpu.run((b) => {
-    out = ops.scale(b, noise, sigma);
-    const part = ops.scale(b, x0, 1 - sigma);
-    ops.add(b, out, part, { inPlace: true });
-    part.release();
-  });
-  return out;
+  return gpu.scope(() =>
+    gpu.run((b) => {
+      const out = ops.scale(b, noise, sigma);
+      ops.add(b, out, ops.scale(b, x0, 1 - sigma), { inPlace: true });
+      return out;
+    }),
+  );
 }
 
 /** Classifier-free guidance on model outputs: pos + g (pos - neg), optionally renormalised to |pos| * k. Takes pos. */
 async function guide(gpu: Gpu, pos: Tensor, negative: () => Tensor, g: Guidance): Promise<Tensor> {
-  let pred: Tensor | null = null;
+  let out: Tensor | null = null;
   try {
-    const negOut = negative();
+    const negOut = negative(); // the model's own call, outside any scope: its caches outlive this step
     try {
-      gpu.run((b) => {
-        const diff = ops.scale(b, negOut, -1);
-        ops.add(b, diff, pos, { inPlace: true }); // pos - neg
-        ops.scale(b, diff, g.scale, { inPlace: true });
-        pred = ops.add(b, pos, diff);
-        diff.release();
-      });
+      out = gpu.scope(() =>
+        gpu.run((b) => {
+          const diff = ops.scale(b, negOut, -1);
+          ops.add(b, diff, pos, { inPlace: true }); // pos - neg
+          ops.scale(b, diff, g.scale, { inPlace: true });
+          return ops.add(b, pos, diff);
+        }),
+      );
     } finally {
       negOut.release();
     }
-    const out: Tensor = pred!;
+    const pred = out; // (16, h, w)
     if (g.normalization > 0) {
-      const [p, q] = await Promise.all([gpu.read(pos), gpu.read(out)]);
+      const [p, q] = await Promise.all([gpu.read(pos), gpu.read(pred)]);
       const n = (a: Float32Array) => Math.sqrt(a.reduce((s, v) => s + v * v, 0));
       const maxNorm = n(p) * g.normalization;
       const cur = n(q);
-      if (cur > maxNorm) gpu.run((b) => ops.scale(b, out, maxNorm / cur, { inPlace: true }));
+      if (cur > maxNorm) gpu.run((b) => ops.scale(b, pred, maxNorm / cur, { inPlace: true }));
     }
-    return out;
+    return pred;
   } catch (err) {
-    (pred as Tensor | null)?.release();
+    out?.release();
     throw err;
   } finally {
     pos.release();

@@ -116,9 +116,7 @@ function captionJob(m: ModeInput, z: Tensor, start: number, blendBack: DenoiseJo
 
 /** Pure noise as the start: a copy, because the loop updates z in place. (16, h, w) */
 function fromNoise(m: ModeInput): Tensor {
-  let copy!: Tensor;
-  m.net.gpu.run((b) => (copy = ops.scale(b, m.noise, 1)));
-  return m.held.hold(copy);
+  return m.held.hold(m.net.gpu.run((b) => ops.scale(b, m.noise, 1)));
 }
 
 /** The source latent noised to the strength's first step (diffusers' get_timesteps and scale_noise). */
