@@ -2,6 +2,7 @@
 // files override it only where they prove it: a DiT without SigLIP weights cannot run the omni path (and one with
 // them can), a ControlNet is usable only when the set stores one, and the tokenizer, not the record, cuts prompts.
 import type { SetCapabilities } from '../../lib/capabilities.ts';
+import type { ModelCapabilities } from '../../worker/protocol.ts';
 import type { TransformerConfig } from './config.ts';
 import type { SetFiles } from './openSet.ts';
 import { MAX_TOKENS } from './tokenizer.ts';
@@ -16,10 +17,8 @@ export interface LoadedFacts {
   tokenLimit: number;
 }
 
-export interface LoadedCapabilities extends SetCapabilities {
-  /** A ControlNet is stored with the set: control images, and the control model's inpaint mode for masked edits. */
-  controlNet: boolean;
-}
+/** The protocol's capabilities (what the UI sees), every field known once a set is loaded. */
+export type LoadedCapabilities = Required<ModelCapabilities>;
 
 export function loadedCapabilities(record: SetCapabilities, facts: LoadedFacts): LoadedCapabilities {
   return {
