@@ -3,7 +3,7 @@
 // them can), a ControlNet is usable only when the set stores one, and the tokenizer, not the record, cuts prompts.
 import type { SetCapabilities } from '../../lib/capabilities.ts';
 import type { ModelCapabilities } from '../../worker/protocol.ts';
-import type { TransformerConfig } from './config.ts';
+import { hasOmniInputs, type TransformerConfig } from './config.ts';
 import type { SetFiles } from './openSet.ts';
 import { MAX_TOKENS } from './tokenizer.ts';
 
@@ -32,5 +32,5 @@ export function loadedCapabilities(record: SetCapabilities, facts: LoadedFacts):
 
 /** A set's capabilities once its DiT (of config `dit`) is loaded: what loadZImage reports. */
 export function capabilitiesOf(set: Pick<SetFiles, 'capabilities' | 'files'>, dit: Pick<TransformerConfig, 'siglipFeatDim'>): LoadedCapabilities {
-  return loadedCapabilities(set.capabilities, { siglip: dit.siglipFeatDim !== null, controlNet: (set.files.controlnet?.length ?? 0) > 0, tokenLimit: MAX_TOKENS });
+  return loadedCapabilities(set.capabilities, { siglip: hasOmniInputs(dit), controlNet: (set.files.controlnet?.length ?? 0) > 0, tokenLimit: MAX_TOKENS });
 }

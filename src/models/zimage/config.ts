@@ -87,6 +87,8 @@ export const QWEN3_4B: TextEncoderConfig = {
 
 export const headDim = (c: TransformerConfig) => c.dim / c.nHeads;
 /** FFN hidden width: int(dim / 3 * 8). */
+/** Whether the DiT has the omni (image-conditioned) inputs: SigLIP embedder and refiner weights. */
+export const hasOmniInputs = (c: Pick<TransformerConfig, 'siglipFeatDim'>) => c.siglipFeatDim !== null;
 export const ffnDim = (c: TransformerConfig) => Math.floor((c.dim / 3) * 8);
 export const SEQ_MULTIPLE = 32;
 

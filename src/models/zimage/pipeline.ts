@@ -2,6 +2,7 @@
 // image-to-image, inpaint, the ControlNet inpaint mode, the omni edit), which the shared loop (denoise.ts) runs
 // before the VAE decodes. Semantics follow diffusers' ZImagePipeline family (zimage-spec §6).
 import type { Tensor } from '../../engine/tensor.ts';
+import { hasOmniInputs } from './config.ts';
 import { supportsInpaint } from './controlConfig.ts';
 import { denoise, initialNoise, LATENT_CHANNELS } from './denoise.ts';
 import { Held } from './held.ts';
@@ -44,7 +45,7 @@ export async function runPipeline(net: ZImageNetworks, req: PipelineRequest, hoo
   validateRequest(req);
   const { gpu } = net;
   // The checkpoint's half of the route, known now: it decides the conditioning and whether hints apply.
-  const omni = net.transformer.cfg.siglipFeatDim !== null;
+  const omni = hasOmniInputs(net.transformer.cfg);
   const byMode = modeRoute(req, omni);
 
   hooks.onPhase('tokenizing');
