@@ -4,8 +4,7 @@
 import { t } from '../lib/i18n.ts';
 import { toErrorData, type ErrorData } from '../lib/errors.ts';
 import { encodeStudioPng } from '../lib/png.ts';
-import type { ImageMetadata } from '../worker/protocol.ts';
-import type { GenerateResult } from '../worker/protocol.ts';
+import type { GenerateResult, ImageMetadata } from '../worker/protocol.ts';
 import { withEntry } from './record.ts';
 import type { SliceContext } from './studio.ts';
 
