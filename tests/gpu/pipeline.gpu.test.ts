@@ -2,29 +2,12 @@
 // tools/makeSelftest.ts before the tests): determinism, classifier-free guidance, image-to-image, cancel, low memory.
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../src/lib/errors.ts';
-import { BUILTIN_CATALOG } from '../../src/library/catalog.ts';
 import { type PipelineRequest, runPipeline } from '../../src/models/zimage/pipeline.ts';
-import { type LoadedZImage, loadZImage, type SetFiles } from '../../src/models/zimage/networks.ts';
+import { type LoadedZImage, loadZImage } from '../../src/models/zimage/networks.ts';
 import { getGpu } from './harness.ts';
+import { selfTestSet } from './selfTestSet.ts';
 
-const selfTest = (): SetFiles => ({
-  id: 'selftest',
-  label: 'self-test',
-  selfTest: true,
-  capabilities: BUILTIN_CATALOG.sets.find((s) => s.id === 'selftest')!.capabilities, // the catalog's record, as the worker passes it
-  files: {
-    transformer: ['transformer.safetensors'],
-    textEncoder: ['text_encoder.safetensors'],
-    vae: ['vae.safetensors'],
-    tokenizer: 'tokenizer.json',
-    configs: { transformer: 'transformer_config.json', text_encoder: 'text_encoder_config.json', vae: 'vae_config.json' },
-  },
-  blob: async (name) => {
-    const res = await fetch(`/models/selftest/${name}`);
-    if (!res.ok) throw new Error(`${name}: HTTP ${res.status} (run npx tsx tools/makeSelftest.ts)`);
-    return res.blob();
-  },
-});
+const selfTest = () => selfTestSet();
 
 const base: PipelineRequest = { mode: 'text-to-image', prompt: 'a lighthouse', width: 256, height: 256, steps: 2, seed: 11 };
 const hooks = { onPhase: () => undefined, checkCancelled: () => undefined };

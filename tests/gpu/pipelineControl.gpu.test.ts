@@ -2,32 +2,14 @@
 // a scribble changes the image at the same seed, scale 0 or an empty step range is exactly the plain path, and
 // masked edits through the control model's inpaint mode (or the plain path) never change an unmasked pixel.
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_CATALOG } from '../../src/library/catalog.ts';
 import { type PipelineRequest, runPipeline } from '../../src/models/zimage/pipeline.ts';
 import type { ControlRequest } from '../../src/models/zimage/pipelineControl.ts';
-import { type LoadedZImage, loadZImage, type SetFiles } from '../../src/models/zimage/networks.ts';
+import { type LoadedZImage, loadZImage } from '../../src/models/zimage/networks.ts';
 import { getGpu } from './harness.ts';
+import { selfTestSet } from './selfTestSet.ts';
 
 const S = 256;
-const set: SetFiles = {
-  id: 'selftest',
-  label: 'self-test',
-  selfTest: true,
-  capabilities: BUILTIN_CATALOG.sets.find((s) => s.id === 'selftest')!.capabilities, // the catalog's record, as the worker passes it
-  files: {
-    transformer: ['transformer.safetensors'],
-    textEncoder: ['text_encoder.safetensors'],
-    vae: ['vae.safetensors'],
-    tokenizer: 'tokenizer.json',
-    configs: { transformer: 'transformer_config.json', text_encoder: 'text_encoder_config.json', vae: 'vae_config.json', controlnet: 'controlnet_config.json' },
-    controlnet: ['controlnet.safetensors'],
-  },
-  blob: async (name) => {
-    const res = await fetch(`/models/selftest/${name}`);
-    if (!res.ok) throw new Error(`${name}: HTTP ${res.status} (run npx tsx tools/makeSelftest.ts)`);
-    return res.blob();
-  },
-};
+const set = selfTestSet({ controlnet: true });
 
 /** White strokes on black (a scribble): a diagonal and a box outline, 4 px wide. */
 function scribble(): Uint8Array {

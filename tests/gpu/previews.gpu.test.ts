@@ -2,32 +2,14 @@
 // leaked; and what a preview costs per step next to the step itself (printed: `[preview-cost] ...`). The published
 // 64-channel TAEF1 is too slow for SwiftShader in a test (about 64x the self-test's 8-channel work per pixel).
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_CATALOG } from '../../src/library/catalog.ts';
 import type { Tensor } from '../../src/engine/tensor.ts';
 import { type PipelineRequest, runPipeline } from '../../src/models/zimage/pipeline.ts';
 import { decodePreview, type PreviewImage } from '../../src/models/zimage/preview.ts';
-import { type LoadedZImage, loadZImage, type SetFiles } from '../../src/models/zimage/networks.ts';
+import { type LoadedZImage, loadZImage } from '../../src/models/zimage/networks.ts';
 import { getGpu } from './harness.ts';
+import { selfTestSet } from './selfTestSet.ts';
 
-const selfTest: SetFiles = {
-  id: 'selftest',
-  label: 'self-test',
-  selfTest: true,
-  capabilities: BUILTIN_CATALOG.sets.find((s) => s.id === 'selftest')!.capabilities, // the catalog's record, as the worker passes it
-  files: {
-    transformer: ['transformer.safetensors'],
-    textEncoder: ['text_encoder.safetensors'],
-    vae: ['vae.safetensors'],
-    tokenizer: 'tokenizer.json',
-    configs: { transformer: 'transformer_config.json', text_encoder: 'text_encoder_config.json', vae: 'vae_config.json' },
-    previews: ['taef1.safetensors'],
-  },
-  blob: async (name) => {
-    const res = await fetch(`/models/selftest/${name}`);
-    if (!res.ok) throw new Error(`${name}: HTTP ${res.status} (run npx tsx tools/makeSelftest.ts)`);
-    return res.blob();
-  },
-};
+const selfTest = selfTestSet({ previews: true });
 
 let loaded: LoadedZImage | null = null;
 const set = async () => (loaded ??= await loadZImage(await getGpu(), selfTest, () => undefined));
